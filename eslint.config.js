@@ -26,6 +26,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/config/env.ts'],
+    rules: { 'no-restricted-properties': 'off' },
+  },
+  {
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',

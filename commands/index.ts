@@ -1,0 +1,11 @@
+import type { Command } from '../src/core/command.ts';
+import { audit } from './audit.ts';
+import { canI } from './can-i.ts';
+import { help } from './help.ts';
+import { lock } from './lock.ts';
+import { locks } from './locks.ts';
+import { unlock } from './unlock.ts';
+import { whoami } from './whoami.ts';
+
+/** Every chat command. Help, typo suggestions and the manifest's usage hint come from this list. */
+export const commands: readonly Command[] = [help, whoami, canI, lock, unlock, locks, audit];

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { defineCommand } from '../src/core/command.ts';
+import { formatDuration } from '../src/core/duration.ts';
+import { DeckhandError } from '../src/core/errors.ts';
+import { mention, reply } from '../src/core/message.ts';
+import { requestFor } from '../src/core/policy/actions.ts';
+
+export const unlock = defineCommand({
+  name: 'unlock',
+  summary: 'Release a lock (yours, or anyone’s with lock:override)',
+  usage: 'unlock <service> <environment>',
+  examples: ['unlock api production'],
+  grammar: {
+    slots: [
+      { name: 'service', kind: 'service' },
+      { name: 'environment', kind: 'environment', keywords: ['in'] },
+    ],
+  },
+  args: z.object({ service: z.string(), environment: z.string() }),
+  permission: (args) => requestFor('unlock', args.service, args.environment),
+  async run(ctx, args) {
+    const now = ctx.clock.now();
+    const held = await ctx.store.locks.get(args.service, args.environment, now);
+    if (held === null) {
+      return reply('info', `${args.service} in ${args.environment} is not locked`, {
+        text: 'Nothing to release. See every lock with: /ops locks',
+      });
+    }
+    const actor = ctx.invocation.actor;
+    if (held.holder !== actor && !(await ctx.policy.has(actor, 'lock:override'))) {
+      const overriders = ctx.policy.whoCan('lock:override').map(mention).join(', ');
+      throw new DeckhandError(
+        'not_lock_holder',
+        `${args.service} in ${args.environment} is locked by ${mention(held.holder)}: “${held.reason}”. Only they, or someone with lock:override (${overriders || 'nobody is configured'}), can unlock it.`,
+      );
+    }
+    await ctx.store.locks.release(args.service, args.environment);
+    const by = held.holder === actor ? '' : ` (held by ${mention(held.holder)}, released with lock:override)`;
+    return reply('success', `🔓 ${args.service} in ${args.environment} is unlocked`, {
+      visibility: 'channel',
+      text: `${mention(actor)} released the lock${by} after ${formatDuration(now.getTime() - held.createdAt.getTime())}. It said: “${held.reason}”.`,
+    });
+  },
+});

@@ -1,0 +1,113 @@
+import { closest } from '../core/suggest.ts';
+import { DeckhandError } from '../core/errors.ts';
+import type { ConfigFile, EnvironmentConfig, ServiceConfig, ServiceTarget } from './schema.ts';
+
+/**
+ * The services and environments of a config, looked up by the names and aliases people type.
+ * Every name that comes from chat goes through here, so nothing unlisted reaches an adapter.
+ */
+export class Catalog {
+  private readonly serviceByName = new Map<string, string>();
+  private readonly environmentByName = new Map<string, string>();
+
+  constructor(readonly config: ConfigFile) {
+    for (const [svc, def] of Object.entries(config.services)) {
+      for (const n of [svc, ...def.aliases]) this.serviceByName.set(n.toLowerCase(), svc);
+    }
+    for (const [env, def] of Object.entries(config.environments)) {
+      for (const n of [env, ...def.aliases]) this.environmentByName.set(n.toLowerCase(), env);
+    }
+  }
+
+  get serviceNames(): string[] {
+    return Object.keys(this.config.services);
+  }
+
+  get environmentNames(): string[] {
+    return Object.keys(this.config.environments);
+  }
+
+  findService(word: string): string | undefined {
+    return this.serviceByName.get(word.toLowerCase());
+  }
+
+  findEnvironment(word: string): string | undefined {
+    return this.environmentByName.get(word.toLowerCase());
+  }
+
+  /** The service a word names, or an error that suggests the closest names. */
+  service(word: string): string {
+    const found = this.findService(word);
+    if (found !== undefined) return found;
+    throw notFound('service', word, this.serviceByName, this.serviceNames);
+  }
+
+  environment(word: string): string {
+    const found = this.findEnvironment(word);
+    if (found !== undefined) return found;
+    throw notFound('environment', word, this.environmentByName, this.environmentNames);
+  }
+
+  /** For a word that could have named either a service or an environment. */
+  neitherError(word: string): DeckhandError {
+    const names = [...this.serviceByName.keys(), ...this.environmentByName.keys()];
+    const near = closest(word, names).map(
+      (n) => this.serviceByName.get(n) ?? this.environmentByName.get(n) ?? n,
+    );
+    const hint = near.length > 0 ? ` Did you mean ${[...new Set(near)].join(' or ')}?` : '';
+    return new DeckhandError(
+      'unknown_service',
+      `"${word}" is neither a service nor an environment.${hint} Services: ${this.serviceNames.join(', ')}. Environments: ${this.environmentNames.join(', ')}.`,
+    );
+  }
+
+  defaultEnvironment(): string | undefined {
+    return this.config.defaults.environment;
+  }
+
+  serviceConfig(service: string): ServiceConfig {
+    const def = this.config.services[service];
+    if (def === undefined) throw notFound('service', service, this.serviceByName, this.serviceNames);
+    return def;
+  }
+
+  environmentConfig(environment: string): EnvironmentConfig {
+    const def = this.config.environments[environment];
+    if (def === undefined) {
+      throw notFound('environment', environment, this.environmentByName, this.environmentNames);
+    }
+    return def;
+  }
+
+  /** Where a service runs in an environment; refuses pairs the config does not list. */
+  target(service: string, environment: string): ServiceTarget {
+    const def = this.serviceConfig(service);
+    const target = def.environments[environment];
+    if (target === undefined) {
+      throw new DeckhandError(
+        'unknown_environment',
+        `${service} does not run in ${environment}; it runs in ${Object.keys(def.environments).join(', ')}.`,
+      );
+    }
+    return target;
+  }
+
+  environmentsOf(service: string): string[] {
+    return Object.keys(this.serviceConfig(service).environments);
+  }
+}
+
+function notFound(
+  kind: 'service' | 'environment',
+  word: string,
+  byName: Map<string, string>,
+  all: string[],
+): DeckhandError {
+  const near = [...new Set(closest(word, byName.keys()).map((n) => byName.get(n) ?? n))];
+  const hint = near.length > 0 ? ` Did you mean ${near.join(' or ')}?` : '';
+  const list = kind === 'service' ? 'Services' : 'Environments';
+  return new DeckhandError(
+    kind === 'service' ? 'unknown_service' : 'unknown_environment',
+    `There is no ${kind} called "${word}".${hint} ${list}: ${all.join(', ')}.`,
+  );
+}

@@ -1,0 +1,68 @@
+/**
+ * The one place Deckhand reads its environment. Everything else receives these settings.
+ * Secrets stay in this object and in the adapters; the logger redacts them by path.
+ */
+export interface Settings {
+  configPath: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  logLevel: string;
+  port: number;
+  slack: {
+    botToken: string | undefined;
+    signingSecret: string | undefined;
+    appToken: string | undefined;
+    apiUrl: string | undefined;
+    botId: string | undefined;
+    botUserId: string | undefined;
+  };
+  github: {
+    token: string | undefined;
+    apiUrl: string | undefined;
+    appId: string | undefined;
+    privateKey: string | undefined;
+    installationId: string | undefined;
+    webhookSecret: string | undefined;
+  };
+  kubeconfig: string | undefined;
+}
+
+export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  const port = Number.parseInt(env.PORT ?? '3000', 10);
+  return {
+    configPath: env.DECKHAND_CONFIG ?? 'deckhand.yml',
+    dataDir: env.DECKHAND_DATA_DIR ?? 'data',
+    databaseUrl: nonEmpty(env.DATABASE_URL),
+    logLevel: env.LOG_LEVEL ?? 'info',
+    port: Number.isFinite(port) ? port : 3000,
+    slack: {
+      botToken: nonEmpty(env.SLACK_BOT_TOKEN),
+      signingSecret: nonEmpty(env.SLACK_SIGNING_SECRET),
+      appToken: nonEmpty(env.SLACK_APP_TOKEN),
+      apiUrl: nonEmpty(env.SLACK_API_URL),
+      botId: nonEmpty(env.SLACK_BOT_ID),
+      botUserId: nonEmpty(env.SLACK_BOT_USER_ID),
+    },
+    github: {
+      token: nonEmpty(env.GITHUB_TOKEN),
+      apiUrl: nonEmpty(env.GITHUB_API_URL),
+      appId: nonEmpty(env.GITHUB_APP_ID),
+      privateKey: nonEmpty(env.GITHUB_APP_PRIVATE_KEY),
+      installationId: nonEmpty(env.GITHUB_APP_INSTALLATION_ID),
+      webhookSecret: nonEmpty(env.GITHUB_WEBHOOK_SECRET),
+    },
+    kubeconfig: nonEmpty(env.KUBECONFIG),
+  };
+}
+
+/** Slack is "configured" when a bot token and either a signing secret (HTTP) or an app token (Socket Mode) are set. */
+export function hasSlackCredentials(settings: Settings): boolean {
+  return (
+    settings.slack.botToken !== undefined &&
+    (settings.slack.signingSecret !== undefined || settings.slack.appToken !== undefined)
+  );
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value;
+}

@@ -1,0 +1,219 @@
+import type { Logger } from 'pino';
+import type { Catalog } from '../config/catalog.ts';
+import type { Decision, Store } from '../store/types.ts';
+import type { Clock } from './clock.ts';
+import type { BoundCommand, Command, CommandContext } from './command.ts';
+import { asDeckhandError, DeckhandError, type DeckhandErrorCode } from './errors.ts';
+import { parseArgs } from './grammar.ts';
+import type { Invocation } from './invocation.ts';
+import { mention, reply, type Reply } from './message.ts';
+import type { Policy } from './policy/policy.ts';
+import type { Registry } from './registry.ts';
+import { tokenize } from './tokenizer.ts';
+
+export interface Outcome {
+  reply: Reply;
+  decision: Decision;
+  /** False for a duplicate delivery: nothing ran and nothing was recorded the second time. */
+  fresh: boolean;
+}
+
+export interface DispatcherDeps {
+  registry: Registry;
+  catalog: Catalog;
+  store: Store;
+  policy: Policy;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** Errors raised by a command's own rules (a lock already held) are refusals, not failures. */
+const REFUSALS = new Set<DeckhandErrorCode>([
+  'locked',
+  'not_lock_holder',
+  'permission_denied',
+  'frozen',
+  'wrong_channel',
+]);
+const INVALID = new Set<DeckhandErrorCode>([
+  'invalid_arguments',
+  'unknown_command',
+  'unknown_service',
+  'unknown_environment',
+]);
+
+/**
+ * Every surface ends here: parse → validate → policy → audit → run. Each attempt is written to the
+ * audit log before anything runs; a command that cannot be recorded does not run.
+ */
+export class Dispatcher {
+  constructor(private readonly deps: DispatcherDeps) {}
+
+  async dispatch(invocation: Invocation): Promise<Outcome> {
+    const { store, clock } = this.deps;
+    const logger = this.deps.logger.child({ invocationId: invocation.id, actor: invocation.actor });
+    if (!(await store.idempotency.claim(invocation.idempotencyKey, clock.now()))) {
+      logger.info({ key: invocation.idempotencyKey }, 'duplicate delivery ignored');
+      return {
+        fresh: false,
+        decision: 'allowed',
+        reply: reply('info', 'Already handled', { text: 'This request was already received; it ran once.' }),
+      };
+    }
+    const started = clock.now().getTime();
+    const words = stripPrefix(invocation.text);
+    const ctx: CommandContext = { ...this.deps, invocation, logger, commands: this.deps.registry.commands };
+
+    let command: Command | undefined;
+    let bound: BoundCommand;
+    try {
+      command = this.lookup(words);
+      const tokens = tokenize(words).slice(1);
+      bound = command.bind(parseArgs(command.grammar, tokens, this.deps.catalog), ctx);
+    } catch (error) {
+      const e = asDeckhandError(error);
+      const usage = command === undefined || e.code === 'unknown_command' ? null : usageOf(command);
+      return this.finish(invocation, started, command, null, 'invalid', e.userMessage, errorReply(e, usage));
+    }
+
+    if (bound.permission !== undefined) {
+      const decision = await this.deps.policy.evaluate(
+        { user: invocation.actor, channel: invocation.channel },
+        bound.permission,
+        clock.now(),
+      );
+      if (!decision.allowed) {
+        const help =
+          decision.helpers.length > 0 ? `\nWho can help: ${decision.helpers.map(mention).join(', ')}` : '';
+        const why =
+          bound.service !== null && bound.environment !== null
+            ? `\nSee every rule with: /ops can-i ${command.name} ${bound.service} ${bound.environment}`
+            : '';
+        const r = reply('error', `Not allowed: ${command.name}`, {
+          text: `${capitalize(decision.reason)}.${help}${why}`,
+        });
+        return this.finish(invocation, started, command, bound, 'denied', decision.reason, r);
+      }
+    }
+
+    try {
+      await this.audit(invocation, started, command, bound, 'allowed', 'allowed by policy', null);
+    } catch (error) {
+      logger.error({ err: error }, 'audit append failed; refusing to run');
+      return {
+        fresh: true,
+        decision: 'failed',
+        reply: reply('error', 'Not run: the audit log is unavailable', {
+          text: `${asDeckhandError(error).userMessage}\nDeckhand runs nothing it cannot record. Try again in a moment.`,
+        }),
+      };
+    }
+
+    try {
+      const result = await bound.run();
+      return { fresh: true, decision: 'allowed', reply: result };
+    } catch (error) {
+      const e = asDeckhandError(error);
+      const decision: Decision = REFUSALS.has(e.code) ? 'denied' : INVALID.has(e.code) ? 'invalid' : 'failed';
+      if (decision === 'failed') logger.error({ err: error, command: command.name }, 'command failed');
+      return this.finish(invocation, started, command, bound, decision, e.userMessage, errorReply(e, null));
+    }
+  }
+
+  private lookup(words: string): Command {
+    const first = tokenize(words)[0]?.value ?? 'help';
+    const command = this.deps.registry.find(first);
+    if (command !== undefined) return command;
+    const near = this.deps.registry.suggest(first);
+    const hint = near.length > 0 ? `Did you mean ${near.map((n) => `*${n}*`).join(' or ')}?\n` : '';
+    throw new DeckhandError(
+      'unknown_command',
+      `There is no command "${first}". ${hint}Type \`/ops help\` for the list of commands.`,
+    );
+  }
+
+  private async finish(
+    invocation: Invocation,
+    started: number,
+    command: Command | undefined,
+    bound: BoundCommand | null,
+    decision: Decision,
+    reason: string,
+    r: Reply,
+  ): Promise<Outcome> {
+    try {
+      await this.audit(
+        invocation,
+        started,
+        command,
+        bound,
+        decision,
+        reason,
+        this.deps.clock.now().getTime() - started,
+      );
+    } catch (error) {
+      this.deps.logger.error({ err: error, invocationId: invocation.id }, 'audit append failed');
+    }
+    return { fresh: true, decision, reply: r };
+  }
+
+  private async audit(
+    invocation: Invocation,
+    started: number,
+    command: Command | undefined,
+    bound: BoundCommand | null,
+    decision: Decision,
+    reason: string,
+    durationMs: number | null,
+  ): Promise<void> {
+    await this.deps.store.audit.append({
+      at: new Date(started),
+      invocationId: invocation.id,
+      actor: invocation.actor,
+      surface: invocation.surface,
+      channel: invocation.channel,
+      text: invocation.text,
+      command: command?.name ?? null,
+      service: bound?.service ?? null,
+      environment: bound?.environment ?? null,
+      decision,
+      reason: plain(reason),
+      operationId: null,
+      durationMs,
+    });
+  }
+}
+
+export function usageOf(command: Command): string {
+  const example = command.examples[0];
+  return `Usage: /ops ${command.usage}${example === undefined ? '' : `\nExample: /ops ${example}`}`;
+}
+
+function errorReply(error: DeckhandError, usage: string | null): Reply {
+  const title =
+    error.code === 'unknown_command'
+      ? 'Unknown command'
+      : error.code === 'internal'
+        ? 'Something went wrong'
+        : 'That did not work';
+  return reply('error', title, {
+    text: usage === null ? error.userMessage : `${error.userMessage}\n${usage}`,
+  });
+}
+
+/** Slash command text may start with the command itself when typed in the shell. */
+export function stripPrefix(text: string): string {
+  return text.trim().replace(/^\/ops(\s+|$)/, '');
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** Audit reasons are stored as plain text, without Slack markup. */
+function plain(text: string): string {
+  return text
+    .replace(/<@([UW][A-Z0-9]+)>/g, '@$1')
+    .replace(/<!subteam\^([A-Z0-9]+)>/g, '@$1')
+    .replace(/<#([A-Z0-9]+)>/g, '#$1');
+}

@@ -1,0 +1,13 @@
+import type { Surface } from '../store/types.ts';
+
+/** One request from a person: who, where, what, from which surface, and a key that makes it run once. */
+export interface Invocation {
+  id: string;
+  actor: string;
+  channel: string;
+  text: string;
+  surface: Surface;
+  /** The same key twice never runs twice: Slack's trigger_id, a button's action id, a shell line number. */
+  idempotencyKey: string;
+  receivedAt: Date;
+}

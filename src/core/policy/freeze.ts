@@ -1,0 +1,56 @@
+import type { FreezeWindow } from '../../config/schema.ts';
+
+const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+
+export interface ActiveFreeze {
+  window: FreezeWindow;
+  /** When the freeze lifts, if it can be worked out within a week. */
+  until: Date | null;
+}
+
+/** The first window in force at `now`, if any. */
+export function activeFreeze(windows: FreezeWindow[], now: Date): ActiveFreeze | null {
+  const window = windows.find((w) => inWindow(w, now));
+  if (window === undefined) return null;
+  return { window, until: liftsAt(window, now) };
+}
+
+export function inWindow(window: FreezeWindow, at: Date): boolean {
+  if (window.from !== undefined && window.until !== undefined) {
+    return at >= new Date(window.from) && at < new Date(window.until);
+  }
+  if (window.days === undefined) return false;
+  const local = localTime(at, window.timezone);
+  if (!window.days.includes(local.day)) return false;
+  const minute = local.hour * 60 + local.minute;
+  return minute >= toMinutes(window.start ?? '00:00') && minute < toMinutes(window.end ?? '24:00');
+}
+
+function liftsAt(window: FreezeWindow, now: Date): Date | null {
+  if (window.until !== undefined) return new Date(window.until);
+  // Weekly windows: walk forward in five-minute steps; a week bounds the search.
+  const step = 5 * 60_000;
+  const start = Math.ceil(now.getTime() / step) * step;
+  for (let t = start; t < now.getTime() + 8 * 86_400_000; t += step) {
+    if (!inWindow(window, new Date(t))) return new Date(t);
+  }
+  return null;
+}
+
+function localTime(at: Date, timeZone: string): { day: (typeof DAYS)[number]; hour: number; minute: number } {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    weekday: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(at);
+  const get = (type: string): string => parts.find((p) => p.type === type)?.value ?? '';
+  const day = DAYS.find((d) => d === get('weekday').toLowerCase().slice(0, 3)) ?? 'sun';
+  return { day, hour: Number(get('hour')), minute: Number(get('minute')) };
+}
+
+function toMinutes(time: string): number {
+  const [h, m] = time.split(':').map(Number);
+  return (h ?? 0) * 60 + (m ?? 0);
+}

@@ -1,0 +1,188 @@
+import type { Catalog } from '../../config/catalog.ts';
+import type { LockRepository } from '../../store/types.ts';
+import { formatTime } from '../duration.ts';
+import type { DeckhandErrorCode } from '../errors.ts';
+import { mention } from '../message.ts';
+import type { Directory } from './directory.ts';
+import { activeFreeze } from './freeze.ts';
+import { grantMatches } from './grants.ts';
+
+/** What a command asks the policy for. */
+export interface PermissionRequest {
+  /** e.g. `lock:production`, `deploy:staging`, `audit:read`. */
+  permission: string;
+  service?: string;
+  environment?: string;
+  /** A change to the environment: its channel rules apply. */
+  change?: boolean;
+  /** A lock on service × environment held by someone else refuses it. */
+  respectLocks?: boolean;
+  /** A freeze window in force refuses it, unless the actor holds freeze:override. */
+  respectFreezes?: boolean;
+}
+
+export interface Check {
+  rule: 'grant' | 'channel' | 'freeze' | 'lock';
+  passed: boolean;
+  detail: string;
+}
+
+export interface PolicyDecision {
+  allowed: boolean;
+  /** The first failed check's detail, or the grant that allowed it. */
+  reason: string;
+  code: DeckhandErrorCode | null;
+  checks: Check[];
+  /** People who could do it, or lift what blocks it (Slack mentions). */
+  helpers: string[];
+}
+
+export interface Actor {
+  user: string;
+  channel: string;
+}
+
+const CODE_BY_RULE: Record<Check['rule'], DeckhandErrorCode> = {
+  grant: 'permission_denied',
+  channel: 'wrong_channel',
+  freeze: 'frozen',
+  lock: 'locked',
+};
+
+/** Deny by default: a request passes only if a role grants it and no channel rule, freeze or lock stops it. */
+export class Policy {
+  constructor(
+    private readonly catalog: Catalog,
+    private readonly directory: Directory,
+    private readonly locks: LockRepository,
+  ) {}
+
+  /** The roles a user holds, directly or through a user group. */
+  async rolesOf(user: string): Promise<string[]> {
+    const roles: string[] = [];
+    for (const [name, role] of Object.entries(this.catalog.config.roles)) {
+      if (await this.isMemberOfAny(user, role.members)) roles.push(name);
+    }
+    return roles;
+  }
+
+  async groupsOf(user: string): Promise<string[]> {
+    const groups = new Set<string>();
+    for (const role of Object.values(this.catalog.config.roles)) {
+      for (const subject of role.members) {
+        if (subject.startsWith('S') && (await this.directory.membersOf(subject)).includes(user))
+          groups.add(subject);
+      }
+    }
+    return [...groups];
+  }
+
+  async grantsOf(user: string): Promise<{ role: string; grant: string }[]> {
+    const out: { role: string; grant: string }[] = [];
+    for (const role of await this.rolesOf(user)) {
+      for (const grant of this.catalog.config.roles[role]?.grants ?? []) out.push({ role, grant });
+    }
+    return out;
+  }
+
+  async has(user: string, permission: string): Promise<boolean> {
+    return (await this.grantsOf(user)).some((g) => grantMatches(g.grant, permission));
+  }
+
+  /** Who holds a permission: the members (users and groups) of every role that grants it. */
+  whoCan(permission: string): string[] {
+    const subjects = new Set<string>();
+    for (const role of Object.values(this.catalog.config.roles)) {
+      if (role.grants.some((g) => grantMatches(g, permission))) for (const m of role.members) subjects.add(m);
+    }
+    return [...subjects];
+  }
+
+  async evaluate(actor: Actor, request: PermissionRequest, now: Date): Promise<PolicyDecision> {
+    const checks: Check[] = [];
+    const helpers = new Set<string>();
+
+    const grant = (await this.grantsOf(actor.user)).find((g) => grantMatches(g.grant, request.permission));
+    if (grant !== undefined) {
+      checks.push({ rule: 'grant', passed: true, detail: `role ${grant.role} grants ${grant.grant}` });
+    } else {
+      checks.push({
+        rule: 'grant',
+        passed: false,
+        detail: `none of your roles grants ${request.permission}`,
+      });
+      for (const s of this.whoCan(request.permission)) helpers.add(s);
+    }
+
+    const env =
+      request.environment === undefined ? undefined : this.catalog.environmentConfig(request.environment);
+    if (request.change === true && env !== undefined && env.channels.length > 0) {
+      const inChannel = env.channels.includes(actor.channel);
+      checks.push({
+        rule: 'channel',
+        passed: inChannel,
+        detail: inChannel
+          ? `${request.environment ?? ''} accepts changes from this channel`
+          : `changes to ${request.environment ?? ''} are only taken in ${env.channels.map(channelRef).join(', ')}`,
+      });
+    }
+
+    if (request.respectFreezes === true && env !== undefined) {
+      const freeze = activeFreeze(env.freezes, now);
+      if (freeze !== null) {
+        const until = freeze.until === null ? '' : ` until ${formatTime(freeze.until)}`;
+        const override = await this.has(actor.user, 'freeze:override');
+        checks.push({
+          rule: 'freeze',
+          passed: override,
+          detail: override
+            ? `${freeze.window.name} is in force${until}, and you hold freeze:override`
+            : `${request.environment ?? ''} is frozen (${freeze.window.name})${until}`,
+        });
+        if (!override) for (const s of this.whoCan('freeze:override')) helpers.add(s);
+      }
+    }
+
+    if (request.respectLocks === true && request.service !== undefined && request.environment !== undefined) {
+      const lock = await this.locks.get(request.service, request.environment, now);
+      if (lock !== null && lock.holder !== actor.user) {
+        const until = lock.expiresAt === null ? '' : ` until ${formatTime(lock.expiresAt)}`;
+        checks.push({
+          rule: 'lock',
+          passed: false,
+          detail: `${request.service} in ${request.environment} is locked by ${mention(lock.holder)} since ${formatTime(lock.createdAt)}${until}: “${lock.reason}”`,
+        });
+        helpers.add(lock.holder);
+        for (const s of this.whoCan('lock:override')) helpers.add(s);
+      } else if (lock !== null) {
+        checks.push({
+          rule: 'lock',
+          passed: true,
+          detail: `you hold the lock on ${request.service} in ${request.environment}`,
+        });
+      }
+    }
+
+    const failed = checks.find((c) => !c.passed);
+    helpers.delete(actor.user);
+    return {
+      allowed: failed === undefined,
+      reason: failed?.detail ?? checks[0]?.detail ?? 'allowed',
+      code: failed === undefined ? null : CODE_BY_RULE[failed.rule],
+      checks,
+      helpers: [...helpers],
+    };
+  }
+
+  private async isMemberOfAny(user: string, subjects: string[]): Promise<boolean> {
+    if (subjects.includes(user)) return true;
+    for (const subject of subjects) {
+      if (subject.startsWith('S') && (await this.directory.membersOf(subject)).includes(user)) return true;
+    }
+    return false;
+  }
+}
+
+function channelRef(channel: string): string {
+  return /^[CG][A-Z0-9]+$/.test(channel) ? `<#${channel}>` : channel;
+}

@@ -1,0 +1,33 @@
+import { pino, type DestinationStream, type Logger } from 'pino';
+
+/** Paths pino blanks wherever they appear in a log line: tokens, secrets, kubeconfig credentials. */
+export const REDACT_PATHS = [
+  '*.token',
+  '*.botToken',
+  '*.appToken',
+  '*.signingSecret',
+  '*.privateKey',
+  '*.webhookSecret',
+  '*.password',
+  '*.authorization',
+  '*.Authorization',
+  'headers.authorization',
+  'req.headers.authorization',
+  '*.headers.authorization',
+  '*.headers["x-slack-signature"]',
+  '*.client-certificate-data',
+  '*.client-key-data',
+  '*.clientKeyData',
+  '*.clientCertificateData',
+  'settings.slack',
+  'settings.github',
+  'err.config.headers',
+  'err.request.headers',
+];
+
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  return pino(
+    { level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: { app: 'deckhand' } },
+    destination,
+  );
+}

@@ -1,0 +1,52 @@
+import type { Reply, Table, Tone } from '../../core/message.ts';
+
+const ICON: Record<Tone, string> = { info: '•', success: '✓', warning: '!', error: '✗', progress: '…' };
+
+/** Renders a reply as plain text for a terminal: mentions become @ids, tables align. */
+export function renderText(reply: Reply): string {
+  const out: string[] = [`${ICON[reply.tone]} ${plain(reply.title)}`];
+  if (reply.text !== undefined) out.push(...indent(plain(reply.text)));
+  if (reply.fields !== undefined && reply.fields.length > 0) {
+    const width = Math.max(...reply.fields.map((f) => f.label.length));
+    for (const f of reply.fields) {
+      const [first = '', ...rest] = plain(f.value).split('\n');
+      out.push(`  ${f.label.padEnd(width)}  ${first}`);
+      for (const line of rest) out.push(`  ${' '.repeat(width)}  ${line}`);
+    }
+  }
+  if (reply.table !== undefined) out.push(...indent(renderTable(reply.table)));
+  if (reply.buttons !== undefined && reply.buttons.length > 0) {
+    out.push(`  [${reply.buttons.map((b) => b.label).join('] [')}]`);
+  }
+  if (reply.footer !== undefined) out.push(...indent(plain(reply.footer)));
+  return out.join('\n');
+}
+
+export function renderTable(table: Table): string {
+  const rows = [table.columns, ...table.rows].map((r) =>
+    r.map((cell) => plain(cell).replace(/\s*\n\s*/g, ' ')),
+  );
+  const widths = table.columns.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  const line = (r: string[]): string =>
+    r
+      .map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  const [head = [], ...body] = rows;
+  return [line(head), widths.map((w) => '─'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+}
+
+/** Slack mrkdwn to terminal text. */
+export function plain(text: string): string {
+  return text
+    .replace(/<@([UW][A-Z0-9]+)(\|[^>]*)?>/g, '@$1')
+    .replace(/<!subteam\^([A-Z0-9]+)(\|[^>]*)?>/g, '@$1')
+    .replace(/<#([CG][A-Z0-9]+)(\|[^>]*)?>/g, '#$1')
+    .replace(/<(https?:[^|>]+)\|([^>]+)>/g, '$2 ($1)')
+    .replace(/(^|[\s(])\*([^*\n]+)\*(?=[\s).,:;!?]|$)/g, '$1$2')
+    .replace(/`([^`\n]+)`/g, '$1');
+}
+
+function indent(text: string): string[] {
+  return text.split('\n').map((l) => `  ${l}`);
+}

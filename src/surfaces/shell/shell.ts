@@ -1,0 +1,64 @@
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import type { Clock } from '../../core/clock.ts';
+import type { Dispatcher } from '../../core/dispatcher.ts';
+import { renderText } from './render-text.ts';
+
+export interface ShellOptions {
+  dispatcher: Dispatcher;
+  clock: Clock;
+  newId: () => string;
+  input: Readable;
+  output: Writable;
+  actor: string;
+  channel: string;
+  /** A terminal: prompt and history. Otherwise one command per line, and the exit code says if all were accepted. */
+  interactive: boolean;
+  history?: string[];
+  onHistory?: (lines: string[]) => void;
+}
+
+/**
+ * The shell surface: the same dispatcher as Slack, driven from a terminal or a pipe.
+ * Resolves with the exit code: 0 when every line was accepted.
+ */
+export async function runShell(options: ShellOptions): Promise<number> {
+  const { input, output, interactive } = options;
+  const session = options.newId();
+  const rl = createInterface({
+    input,
+    output: interactive ? output : undefined,
+    terminal: interactive,
+    history: options.history ?? [],
+    historySize: 500,
+    removeHistoryDuplicates: true,
+    prompt: 'ops> ',
+  });
+  let lineNo = 0;
+  let failures = 0;
+  if (interactive) rl.prompt();
+  for await (const raw of rl) {
+    const line = raw.trim();
+    if (line === 'exit' || line === 'quit') break;
+    if (line === '' || line.startsWith('#')) {
+      if (interactive) rl.prompt();
+      continue;
+    }
+    lineNo++;
+    const outcome = await options.dispatcher.dispatch({
+      id: options.newId(),
+      actor: options.actor,
+      channel: options.channel,
+      text: line,
+      surface: 'shell',
+      idempotencyKey: `shell:${session}:${lineNo}`,
+      receivedAt: options.clock.now(),
+    });
+    if (outcome.decision !== 'allowed') failures++;
+    output.write(`${interactive ? '' : `ops> ${line}\n`}${renderText(outcome.reply)}\n\n`);
+    if (interactive) rl.prompt();
+  }
+  if (interactive) options.onHistory?.((rl as unknown as { history: string[] }).history);
+  rl.close();
+  return failures === 0 ? 0 : 1;
+}

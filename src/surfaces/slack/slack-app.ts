@@ -1,0 +1,123 @@
+import bolt from '@slack/bolt';
+import type { Logger } from 'pino';
+import type { Dispatcher, Outcome } from '../../core/dispatcher.ts';
+import type { Clock } from '../../core/clock.ts';
+import { renderBlocks } from './render-blocks.ts';
+import { boltLogger } from './bolt-logger.ts';
+
+const { App, HTTPReceiver, SocketModeReceiver } = bolt;
+
+export interface SlackAppOptions {
+  dispatcher: Dispatcher;
+  clock: Clock;
+  newId: () => string;
+  logger: Logger;
+  botToken: string;
+  signingSecret?: string;
+  appToken?: string;
+  apiUrl?: string;
+  botId?: string;
+  botUserId?: string;
+  /** Slack wants an answer within 3 s; a reply ready by this deadline goes in the acknowledgement itself. */
+  ackDeadlineMs?: number;
+}
+
+export interface SlackApp {
+  app: InstanceType<typeof App>;
+  /** HTTP mode: the request listener for POST /slack/events. Undefined in Socket Mode. */
+  requestListener?: InstanceType<typeof HTTPReceiver>['requestListener'];
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** The Slack surface: /ops slash commands through Bolt, in Socket Mode or over HTTP. */
+export function createSlackApp(options: SlackAppOptions): SlackApp {
+  const logger = boltLogger(options.logger);
+  const clientOptions = options.apiUrl === undefined ? {} : { slackApiUrl: withSlash(options.apiUrl) };
+  const identity =
+    options.botId !== undefined && options.botUserId !== undefined
+      ? { botId: options.botId, botUserId: options.botUserId }
+      : {};
+  let app: InstanceType<typeof App>;
+  let requestListener: SlackApp['requestListener'];
+  if (options.appToken !== undefined) {
+    const receiver = new SocketModeReceiver({ appToken: options.appToken, logger });
+    app = new App({ token: options.botToken, receiver, logger, clientOptions, ...identity });
+  } else {
+    if (options.signingSecret === undefined) throw new Error('HTTP mode needs SLACK_SIGNING_SECRET');
+    const receiver = new HTTPReceiver({
+      signingSecret: options.signingSecret,
+      endpoints: '/slack/events',
+      logger,
+    });
+    app = new App({ token: options.botToken, receiver, logger, clientOptions, ...identity });
+    requestListener = receiver.requestListener;
+  }
+  const deadline = options.ackDeadlineMs ?? 2000;
+
+  app.command('/ops', async ({ command, ack, respond }) => {
+    const pending = options.dispatcher.dispatch({
+      id: options.newId(),
+      actor: command.user_id,
+      channel: command.channel_id,
+      text: command.text,
+      surface: 'slack',
+      idempotencyKey: `slack:trigger:${command.trigger_id}`,
+      receivedAt: options.clock.now(),
+    });
+    const early = await raceDeadline(pending, deadline);
+    if (early !== null) {
+      await ack(early.fresh ? toResponse(early) : undefined);
+      return;
+    }
+    // Slow work: acknowledge now, answer through response_url when done.
+    await ack();
+    const outcome = await pending;
+    if (outcome.fresh) await respond({ ...toResponse(outcome), replace_original: false });
+  });
+
+  app.error(async (error) => {
+    options.logger.error({ err: error }, 'slack handler failed');
+    return Promise.resolve();
+  });
+
+  return {
+    app,
+    requestListener,
+    start: async () => {
+      if (options.appToken !== undefined) await app.start();
+    },
+    stop: async () => {
+      if (options.appToken !== undefined) await app.stop();
+    },
+  };
+}
+
+function toResponse(outcome: Outcome): {
+  response_type: 'ephemeral' | 'in_channel';
+  text: string;
+  blocks: object[];
+} {
+  const message = renderBlocks(outcome.reply);
+  return {
+    response_type: outcome.reply.visibility === 'channel' ? 'in_channel' : 'ephemeral',
+    ...message,
+  };
+}
+
+async function raceDeadline<T>(promise: Promise<T>, ms: number): Promise<T | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), ms);
+    timer.unref();
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function withSlash(url: string): string {
+  return url.endsWith('/') ? url : `${url}/`;
+}
