@@ -52,7 +52,7 @@ export function validateConfigText(
       }),
     };
   }
-  const parsed = checkedSchema.safeParse(doc.toJS() ?? {});
+  const parsed = checkedSchema.safeParse(doc.toJS() ?? {}, { reportInput: true });
   if (parsed.success) return { ok: true, config: parsed.data };
   return { ok: false, issues: parsed.error.issues.map((issue) => locate(issue, doc, lineCounter, file)) };
 }

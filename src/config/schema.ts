@@ -33,7 +33,11 @@ const freezeWindow = z
     days: z.array(weekday).min(1).optional().describe('A weekly window: the days it applies.'),
     start: clockTime.optional().describe('A weekly window: the time it starts on those days.'),
     end: clockTime.optional().describe('A weekly window: the time it ends on those days.'),
-    timezone: z.string().default('UTC').describe('An IANA time zone for weekly windows, e.g. Europe/Berlin.'),
+    timezone: z
+      .string()
+      .refine(isTimeZone, 'an IANA time zone, like UTC or Europe/Berlin')
+      .default('UTC')
+      .describe('An IANA time zone for weekly windows, e.g. Europe/Berlin.'),
   })
   .strict()
   .refine((w) => (w.from !== undefined && w.until !== undefined) || w.days !== undefined, {
@@ -123,6 +127,15 @@ export const configSchema = z
       .default({ channel: 'shell', groups: {} }),
   })
   .strict();
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export type ConfigFile = z.infer<typeof configSchema>;
 export type EnvironmentConfig = z.infer<typeof environment>;

@@ -62,7 +62,7 @@ export function defineCommand<A>(definition: CommandDefinition<A>): Command {
     examples: definition.examples,
     grammar: definition.grammar,
     bind(parsed, ctx) {
-      const result = definition.args.safeParse(parsed);
+      const result = definition.args.safeParse(parsed, { reportInput: true });
       if (!result.success) {
         throw new DeckhandError('invalid_arguments', explain(result.error.issues, definition.name));
       }
@@ -80,12 +80,13 @@ export function defineCommand<A>(definition: CommandDefinition<A>): Command {
 
 function explain(issues: z.core.$ZodIssue[], command: string): string {
   const lines = issues.map((issue) => {
-    const key = issue.path.map(String).join('.');
+    // key=value arguments arrive under `params`; people typed `limit=`, so name it that way.
+    const key = issue.path[0] === 'params' && issue.path.length > 1 ? `${String(issue.path[1])}=` : issue.path.map(String).join('.');
     if (issue.code === 'invalid_type' && issue.input === undefined)
       return `${command} needs ${article(key)}.`;
     if (issue.code === 'unrecognized_keys')
       return `${command} does not know ${issue.keys.map((k) => `${k}=`).join(', ')}.`;
-    return key === '' ? issue.message : `${key}: ${issue.message}`;
+    return key === '' ? issue.message : `${key}: ${issue.message.replace(/^Invalid input: /, '')}`;
   });
   return [...new Set(lines)].join('\n');
 }
