@@ -4,8 +4,9 @@ import { canI } from './can-i.ts';
 import { help } from './help.ts';
 import { lock } from './lock.ts';
 import { locks } from './locks.ts';
+import { status } from './status.ts';
 import { unlock } from './unlock.ts';
 import { whoami } from './whoami.ts';
 
 /** Every chat command. Help, typo suggestions and the manifest's usage hint come from this list. */
-export const commands: readonly Command[] = [help, whoami, canI, lock, unlock, locks, audit];
+export const commands: readonly Command[] = [help, status, whoami, canI, lock, unlock, locks, audit];

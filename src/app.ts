@@ -6,6 +6,7 @@ import { Catalog } from './config/catalog.ts';
 import type { Settings } from './config/env.ts';
 import type { ConfigFile } from './config/schema.ts';
 import type { Clock } from './core/clock.ts';
+import type { Ports } from './core/command.ts';
 import { Dispatcher } from './core/dispatcher.ts';
 import type { Directory } from './core/policy/directory.ts';
 import { Policy } from './core/policy/policy.ts';
@@ -19,6 +20,7 @@ export interface Deckhand {
   policy: Policy;
   dispatcher: Dispatcher;
   registry: Registry;
+  ports: Ports;
   clock: Clock;
   logger: Logger;
   newId: () => string;
@@ -34,6 +36,8 @@ export interface DeckhandOptions {
   directory: (catalog: Catalog) => Directory;
   store?: Store;
   newId?: () => string;
+  /** The Kubernetes and GitHub adapters, real or pointed at the sandbox. */
+  ports?: Ports;
 }
 
 /** The composition root: builds everything from the config and settings. Adapters are chosen here only. */
@@ -54,6 +58,7 @@ export async function createDeckhand(options: DeckhandOptions): Promise<Deckhand
     policy,
     clock: options.clock,
     logger: options.logger,
+    ports: options.ports ?? {},
   });
   return {
     catalog,
@@ -61,6 +66,7 @@ export async function createDeckhand(options: DeckhandOptions): Promise<Deckhand
     policy,
     dispatcher,
     registry,
+    ports: options.ports ?? {},
     clock: options.clock,
     logger: options.logger,
     newId: options.newId ?? randomUUID,

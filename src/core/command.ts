@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { Catalog } from '../config/catalog.ts';
+import type { GitHubActions } from '../github/port.ts';
+import type { Kubernetes } from '../kubernetes/port.ts';
 import type { Store } from '../store/types.ts';
 import type { Clock } from './clock.ts';
 import { DeckhandError } from './errors.ts';
@@ -19,6 +21,13 @@ export interface CommandContext {
   logger: Logger;
   /** The other commands, for help. */
   commands: readonly Command[];
+  /** The outside world; absent when not configured, and commands say so. */
+  ports: Ports;
+}
+
+export interface Ports {
+  kubernetes?: Kubernetes;
+  github?: GitHubActions;
 }
 
 export interface CommandDefinition<A> {
@@ -81,7 +90,10 @@ export function defineCommand<A>(definition: CommandDefinition<A>): Command {
 function explain(issues: z.core.$ZodIssue[], command: string): string {
   const lines = issues.map((issue) => {
     // key=value arguments arrive under `params`; people typed `limit=`, so name it that way.
-    const key = issue.path[0] === 'params' && issue.path.length > 1 ? `${String(issue.path[1])}=` : issue.path.map(String).join('.');
+    const key =
+      issue.path[0] === 'params' && issue.path.length > 1
+        ? `${String(issue.path[1])}=`
+        : issue.path.map(String).join('.');
     if (issue.code === 'invalid_type' && issue.input === undefined)
       return `${command} needs ${article(key)}.`;
     if (issue.code === 'unrecognized_keys')

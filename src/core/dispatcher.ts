@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Catalog } from '../config/catalog.ts';
 import type { Decision, Store } from '../store/types.ts';
 import type { Clock } from './clock.ts';
-import type { BoundCommand, Command, CommandContext } from './command.ts';
+import type { BoundCommand, Command, CommandContext, Ports } from './command.ts';
 import { asDeckhandError, DeckhandError, type DeckhandErrorCode } from './errors.ts';
 import { parseArgs } from './grammar.ts';
 import type { Invocation } from './invocation.ts';
@@ -25,6 +25,7 @@ export interface DispatcherDeps {
   policy: Policy;
   clock: Clock;
   logger: Logger;
+  ports: Ports;
 }
 
 /** Errors raised by a command's own rules (a lock already held) are refusals, not failures. */

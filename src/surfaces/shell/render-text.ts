@@ -5,7 +5,6 @@ const ICON: Record<Tone, string> = { info: '•', success: '✓', warning: '!', 
 /** Renders a reply as plain text for a terminal: mentions become @ids, tables align. */
 export function renderText(reply: Reply): string {
   const out: string[] = [`${ICON[reply.tone]} ${plain(reply.title)}`];
-  if (reply.text !== undefined) out.push(...indent(plain(reply.text)));
   if (reply.fields !== undefined && reply.fields.length > 0) {
     const width = Math.max(...reply.fields.map((f) => f.label.length));
     for (const f of reply.fields) {
@@ -15,6 +14,7 @@ export function renderText(reply: Reply): string {
     }
   }
   if (reply.table !== undefined) out.push(...indent(renderTable(reply.table)));
+  if (reply.text !== undefined) out.push(...indent(plain(reply.text)));
   if (reply.buttons !== undefined && reply.buttons.length > 0) {
     out.push(`  [${reply.buttons.map((b) => b.label).join('] [')}]`);
   }

@@ -22,13 +22,13 @@ export function renderBlocks(reply: Reply): SlackMessage {
   const blocks: BlockBuilder[] = [
     Blocks.Section({ text: truncate(`${EMOJI[reply.tone]} *${reply.title}*`, LIMITS.sectionText) }),
   ];
-  for (const chunk of chunks(reply.text ?? '', LIMITS.sectionText))
-    blocks.push(Blocks.Section({ text: chunk }));
   const fields = (reply.fields ?? []).map((f) => truncate(`*${f.label}*\n${f.value}`, LIMITS.fieldText));
   for (let i = 0; i < fields.length; i += LIMITS.fields)
     blocks.push(Blocks.Section().fields(fields.slice(i, i + LIMITS.fields)));
 
-  const tail: BlockBuilder[] = [];
+  const tail: BlockBuilder[] = chunks(reply.text ?? '', LIMITS.sectionText)
+    .slice(0, 20)
+    .map((chunk) => Blocks.Section({ text: chunk }));
   if (reply.buttons !== undefined && reply.buttons.length > 0) {
     tail.push(
       Blocks.Actions().elements(

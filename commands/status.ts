@@ -1,0 +1,122 @@
+import { z } from 'zod';
+import { defineCommand } from '../src/core/command.ts';
+import { reply, type Reply, type Tone } from '../src/core/message.ts';
+import { cell, freezeNote, notes, replicas, rolloutWord, version } from '../src/status/describe.ts';
+import { collectStatuses, type TargetStatus } from '../src/status/target-status.ts';
+
+export const status = defineCommand({
+  name: 'status',
+  aliases: ['st'],
+  summary: 'What runs where: version, replicas, rollout, crash loops, locks and freezes',
+  usage: 'status [service] [environment]',
+  examples: ['status', 'status api', 'status production', 'status api production'],
+  grammar: {
+    slots: [
+      { name: 'target', kind: 'service-or-environment' },
+      { name: 'target2', kind: 'service-or-environment', keywords: ['in'] },
+    ],
+  },
+  args: z.object({ service: z.string().optional(), environment: z.string().optional() }),
+  async run(ctx, args) {
+    const { catalog } = ctx;
+    const services = args.service === undefined ? catalog.serviceNames : [args.service];
+    if (args.service !== undefined && args.environment !== undefined)
+      catalog.target(args.service, args.environment);
+    const pairs = services.flatMap((service) =>
+      catalog
+        .environmentsOf(service)
+        .filter((environment) => args.environment === undefined || environment === args.environment)
+        .map((environment) => ({ service, environment })),
+    );
+    const statuses = await collectStatuses(pairs, {
+      catalog,
+      kubernetes: ctx.ports.kubernetes,
+      locks: ctx.store.locks,
+      now: ctx.clock.now(),
+    });
+    if (args.service !== undefined && args.environment !== undefined && statuses[0] !== undefined) {
+      return detail(statuses[0]);
+    }
+    if (args.service === undefined && args.environment === undefined)
+      return matrix(statuses, catalog.environmentNames);
+    const title =
+      args.service === undefined ? `Services in ${args.environment ?? ''}` : `${args.service} everywhere`;
+    return reply(tone(statuses), title, {
+      table: {
+        columns: [args.service === undefined ? 'Service' : 'Environment', 'Version', 'Replicas', 'Rollout'],
+        rows: statuses.map((s) => [
+          args.service === undefined ? s.service : s.environment,
+          s.deployment === null ? '—' : version(s.deployment),
+          s.deployment === null ? '—' : replicas(s.deployment),
+          s.deployment === null ? 'unreachable' : rolloutWord(s.deployment),
+        ]),
+      },
+      ...notesText(statuses, true),
+    });
+  },
+});
+
+function detail(s: TargetStatus): Reply {
+  const d = s.deployment;
+  if (d === null) {
+    return reply('error', `${s.service} in ${s.environment}: unknown`, { text: notes(s).join('\n') });
+  }
+  return reply(tone([s]), `${s.service} in ${s.environment}: ${version(d)}, ${rolloutWord(d)}`, {
+    fields: [
+      { label: 'Image', value: d.images.map((i) => `\`${i.image}\``).join('\n') || 'none' },
+      { label: 'Replicas', value: replicas(d) },
+      { label: 'Revision', value: d.revision === undefined ? 'unknown' : String(d.revision) },
+      { label: 'Rollout', value: d.rollout.message },
+    ],
+    ...notesText([s], false),
+  });
+}
+
+function matrix(statuses: TargetStatus[], environments: string[]): Reply {
+  const services = [...new Set(statuses.map((s) => s.service))];
+  return reply(tone(statuses), 'Services × environments', {
+    table: {
+      columns: ['Service', ...environments],
+      rows: services.map((service) => [
+        service,
+        ...environments.map((env) => {
+          const s = statuses.find((x) => x.service === service && x.environment === env);
+          return s === undefined ? '—' : cell(s);
+        }),
+      ]),
+    },
+    ...notesText(statuses, true),
+    footer:
+      '✓ healthy  ↻ rolling out  ✗ failed  🔒 locked  ❄ frozen · details: /ops status <service> <environment>',
+  });
+}
+
+function notesText(statuses: TargetStatus[], prefix: boolean): { text?: string } {
+  // One unreachable cluster is said once, naming every target it hides.
+  const errors = new Map<string, string[]>();
+  for (const s of statuses) {
+    if (s.error !== null)
+      errors.set(s.error.userMessage, [
+        ...(errors.get(s.error.userMessage) ?? []),
+        `${s.service}/${s.environment}`,
+      ]);
+  }
+  const freezes = prefix ? [...new Set(statuses.map(freezeNote).filter((n) => n !== null))] : [];
+  const lines = [
+    ...[...errors].map(([message, targets]) => (prefix ? `${targets.join(', ')}: ${message}` : message)),
+    ...freezes,
+    ...statuses.flatMap((s) =>
+      notes({ ...s, error: null }, { freeze: !prefix }).map((n) =>
+        prefix ? `${s.service}/${s.environment}: ${n}` : n,
+      ),
+    ),
+  ];
+  return lines.length === 0 ? {} : { text: lines.join('\n') };
+}
+
+function tone(statuses: TargetStatus[]): Tone {
+  if (statuses.some((s) => s.deployment === null || s.deployment.rollout.phase === 'failed'))
+    return 'warning';
+  if (statuses.some((s) => s.deployment?.rollout.phase !== 'complete')) return 'progress';
+  return 'success';
+}

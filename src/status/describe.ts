@@ -1,0 +1,67 @@
+import { formatTime } from '../core/duration.ts';
+import { mention } from '../core/message.ts';
+import type { DeploymentStatus } from '../kubernetes/port.ts';
+import { versionOf, type TargetStatus } from './target-status.ts';
+
+const PHASE_ICON = { complete: '✓', progressing: '↻', waiting: '…', failed: '✗' } as const;
+
+export function version(d: DeploymentStatus): string {
+  return [...new Set(d.images.map((i) => versionOf(i.image)))].join(', ') || 'unknown';
+}
+
+export function replicas(d: DeploymentStatus): string {
+  const r = d.replicas;
+  return `${r.ready}/${r.desired} ready · ${r.updated} updated · ${r.available} available`;
+}
+
+/** One short cell: `v1.2.3 ✓ 3/3`, `v1.3.0 ↻ 1/3`, `unreachable`. */
+export function cell(s: TargetStatus): string {
+  if (s.deployment === null) return 'unreachable';
+  const d = s.deployment;
+  const marks = `${s.lock === null ? '' : ' 🔒'}${s.freeze === null ? '' : ' ❄'}`;
+  return `${version(d)} ${PHASE_ICON[d.rollout.phase]} ${d.replicas.ready}/${d.replicas.desired}${marks}`;
+}
+
+export function rolloutWord(d: DeploymentStatus): string {
+  switch (d.rollout.phase) {
+    case 'complete':
+      return 'healthy';
+    case 'progressing':
+      return 'rolling out';
+    case 'waiting':
+      return 'waiting for the controller';
+    case 'failed':
+      return 'rollout failed';
+  }
+}
+
+/** Locks, freezes, crash loops and warnings: what someone on call should read first. */
+export function notes(s: TargetStatus, options: { freeze: boolean } = { freeze: true }, limit = 3): string[] {
+  const out: string[] = [];
+  if (s.error !== null) out.push(s.error.userMessage);
+  if (s.lock !== null) {
+    const until = s.lock.expiresAt === null ? '' : ` until ${formatTime(s.lock.expiresAt)}`;
+    out.push(`🔒 locked by ${mention(s.lock.holder)}${until}: “${s.lock.reason}”`);
+  }
+  if (s.freeze !== null && options.freeze) {
+    const until = s.freeze.until === null ? '' : ` until ${formatTime(s.freeze.until)}`;
+    out.push(`❄ ${s.freeze.window.name}${until}`);
+  }
+  const d = s.deployment;
+  if (d === null) return out;
+  if (d.rollout.phase !== 'complete') out.push(d.rollout.message);
+  for (const pod of d.pods.filter((p) => p.waitingReason !== undefined || p.restarts > 0).slice(0, limit)) {
+    const why = pod.waitingReason === undefined ? '' : `${pod.waitingReason}, `;
+    out.push(`pod ${pod.name}: ${why}${pod.restarts} restart${pod.restarts === 1 ? '' : 's'}`);
+  }
+  for (const w of d.warnings.slice(0, limit)) {
+    out.push(`⚠ ${w.reason} on ${w.object}: ${w.message}${w.count > 1 ? ` (×${w.count})` : ''}`);
+  }
+  return out;
+}
+
+export function freezeNote(s: TargetStatus): string | null {
+  if (s.freeze === null) return null;
+  const until = s.freeze.until === null ? '' : ` until ${formatTime(s.freeze.until)}`;
+  return `${s.environment}: ❄ ${s.freeze.window.name}${until}`;
+}

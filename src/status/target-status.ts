@@ -1,0 +1,65 @@
+import type { Catalog } from '../config/catalog.ts';
+import { asDeckhandError, DeckhandError } from '../core/errors.ts';
+import { activeFreeze, type ActiveFreeze } from '../core/policy/freeze.ts';
+import type { DeploymentStatus, Kubernetes } from '../kubernetes/port.ts';
+import type { Lock, LockRepository } from '../store/types.ts';
+
+/** What `status` knows about one service in one environment; an unreachable cluster is an answer too. */
+export interface TargetStatus {
+  service: string;
+  environment: string;
+  deployment: DeploymentStatus | null;
+  error: DeckhandError | null;
+  lock: Lock | null;
+  freeze: ActiveFreeze | null;
+}
+
+export interface StatusSources {
+  catalog: Catalog;
+  kubernetes: Kubernetes | undefined;
+  locks: LockRepository;
+  now: Date;
+}
+
+/** Asks every target at once; one failing cluster does not hide the others. */
+export async function collectStatuses(
+  pairs: { service: string; environment: string }[],
+  sources: StatusSources,
+): Promise<TargetStatus[]> {
+  const locks = await sources.locks.list(sources.now);
+  return Promise.all(
+    pairs.map(async ({ service, environment }) => {
+      const lock = locks.find((l) => l.service === service && l.environment === environment) ?? null;
+      const freeze = activeFreeze(sources.catalog.environmentConfig(environment).freezes, sources.now);
+      const base = { service, environment, lock, freeze };
+      if (sources.kubernetes === undefined) {
+        const error = new DeckhandError(
+          'kubernetes_failed',
+          'Kubernetes is not configured: set KUBECONFIG (or run in a cluster), or run `npm start` without credentials to use the sandbox.',
+        );
+        return { ...base, deployment: null, error };
+      }
+      try {
+        const deployment = await sources.kubernetes.getDeploymentStatus(
+          sources.catalog.target(service, environment),
+        );
+        return { ...base, deployment, error: null };
+      } catch (error) {
+        return { ...base, deployment: null, error: asDeckhandError(error) };
+      }
+    }),
+  );
+}
+
+/** `ghcr.io/acme/api:v1.2.3` → `v1.2.3`; a digest → its first 12 characters. */
+export function versionOf(image: string): string {
+  const at = image.indexOf('@');
+  if (at !== -1)
+    return image
+      .slice(at + 1)
+      .replace(/^sha256:/, '')
+      .slice(0, 12);
+  const slash = image.lastIndexOf('/');
+  const colon = image.lastIndexOf(':');
+  return colon > slash ? image.slice(colon + 1) : 'latest';
+}
