@@ -1,0 +1,76 @@
+import { AUDIT_COLUMNS, entryToRow } from './audit-row.ts';
+import type { AuditEntryRow } from './database.ts';
+import type { AuditLog } from './types.ts';
+
+export interface AuditExportOptions {
+  since?: Date;
+  until?: Date;
+  format: 'csv' | 'json';
+}
+
+/**
+ * Streams the entries oldest first and returns how many were written. Both formats use the stored
+ * column names, so a JSON export can be re-hashed offline exactly as `verify` does. JSON is an array with
+ * one element per line; CSV follows RFC 4180 (CRLF, fields quoted when they hold `,` `"` CR or LF, null
+ * as an empty field). The stream is left open: the caller may be writing to stdout.
+ */
+export async function exportAudit(
+  audit: AuditLog,
+  options: AuditExportOptions,
+  out: NodeJS.WritableStream,
+): Promise<number> {
+  const filter = {
+    ...(options.since === undefined ? {} : { since: options.since }),
+    ...(options.until === undefined ? {} : { until: options.until }),
+  };
+  const csv = options.format === 'csv';
+  let count = 0;
+  await write(out, csv ? csvLine(AUDIT_COLUMNS) : '[');
+  for await (const entry of audit.scan(filter)) {
+    const row = entryToRow(entry);
+    if (csv) {
+      await write(out, csvLine(AUDIT_COLUMNS.map((column) => row[column])));
+    } else {
+      await write(out, `${count === 0 ? '\n' : ',\n'}${jsonLine(row)}`);
+    }
+    count += 1;
+  }
+  if (!csv) await write(out, count === 0 ? ']\n' : '\n]\n');
+  return count;
+}
+
+/** Waits for 'drain' when the stream's buffer is full; a stream that fails or closes first ends the export. */
+async function write(out: NodeJS.WritableStream, chunk: string): Promise<void> {
+  if (out.write(chunk)) return;
+  await new Promise<void>((resolve, reject) => {
+    const settle = (error?: Error): void => {
+      out.off('drain', onDrain);
+      out.off('error', onError);
+      out.off('close', onClose);
+      if (error === undefined) resolve();
+      else reject(error);
+    };
+    const onDrain = (): void => settle();
+    const onError = (error: Error): void => settle(error);
+    const onClose = (): void => settle(new Error('the output closed before the export finished'));
+    out.on('drain', onDrain);
+    out.on('error', onError);
+    out.on('close', onClose);
+  });
+}
+
+function jsonLine(row: AuditEntryRow): string {
+  const ordered: Record<string, unknown> = {};
+  for (const column of AUDIT_COLUMNS) ordered[column] = row[column];
+  return JSON.stringify(ordered);
+}
+
+function csvLine(fields: readonly (string | number | null)[]): string {
+  return `${fields.map(csvField).join(',')}\r\n`;
+}
+
+function csvField(value: string | number | null): string {
+  if (value === null) return '';
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}

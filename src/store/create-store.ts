@@ -1,0 +1,48 @@
+import type { Kysely } from 'kysely';
+import { DeckhandError } from '../core/errors.ts';
+import type { Database } from './database.ts';
+import { postgresChainWriter, sqliteChainWriter } from './chain-writers.ts';
+import { KyselyStore } from './kysely-store.ts';
+import { migrateToLatest } from './migrate.ts';
+import { openPostgres } from './open-postgres.ts';
+import { openSqlite } from './open-sqlite.ts';
+import { storeError } from './store-error.ts';
+import type { Store } from './types.ts';
+
+export interface StoreOptions {
+  /** A postgres:// or postgresql:// URL; when absent, the SQLite file at `sqlitePath` is used. */
+  databaseUrl?: string;
+  /** The SQLite database file; its directory is created if missing. `:memory:` for a throwaway store. */
+  sqlitePath: string;
+  /** PostgreSQL only: run in this schema, creating it if needed. Tests use it for isolation. */
+  schema?: string;
+}
+
+const POSTGRES_URL = /^postgres(ql)?:\/\//i;
+
+/** Opens the database, brings its schema up to date, and returns the Store over it. */
+export async function createStore(options: StoreOptions): Promise<Store> {
+  const url = options.databaseUrl;
+  if (url !== undefined && url !== '' && !POSTGRES_URL.test(url)) {
+    throw new DeckhandError(
+      'config_invalid',
+      'DATABASE_URL must be a postgres:// URL; leave it unset to use the built-in SQLite database.',
+    );
+  }
+  const usePostgres = url !== undefined && url !== '';
+  let db: Kysely<Database> | undefined;
+  try {
+    if (usePostgres) {
+      const opened = await openPostgres(url, options.schema);
+      db = opened.db;
+      await migrateToLatest(db, opened.schema);
+      return new KyselyStore('postgres', db, postgresChainWriter);
+    }
+    db = await openSqlite(options.sqlitePath);
+    await migrateToLatest(db);
+    return new KyselyStore('sqlite', db, sqliteChainWriter);
+  } catch (error) {
+    await db?.destroy().catch(() => undefined);
+    throw storeError(error);
+  }
+}

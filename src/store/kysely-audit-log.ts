@@ -1,0 +1,93 @@
+import type { Kysely } from 'kysely';
+import type { ChainWriter } from './chain-writers.ts';
+import { chainHash, GENESIS_HASH, verifyChain } from './audit-chain.ts';
+import { AUDIT_COLUMNS, hashedFields, rowToEntry } from './audit-row.ts';
+import type { AuditEntryRow, Database } from './database.ts';
+import { guarded, storeError } from './store-error.ts';
+import type { AuditEntry, AuditEntryInput, AuditFilter, AuditLog, AuditVerification } from './types.ts';
+
+const DEFAULT_LIMIT = 20;
+const MAX_LIMIT = 1000;
+const SCAN_PAGE_SIZE = 500;
+
+/**
+ * The audit log over either dialect. Time filters compare `at`: `since` is inclusive, `until` exclusive,
+ * so consecutive windows neither overlap nor leave gaps. `recent` returns 20 entries unless told, at
+ * most 1000.
+ */
+export class KyselyAuditLog implements AuditLog {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly writeChain: ChainWriter,
+  ) {}
+
+  append(input: AuditEntryInput): Promise<AuditEntry> {
+    return guarded(() =>
+      this.writeChain(this.db, async (trx) => {
+        const head = await trx
+          .selectFrom('audit_entries')
+          .select(['seq', 'hash'])
+          .orderBy('seq', 'desc')
+          .limit(1)
+          .executeTakeFirst();
+        // seq is assigned here, under the lock, rather than by a sequence: a PostgreSQL sequence skips
+        // numbers when a transaction rolls back, and verify reads a gap as a deleted entry. The primary
+        // key on seq also makes a fork impossible: a second entry after the same head cannot be stored.
+        const fields = hashedFields(input, head?.hash ?? GENESIS_HASH);
+        const row: AuditEntryRow = {
+          ...fields,
+          seq: head === undefined ? 1 : head.seq + 1,
+          hash: chainHash(fields),
+        };
+        await trx.insertInto('audit_entries').values(row).execute();
+        return rowToEntry(row);
+      }),
+    );
+  }
+
+  recent(filter: AuditFilter): Promise<AuditEntry[]> {
+    const limit = Math.min(Math.max(Math.trunc(filter.limit ?? DEFAULT_LIMIT), 1), MAX_LIMIT);
+    return guarded(async () => {
+      let query = this.db.selectFrom('audit_entries').select(AUDIT_COLUMNS);
+      if (filter.actor !== undefined) query = query.where('actor', '=', filter.actor);
+      if (filter.service !== undefined) query = query.where('service', '=', filter.service);
+      if (filter.environment !== undefined) query = query.where('environment', '=', filter.environment);
+      if (filter.decision !== undefined) query = query.where('decision', '=', filter.decision);
+      if (filter.since !== undefined) query = query.where('at', '>=', filter.since.toISOString());
+      if (filter.until !== undefined) query = query.where('at', '<', filter.until.toISOString());
+      const rows = await query.orderBy('seq', 'desc').limit(limit).execute();
+      return rows.map(rowToEntry);
+    });
+  }
+
+  async *scan(filter: Pick<AuditFilter, 'since' | 'until'> = {}): AsyncIterable<AuditEntry> {
+    for await (const row of this.scanRows(filter)) yield rowToEntry(row);
+  }
+
+  verify(): Promise<AuditVerification> {
+    return guarded(() => verifyChain(this.scanRows({})));
+  }
+
+  /**
+   * Pages by seq rather than holding a cursor open, so a slow reader (an export to a slow client) never
+   * pins a connection or, in SQLite, blocks appends between pages.
+   */
+  private async *scanRows(filter: Pick<AuditFilter, 'since' | 'until'>): AsyncIterable<AuditEntryRow> {
+    let after = 0;
+    for (;;) {
+      let query = this.db.selectFrom('audit_entries').select(AUDIT_COLUMNS).where('seq', '>', after);
+      if (filter.since !== undefined) query = query.where('at', '>=', filter.since.toISOString());
+      if (filter.until !== undefined) query = query.where('at', '<', filter.until.toISOString());
+      let page: AuditEntryRow[];
+      try {
+        page = await query.orderBy('seq', 'asc').limit(SCAN_PAGE_SIZE).execute();
+      } catch (error) {
+        throw storeError(error);
+      }
+      yield* page;
+      const last = page.at(-1);
+      if (page.length < SCAN_PAGE_SIZE || last === undefined) return;
+      after = last.seq;
+    }
+  }
+}

@@ -1,0 +1,14 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import * as initial from './0001-initial.ts';
+
+/**
+ * Migrations are listed in code rather than read from a folder, so they work the same from source,
+ * from a build, and inside a bundle. Add each new version here; names sort in the order they run.
+ */
+const migrations: Readonly<Record<string, Migration>> = {
+  '0001-initial': initial,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: () => Promise.resolve({ ...migrations }),
+};

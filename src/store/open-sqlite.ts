@@ -1,0 +1,25 @@
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import type { Database } from './database.ts';
+
+// Another process on the same file (a CLI `audit verify` next to the bot) waits this long for a lock.
+const BUSY_TIMEOUT_MS = 5000;
+
+export async function openSqlite(path: string): Promise<Kysely<Database>> {
+  const inMemory = path === ':memory:' || path === '';
+  if (!inMemory) await mkdir(dirname(path), { recursive: true });
+  const database = new BetterSqlite3(path);
+  try {
+    // WAL lets readers in other processes proceed while the bot writes.
+    if (!inMemory) database.pragma('journal_mode = WAL');
+    database.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  } catch (error) {
+    database.close();
+    throw error;
+  }
+  // Kysely runs every query and transaction over this one connection, one at a time, which is what
+  // serializes audit appends within a process.
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+}
