@@ -1,0 +1,92 @@
+import { App, Octokit } from 'octokit';
+import type { Logger } from 'pino';
+import type { GitHubCredentials } from './credentials.ts';
+
+/** Knobs with production defaults; tests shrink the delays instead of patching the plugins. */
+export interface GitHubTuning {
+  /** Retries of idempotent requests after 5xx and network errors (retry plugin); default 3. */
+  retries?: number;
+  /** Retry plugin backoff unit: wait (attempt²) × this; default 1000 ms. */
+  retryBaseMs?: number;
+  /** Retries after a primary or secondary rate-limit answer; default 2. */
+  rateLimitRetries?: number;
+  /** Give up rather than wait longer than this for a rate limit to lift; default 120 s. */
+  maxRateLimitWaitSeconds?: number;
+  /** Milliseconds per second of `Retry-After`; default 1000. */
+  throttleBaseMs?: number;
+  /**
+   * Groups this client with others sharing a quota in the throttling plugin (it spaces writes a
+   * second apart per id). Defaults to one id per API URL.
+   */
+  throttleId?: string;
+  /** Abort a request GitHub has not answered in this long; default 30 s. */
+  requestTimeoutMs?: number;
+  /** The fetch underneath (e.g. one going through a proxy); defaults to the global fetch. */
+  fetch?: typeof fetch;
+}
+
+export interface GitHubClientOptions {
+  /** `https://api.github.com`, or `https://HOST/api/v3` for GitHub Enterprise Server. */
+  baseUrl: string;
+  credentials: GitHubCredentials;
+  logger: Logger;
+  tuning?: GitHubTuning;
+  userAgent?: string;
+}
+
+/**
+ * Builds an octokit `Octokit` (which already composes the retry and throttling plugins) for a
+ * token or a GitHub App installation. 429 joins the retry plugin's do-not-retry list because the
+ * throttling plugin owns rate limits; two plugins retrying the same answer would multiply waits.
+ */
+export async function createGitHubClient(options: GitHubClientOptions): Promise<Octokit> {
+  const { logger, tuning = {} } = options;
+  const rateLimitRetries = tuning.rateLimitRetries ?? 2;
+  const maxWait = tuning.maxRateLimitWaitSeconds ?? 120;
+  const onLimit =
+    (kind: string) =>
+    (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
+      const retry = retryCount < rateLimitRetries && retryAfter <= maxWait;
+      logger.warn(
+        { method: request.method, route: request.url, retryAfter, retryCount, retry },
+        `GitHub ${kind} rate limit hit${retry ? `; retrying in ${retryAfter}s` : '; giving up'}`,
+      );
+      return retry;
+    };
+  const Configured = Octokit.defaults({
+    baseUrl: options.baseUrl.replace(/\/+$/, ''),
+    userAgent: options.userAgent ?? 'deckhand',
+    log: {
+      debug: (message: string, info?: object) => logger.debug(info ?? {}, message),
+      info: (message: string, info?: object) => logger.info(info ?? {}, message),
+      warn: (message: string, info?: object) => logger.warn(info ?? {}, message),
+      error: (message: string, info?: object) => logger.error(info ?? {}, message),
+    },
+    // Without a deadline a stalled connection would hold an operation forever. A timed-out dispatch
+    // is reported like a 5xx (unknown outcome), never retried.
+    request: { fetch: withTimeout(tuning.fetch ?? fetch, tuning.requestTimeoutMs ?? 30_000) },
+    retry: {
+      retries: tuning.retries ?? 3,
+      retryAfterBaseValue: tuning.retryBaseMs ?? 1000,
+      doNotRetry: [400, 401, 403, 404, 409, 410, 422, 429, 451],
+    },
+    throttle: {
+      id: tuning.throttleId ?? `deckhand:${options.baseUrl}`,
+      retryAfterBaseValue: tuning.throttleBaseMs ?? 1000,
+      onRateLimit: onLimit('primary'),
+      onSecondaryRateLimit: onLimit('secondary'),
+    },
+  });
+  const { credentials } = options;
+  if (credentials.kind === 'token') return new Configured({ auth: credentials.token });
+  const app = new App({ appId: credentials.appId, privateKey: credentials.privateKey, Octokit: Configured });
+  return app.getInstallationOctokit(credentials.installationId);
+}
+
+function withTimeout(inner: typeof fetch, ms: number): typeof fetch {
+  return (input, init) => {
+    const deadline = AbortSignal.timeout(ms);
+    const signal = init?.signal ? AbortSignal.any([init.signal, deadline]) : deadline;
+    return inner(input, { ...init, signal });
+  };
+}

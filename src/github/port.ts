@@ -1,0 +1,95 @@
+/**
+ * The GitHub Actions port: what Deckhand needs from GitHub to run deploys and runbooks, and nothing
+ * else. The real adapter is octokit (`actions-adapter.ts`); tests and the sandbox point it at the
+ * simulator in `src/sandbox/github/`.
+ */
+export interface RepoRef {
+  owner: string;
+  repo: string;
+}
+
+export interface RunRef extends RepoRef {
+  runId: number;
+}
+
+export interface DispatchRequest extends RepoRef {
+  /** The workflow's file name (`deploy.yml`) or numeric id. */
+  workflow: string;
+  /** Branch or tag the workflow runs on. */
+  ref: string;
+  inputs: Record<string, string>;
+  /**
+   * A value unique to this operation. It is sent as the `correlationInput` input (unless `inputs`
+   * already carries it) so the run can be found by `findRunByCorrelation` when the server cannot
+   * say which run the dispatch created; the workflow must put it in its `run-name`.
+   */
+  correlationId: string;
+  /** Defaults to `correlation_id`; `null` sends no correlation input (the workflow declares none). */
+  correlationInput?: string | null;
+}
+
+export interface DispatchResult {
+  /** Present when the server supports `return_run_details`; otherwise find the run by correlation. */
+  runId?: number;
+  htmlUrl?: string;
+}
+
+export interface FindRunQuery extends RepoRef {
+  workflow: string;
+  correlationId: string;
+  /** When the dispatch was sent; runs created well before it are not considered. */
+  createdAfter: Date;
+}
+
+export interface WorkflowRun {
+  id: number;
+  name: string;
+  displayTitle: string;
+  /** `queued`, `in_progress`, `completed`, or GitHub's rarer `requested`, `waiting`, `pending`. */
+  status: string;
+  /** `success`, `failure`, `cancelled`, `timed_out`, …; null until completed. */
+  conclusion: string | null;
+  htmlUrl: string;
+  headBranch: string | null;
+  headSha: string;
+  event: string;
+  workflowId: number;
+  runAttempt: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface WorkflowStep {
+  name: string;
+  number: number;
+  status: string;
+  conclusion: string | null;
+  startedAt: Date | null;
+  completedAt: Date | null;
+}
+
+export interface WorkflowJob {
+  id: number;
+  name: string;
+  status: string;
+  conclusion: string | null;
+  htmlUrl: string | null;
+  startedAt: Date | null;
+  completedAt: Date | null;
+  steps: WorkflowStep[];
+}
+
+export type CancelOutcome = 'cancelling' | 'already_completed';
+
+export interface GitHubActions {
+  /** Sends one workflow dispatch; never replayed after an answer that leaves its fate unknown. */
+  dispatch(request: DispatchRequest): Promise<DispatchResult>;
+  findRunByCorrelation(query: FindRunQuery): Promise<WorkflowRun | undefined>;
+  /** Conditional: an unchanged run costs no rate-limit quota. */
+  getRun(ref: RunRef): Promise<WorkflowRun>;
+  /** Jobs of the latest attempt, conditional like `getRun`. */
+  listJobs(ref: RunRef): Promise<WorkflowJob[]>;
+  /** The last `lines` lines of a job's log. */
+  jobLogTail(ref: RepoRef & { jobId: number; lines: number }): Promise<string[]>;
+  cancelRun(ref: RunRef): Promise<CancelOutcome>;
+}

@@ -1,0 +1,103 @@
+import type { Clock } from '../../core/clock.ts';
+
+/** A workflow as the seed describes it; `path` is the file, e.g. `.github/workflows/deploy.yml`. */
+export interface WorkflowSeed {
+  id: number;
+  path: string;
+  name: string;
+  /** The `workflow_dispatch` inputs the workflow declares; anything else is rejected like GitHub does. */
+  inputs: string[];
+  /**
+   * The workflow's `run-name`, with `${{ inputs.x }}` placeholders, e.g.
+   * `deploy ${{ inputs.version }} (${{ inputs.correlation_id }})`. Without it GitHub shows the workflow name.
+   */
+  runName?: string;
+  jobs?: Array<{ name: string; steps: string[] }>;
+  /** Simulated seconds from dispatch to completion. */
+  durationSeconds?: number;
+}
+
+export interface RepoSeed {
+  owner: string;
+  repo: string;
+  defaultBranch?: string;
+  workflows: WorkflowSeed[];
+}
+
+export interface Dispatch {
+  owner: string;
+  repo: string;
+  workflow: WorkflowSeed;
+  ref: string;
+  inputs: Record<string, string>;
+}
+
+export type ScenarioOutcome = 'success' | 'failure' | 'cancelled' | { fail: { job: string; step: string } };
+export type Scenario = (dispatch: Dispatch) => ScenarioOutcome;
+
+export interface WebhookTarget {
+  url: string;
+  secret: string;
+}
+
+export interface SecondaryRateLimitFault {
+  status: 403 | 429;
+  retryAfterSeconds: number;
+  count: number;
+}
+
+export interface Faults {
+  /** The next N API requests answer 502. */
+  next5xx?: number;
+  secondaryRateLimit?: SecondaryRateLimitFault;
+}
+
+/** What `onRunCompleted` and the stats see of a run; a snapshot, not the live object. */
+export interface CompletedRun {
+  id: number;
+  owner: string;
+  repo: string;
+  workflowId: number;
+  workflowPath: string;
+  headBranch: string;
+  conclusion: string;
+  runAttempt: number;
+}
+
+export interface GitHubSimulatorOptions {
+  clock: Clock;
+  repos: RepoSeed[];
+  webhook?: WebhookTarget;
+  /** Answer 422 to `return_run_details`, as GitHub Enterprise Server releases without it do. */
+  rejectReturnRunDetails?: boolean;
+  scenario?: Scenario;
+  onRunCompleted?: (run: CompletedRun, inputs: Record<string, string>) => void | Promise<void>;
+  /** Primary rate limit per hour; GitHub's default for a token is 5000. */
+  rateLimit?: number;
+  host?: string;
+  port?: number;
+}
+
+export interface SimulatorStats {
+  requestsTotal: number;
+  /** Requests that used rate-limit quota; 304 answers do not, as on GitHub. */
+  requestsCounted: number;
+  notModified: number;
+  /** Keyed `METHOD /route/template`, counting every request. */
+  byRoute: Record<string, number>;
+  webhooksDelivered: number;
+  webhooksFailed: number;
+  dispatches: number;
+  installationTokensIssued: number;
+}
+
+export interface GitHubSimulator {
+  url: string;
+  close(): Promise<void>;
+  /** Applies every change due by the clock's now and waits for the webhooks that causes. */
+  tick(): Promise<void>;
+  startTicking(intervalMs: number): () => void;
+  inject(faults: Faults): void;
+  stats(): SimulatorStats;
+  setWebhook(webhook: WebhookTarget | undefined): void;
+}
