@@ -1,12 +1,14 @@
-import bolt from '@slack/bolt';
+import { webApi } from '@slack/bolt';
 import { createDeckhand } from '../app.ts';
 import type { Settings } from '../config/env.ts';
 import type { ConfigFile } from '../config/schema.ts';
 import { systemClock } from '../core/clock.ts';
+import { DeckhandError } from '../core/errors.ts';
 import { parseDuration } from '../core/duration.ts';
 import { createHttpServer, listen } from '../http/server.ts';
 import { createLogger } from '../logger.ts';
 import { createSlackApp } from '../surfaces/slack/slack-app.ts';
+import { boltLogger } from '../surfaces/slack/bolt-logger.ts';
 import { SlackDirectory } from '../surfaces/slack/slack-directory.ts';
 
 export interface StartFlags {
@@ -19,10 +21,25 @@ export async function startSlack(config: ConfigFile, settings: Settings, flags: 
   const logger = createLogger(settings.logLevel);
   const slack = settings.slack;
   const botToken = slack.botToken ?? '';
-  const client = new bolt.webApi.WebClient(
-    botToken,
-    slack.apiUrl === undefined ? {} : { slackApiUrl: slack.apiUrl },
-  );
+  // Group lookups sit in the policy path: short timeout, one retry, and a 429 is an error (the
+  // directory then keeps its cached answer) rather than a queue-wide pause.
+  const client = new webApi.WebClient(botToken, {
+    ...(slack.apiUrl === undefined ? {} : { slackApiUrl: withSlash(slack.apiUrl) }),
+    timeout: 2000,
+    retryConfig: { retries: 1 },
+    rejectRateLimitedCalls: true,
+    logger: boltLogger(logger),
+  });
+  // A wrong token would otherwise only show as silence: every request failing authorization.
+  try {
+    await client.auth.test();
+  } catch (error) {
+    throw new DeckhandError(
+      'slack_failed',
+      `Slack refused the bot token (${error instanceof Error ? error.message : String(error)}). Check SLACK_BOT_TOKEN.`,
+      { cause: error },
+    );
+  }
   const deckhand = await createDeckhand({
     config,
     settings,
@@ -67,4 +84,8 @@ export async function startSlack(config: ConfigFile, settings: Settings, flags: 
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
+}
+
+function withSlash(url: string): string {
+  return url.endsWith('/') ? url : `${url}/`;
 }

@@ -7,7 +7,7 @@ import { asDeckhandError, DeckhandError, type DeckhandErrorCode } from './errors
 import { parseArgs } from './grammar.ts';
 import type { Invocation } from './invocation.ts';
 import { mention, reply, type Reply } from './message.ts';
-import type { Policy } from './policy/policy.ts';
+import type { PermissionRequest, Policy } from './policy/policy.ts';
 import type { Registry } from './registry.ts';
 import { tokenize } from './tokenizer.ts';
 
@@ -53,7 +53,20 @@ export class Dispatcher {
   async dispatch(invocation: Invocation): Promise<Outcome> {
     const { store, clock } = this.deps;
     const logger = this.deps.logger.child({ invocationId: invocation.id, actor: invocation.actor });
-    if (!(await store.idempotency.claim(invocation.idempotencyKey, clock.now()))) {
+    let first: boolean;
+    try {
+      first = await store.idempotency.claim(invocation.idempotencyKey, clock.now());
+    } catch (error) {
+      logger.error({ err: error }, 'idempotency claim failed; refusing to run');
+      return {
+        fresh: true,
+        decision: 'failed',
+        reply: reply('error', 'Not run: Deckhand cannot reach its database', {
+          text: `${asDeckhandError(error).userMessage}\nNothing was changed. Try again in a moment.`,
+        }),
+      };
+    }
+    if (!first) {
       logger.info({ key: invocation.idempotencyKey }, 'duplicate delivery ignored');
       return {
         fresh: false,
@@ -77,10 +90,27 @@ export class Dispatcher {
       return this.finish(invocation, started, command, null, 'invalid', e.userMessage, errorReply(e, usage));
     }
 
-    if (bound.permission !== undefined) {
+    let permission: PermissionRequest | undefined;
+    try {
+      permission = await bound.permission();
+    } catch (error) {
+      const e = asDeckhandError(error);
+      return this.finish(
+        invocation,
+        started,
+        command,
+        bound,
+        'invalid',
+        e.userMessage,
+        errorReply(e, usageOf(command)),
+      );
+    }
+    if (permission !== undefined) {
+      bound.service ??= permission.service ?? null;
+      bound.environment ??= permission.environment ?? null;
       const decision = await this.deps.policy.evaluate(
         { user: invocation.actor, channel: invocation.channel },
-        bound.permission,
+        permission,
         clock.now(),
       );
       if (!decision.allowed) {

@@ -28,23 +28,40 @@ export function inWindow(window: FreezeWindow, at: Date): boolean {
 
 function liftsAt(window: FreezeWindow, now: Date): Date | null {
   if (window.until !== undefined) return new Date(window.until);
-  // Weekly windows: walk forward in five-minute steps; a week bounds the search.
-  const step = 5 * 60_000;
-  const start = Math.ceil(now.getTime() / step) * step;
-  for (let t = start; t < now.getTime() + 8 * 86_400_000; t += step) {
-    if (!inWindow(window, new Date(t))) return new Date(t);
+  // Weekly windows: hop an hour at a time to the first free hour (a week bounds the search), then
+  // find the minute. Windows start and end on whole minutes.
+  const hour = 3_600_000;
+  const minute = 60_000;
+  const start = Math.ceil(now.getTime() / minute) * minute;
+  for (let t = start; t < now.getTime() + 8 * 86_400_000; t += hour) {
+    if (inWindow(window, new Date(t))) continue;
+    let free = t;
+    while (free - minute >= start && !inWindow(window, new Date(free - minute))) free -= minute;
+    return new Date(free);
   }
   return null;
 }
 
+// Building an Intl.DateTimeFormat costs far more than using one; a policy check asks many times.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(timeZone);
+  if (formatter === undefined) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      weekday: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    formatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
 function localTime(at: Date, timeZone: string): { day: (typeof DAYS)[number]; hour: number; minute: number } {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    weekday: 'short',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(at);
+  const parts = formatterFor(timeZone).formatToParts(at);
   const get = (type: string): string => parts.find((p) => p.type === type)?.value ?? '';
   const day = DAYS.find((d) => d === get('weekday').toLowerCase().slice(0, 3)) ?? 'sun';
   return { day, hour: Number(get('hour')), minute: Number(get('minute')) };

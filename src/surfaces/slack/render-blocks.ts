@@ -18,7 +18,8 @@ export interface SlackMessage {
 }
 
 /** Renders a reply as Block Kit within Slack's limits: long text is split, long tables are cut with a note. */
-export function renderBlocks(reply: Reply): SlackMessage {
+export function renderBlocks(raw: Reply): SlackMessage {
+  const reply = escapeReply(raw);
   const blocks: BlockBuilder[] = [
     Blocks.Section({ text: truncate(`${EMOJI[reply.tone]} *${reply.title}*`, LIMITS.sectionText) }),
   ];
@@ -47,7 +48,7 @@ export function renderBlocks(reply: Reply): SlackMessage {
       [`*${first}*`, ...rest].filter((c) => c !== '').join('  ·  '),
     );
     const sections = chunks(lines.join('\n'), LIMITS.sectionText);
-    const room = LIMITS.blocks - blocks.length - tail.length - 1;
+    const room = Math.max(0, LIMITS.blocks - blocks.length - tail.length - 1);
     for (const chunk of sections.slice(0, room)) blocks.push(Blocks.Section({ text: chunk }));
     if (sections.length > room) {
       blocks.push(
@@ -66,6 +67,30 @@ export function renderBlocks(reply: Reply): SlackMessage {
     blocks?: object[];
   };
   return { text: built.text ?? text, blocks: built.blocks ?? [] };
+}
+
+/**
+ * Escapes &, < and > as Slack requires, keeping only the markup Deckhand itself writes: user, group and
+ * channel mentions and links. Anything else, like `<service>` in a usage line or a `<!here>` typed into a
+ * lock reason, is shown as text and never pings a channel.
+ */
+export function escapeMrkdwn(text: string): string {
+  const keep =
+    /<(?:@[UW][A-Z0-9]+(?:\|[^<>]*)?|!subteam\^[A-Z0-9]+(?:\|[^<>]*)?|#[CG][A-Z0-9]+(?:\|[^<>]*)?|https?:\/\/[^\s<>|]+(?:\|[^<>]*)?)>/g;
+  let out = '';
+  let last = 0;
+  for (const match of text.matchAll(keep)) {
+    out += escapePlain(text.slice(last, match.index)) + match[0];
+    last = match.index + match[0].length;
+  }
+  return out + escapePlain(text.slice(last));
+}
+
+function escapePlain(text: string): string {
+  return text
+    .replace(/&(?!(?:amp|lt|gt);)/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
 }
 
 function truncate(text: string, max: number): string {
@@ -88,4 +113,21 @@ export function chunks(text: string, max: number): string[] {
   }
   if (current !== '') out.push(current);
   return out;
+}
+
+function escapeReply(reply: Reply): Reply {
+  return {
+    ...reply,
+    title: escapeMrkdwn(reply.title),
+    ...(reply.text === undefined ? {} : { text: escapeMrkdwn(reply.text) }),
+    ...(reply.footer === undefined ? {} : { footer: escapeMrkdwn(reply.footer) }),
+    ...(reply.fields === undefined
+      ? {}
+      : {
+          fields: reply.fields.map((f) => ({ label: escapeMrkdwn(f.label), value: escapeMrkdwn(f.value) })),
+        }),
+    ...(reply.table === undefined
+      ? {}
+      : { table: { columns: reply.table.columns, rows: reply.table.rows.map((r) => r.map(escapeMrkdwn)) } }),
+  };
 }

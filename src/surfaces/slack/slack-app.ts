@@ -1,11 +1,11 @@
-import bolt from '@slack/bolt';
+import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { Dispatcher, Outcome } from '../../core/dispatcher.ts';
+import { asDeckhandError } from '../../core/errors.ts';
+import { reply } from '../../core/message.ts';
 import type { Clock } from '../../core/clock.ts';
 import { renderBlocks } from './render-blocks.ts';
 import { boltLogger } from './bolt-logger.ts';
-
-const { App, HTTPReceiver, SocketModeReceiver } = bolt;
 
 export interface SlackAppOptions {
   dispatcher: Dispatcher;
@@ -65,14 +65,15 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       idempotencyKey: `slack:trigger:${command.trigger_id}`,
       receivedAt: options.clock.now(),
     });
-    const early = await raceDeadline(pending, deadline);
+    const safe = pending.catch((error: unknown) => failedOutcome(error, options.logger));
+    const early = await raceDeadline(safe, deadline);
     if (early !== null) {
       await ack(early.fresh ? toResponse(early) : undefined);
       return;
     }
     // Slow work: acknowledge now, answer through response_url when done.
     await ack();
-    const outcome = await pending;
+    const outcome = await safe;
     if (outcome.fresh) await respond({ ...toResponse(outcome), replace_original: false });
   });
 
@@ -90,6 +91,17 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     stop: async () => {
       if (options.appToken !== undefined) await app.stop();
     },
+  };
+}
+
+/** The dispatcher answers every mistake itself; this is for when it could not even start. */
+function failedOutcome(error: unknown, logger: Logger): Outcome {
+  logger.error({ err: error }, 'dispatch failed');
+  const e = asDeckhandError(error);
+  return {
+    fresh: true,
+    decision: 'failed',
+    reply: reply('error', 'Deckhand could not handle that', { text: e.userMessage }),
   };
 }
 

@@ -9,6 +9,7 @@ import type { Directory } from '../../core/policy/directory.ts';
  */
 export class SlackDirectory implements Directory {
   private readonly cache = new Map<string, { members: string[]; at: number }>();
+  private readonly inFlight = new Map<string, Promise<string[]>>();
 
   constructor(
     private readonly client: WebClient,
@@ -17,10 +18,19 @@ export class SlackDirectory implements Directory {
     private readonly logger: Logger,
   ) {}
 
-  async membersOf(group: string): Promise<string[]> {
+  membersOf(group: string): Promise<string[]> {
     const now = this.clock.now().getTime();
     const hit = this.cache.get(group);
-    if (hit !== undefined && now - hit.at < this.ttlMs) return hit.members;
+    if (hit !== undefined && now - hit.at < this.ttlMs) return Promise.resolve(hit.members);
+    // Concurrent checks of one cold group share one API call.
+    const pending = this.inFlight.get(group);
+    if (pending !== undefined) return pending;
+    const lookup = this.lookup(group, now, hit?.members).finally(() => this.inFlight.delete(group));
+    this.inFlight.set(group, lookup);
+    return lookup;
+  }
+
+  private async lookup(group: string, now: number, stale: string[] | undefined): Promise<string[]> {
     try {
       const result = await this.client.usergroups.users.list({ usergroup: group });
       const members = result.users ?? [];
@@ -29,7 +39,7 @@ export class SlackDirectory implements Directory {
     } catch (error) {
       // Fail closed, but keep a stale answer rather than lock everyone out during a Slack hiccup.
       this.logger.warn({ err: error, group }, 'could not resolve a user group');
-      return hit?.members ?? [];
+      return stale ?? [];
     }
   }
 }

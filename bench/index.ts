@@ -1,0 +1,73 @@
+import { pino } from 'pino';
+import { ManualClock } from '../src/core/clock.ts';
+import { startDeckhandStack } from '../test/fakes/deckhand-stack.ts';
+import { startFakeSlackApi } from '../test/fakes/fake-slack-api.ts';
+import { measureScenario, type Plan } from './ack-latency.ts';
+import { startBareBolt } from './bare-bolt.ts';
+import { startLoadClient } from './load-client.ts';
+import { SCENARIOS } from './scenarios.ts';
+import { formatTable, type Row } from './table.ts';
+
+/**
+ * `npm run bench`: how long Slack waits for Deckhand's acknowledgement, next to a Bolt app that does
+ * nothing but acknowledge, in the same run on the same machine. Numbers only; no verdict.
+ */
+const plan: Plan = {
+  signingSecret: 'bench-signing-secret',
+  concurrency: 50,
+  warmup: 200,
+  requests: 2000,
+  rounds: 2,
+};
+
+const slack = await startFakeSlackApi({
+  groups: { S000SRE: ['U000ALICE', 'U000BOB'], S000DEVS: ['U000CAROL'] },
+});
+// Policy time is pinned to a weekday outside every freeze in deckhand.yml, as in the integration tests.
+const deckhand = await startDeckhandStack({
+  slack,
+  signingSecret: plan.signingSecret,
+  clock: new ManualClock('2026-03-03T10:00:00Z'),
+  logger: pino({ level: 'silent' }),
+});
+const bare = await startBareBolt({ signingSecret: plan.signingSecret, apiUrl: slack.url });
+const client = startLoadClient();
+
+const started = performance.now();
+const rows: Row[] = [];
+try {
+  for (const scenario of SCENARIOS) {
+    rows.push(
+      ...(await measureScenario(
+        client,
+        scenario,
+        [
+          { name: 'bare Bolt', baseUrl: bare.baseUrl },
+          { name: 'Deckhand', baseUrl: deckhand.baseUrl },
+        ],
+        plan,
+      )),
+    );
+  }
+} finally {
+  await client.close();
+  await bare.close();
+  await deckhand.close();
+  await slack.close();
+}
+
+console.log(
+  `Acknowledgement latency of signed slash commands over HTTP on loopback: concurrency ${plan.concurrency}, ` +
+    `${plan.requests} measured requests per target and scenario after ${plan.warmup} warm-up, ` +
+    `targets alternating over ${plan.rounds} rounds. Deckhand: SQLite file in a temp dir, audit on.`,
+);
+console.log('');
+console.log(formatTable(rows));
+console.log('');
+for (const scenario of SCENARIOS) {
+  const of = (target: string) => rows.find((r) => r.scenario === scenario.label && r.target === target);
+  const ratio = (of('Deckhand')?.latency.p99 ?? Number.NaN) / (of('bare Bolt')?.latency.p99 ?? Number.NaN);
+  console.log(`${scenario.label.padEnd(34)}  Deckhand p99 / bare p99 = ${ratio.toFixed(2)}`);
+}
+console.log('');
+console.log(`(node ${process.version}, ${((performance.now() - started) / 1000).toFixed(1)} s measuring)`);

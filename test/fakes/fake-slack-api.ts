@@ -1,0 +1,189 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { METHODS, type FakeSlackIdentity, type FakeSlackState, type Params } from './fake-slack-methods.ts';
+import { decodeBody, readText, tokenOf } from './read-body.ts';
+
+/** One Web API call as the fake received it. Form-encoded values stay strings, as Slack sees them. */
+export interface FakeSlackCall {
+  method: string;
+  params: Params;
+  token: string | null;
+  contentType: 'form' | 'json' | 'none';
+  /** 429 when the fake rate-limited this attempt, 200 otherwise (Slack reports errors in the body). */
+  status: number;
+}
+
+/** What Bolt's respond() (or anyone) posted to a response_url. */
+export interface FakeSlackResponse {
+  id: string;
+  body: Record<string, unknown>;
+}
+
+export interface FakeSlackOptions {
+  identity?: Partial<FakeSlackIdentity>;
+  /** User group id → members, for usergroups.users.list. Unknown groups answer no_such_subteam. */
+  groups?: Record<string, string[]>;
+  /** Tokens Slack would accept; by default any bot or user token (xoxb-/xoxp-) passes. */
+  tokens?: string[];
+}
+
+/** A call held open until the test lets it go: a slow Slack without sleeping. */
+export interface HeldCall {
+  /** Resolves when the held call has arrived. */
+  reached: Promise<FakeSlackCall>;
+  release(): void;
+}
+
+export interface FakeSlackApi {
+  /** The Web API base, with the trailing slash WebClient's slackApiUrl expects: http://127.0.0.1:N/api/ */
+  url: string;
+  calls: FakeSlackCall[];
+  responses: FakeSlackResponse[];
+  callsTo(method: string): FakeSlackCall[];
+  /** A fresh response_url on the fake: POST /response/<id>. */
+  responseUrl(id?: string): string;
+  /** Resolves with the first response posted to that id (or to any id), including one already received. */
+  waitForResponse(id?: string): Promise<FakeSlackResponse>;
+  /** The next `times` calls of `method` get HTTP 429 with Retry-After: retryAfterSeconds. */
+  rateLimit(method: string, retryAfterSeconds: number, times?: number): void;
+  /** The next call of `method` waits until released. */
+  hold(method: string): HeldCall;
+  setGroup(group: string, members: string[]): void;
+  close(): Promise<void>;
+}
+
+const DEFAULT_IDENTITY: FakeSlackIdentity = {
+  teamId: 'T000DECK',
+  teamDomain: 'deckhand-test',
+  botUserId: 'U000BOT',
+  botId: 'B000BOT',
+  appId: 'A000DECK',
+};
+
+/** A loopback Slack Web API: POST /api/<method>, Bearer token, form or JSON bodies, Slack-shaped answers. */
+export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise<FakeSlackApi> {
+  const state: FakeSlackState = {
+    identity: { ...DEFAULT_IDENTITY, ...options.identity },
+    groups: new Map(Object.entries(options.groups ?? {})),
+    channels: new Map(),
+    messages: new Set(),
+    nextTs: 0,
+    nextChannel: 0,
+  };
+  const calls: FakeSlackCall[] = [];
+  const responses: FakeSlackResponse[] = [];
+  const limits = new Map<string, { retryAfter: number; left: number }>();
+  const holds = new Map<string, { arrived: (call: FakeSlackCall) => void; gate: Promise<void> }[]>();
+  const waiters: { id: string | undefined; resolve: (r: FakeSlackResponse) => void }[] = [];
+  const releases: (() => void)[] = [];
+
+  const accepts = (token: string | null): boolean =>
+    token !== null &&
+    (options.tokens === undefined ? /^xox[bp]-/.test(token) : options.tokens.includes(token));
+
+  async function api(method: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const text = await readText(req);
+    const query = Object.fromEntries(new URL(req.url ?? '/', 'http://fake').searchParams);
+    const body = decodeBody(text, req.headers['content-type']);
+    const params = { ...query, ...body.params };
+    const token = tokenOf(req, body);
+    const limit = limits.get(method);
+    const call: FakeSlackCall = {
+      method,
+      params,
+      token,
+      contentType: body.contentType,
+      status: limit !== undefined && limit.left > 0 ? 429 : 200,
+    };
+    calls.push(call);
+
+    const held = holds.get(method)?.shift();
+    if (held !== undefined) {
+      held.arrived(call);
+      await held.gate;
+    }
+    if (limit !== undefined && limit.left > 0) {
+      limit.left -= 1;
+      return json(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(limit.retryAfter) });
+    }
+    if (token === null) return json(res, 200, { ok: false, error: 'not_authed' });
+    if (!accepts(token)) return json(res, 200, { ok: false, error: 'invalid_auth' });
+    const handler = METHODS[method];
+    if (handler === undefined) return json(res, 200, { ok: false, error: 'unknown_method' });
+    json(res, 200, { ...handler(params, state), response_metadata: { warnings: [] } });
+  }
+
+  async function responseUrl(id: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = decodeBody(await readText(req), req.headers['content-type']);
+    const response = { id, body: body.params };
+    responses.push(response);
+    for (const waiter of waiters.filter((w) => w.id === undefined || w.id === id)) {
+      waiters.splice(waiters.indexOf(waiter), 1);
+      waiter.resolve(response);
+    }
+    json(res, 200, { ok: true });
+  }
+
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://fake').pathname;
+    const apiMatch = /^\/api\/([A-Za-z0-9_.]+)$/.exec(path);
+    const responseMatch = /^\/response\/([A-Za-z0-9_-]+)$/.exec(path);
+    const handle =
+      apiMatch?.[1] !== undefined && (req.method === 'POST' || req.method === 'GET')
+        ? api(apiMatch[1], req, res)
+        : responseMatch?.[1] !== undefined && req.method === 'POST'
+          ? responseUrl(responseMatch[1], req, res)
+          : Promise.resolve(json(res, 404, { ok: false, error: 'not_found' }));
+    handle.catch((error: unknown) => {
+      // A malformed body is the caller's fault; Slack answers such requests with invalid_form_data.
+      if (!res.headersSent) json(res, 200, { ok: false, error: 'invalid_form_data', detail: String(error) });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+
+  return {
+    url: `${base}api/`,
+    calls,
+    responses,
+    callsTo: (method) => calls.filter((c) => c.method === method),
+    responseUrl: (id = randomUUID()) => `${base}response/${id}`,
+    waitForResponse: (id) => {
+      const seen = responses.find((r) => id === undefined || r.id === id);
+      if (seen !== undefined) return Promise.resolve(seen);
+      return new Promise((resolve) => waiters.push({ id, resolve }));
+    },
+    rateLimit: (method, retryAfterSeconds, times = 1) => {
+      limits.set(method, { retryAfter: retryAfterSeconds, left: times });
+    },
+    hold: (method) => {
+      let release = (): void => undefined;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      releases.push(release);
+      let arrived = (_call: FakeSlackCall): void => undefined;
+      const reached = new Promise<FakeSlackCall>((resolve) => (arrived = resolve));
+      const queue = holds.get(method) ?? [];
+      queue.push({ arrived, gate });
+      holds.set(method, queue);
+      return { reached, release };
+    },
+    setGroup: (group, members) => {
+      state.groups.set(group, [...members]);
+    },
+    close: async () => {
+      for (const release of releases) release();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function json(res: ServerResponse, status: number, body: object, headers: Record<string, string> = {}): void {
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'x-slack-req-id': randomUUID(),
+    ...headers,
+  });
+  res.end(JSON.stringify(body));
+}
