@@ -1,0 +1,227 @@
+import {
+  AppsV1Api,
+  CoreV1Api,
+  PatchStrategy,
+  setHeaderOptions,
+  type KubeConfig,
+  type V1Deployment,
+  type V1ReplicaSet,
+} from '@kubernetes/client-node';
+import { systemClock, type Clock } from '../core/clock.ts';
+import { DeckhandError } from '../core/errors.ts';
+import { buildStatus, relevantWarnings } from './deployment-report.ts';
+import { KubeconfigContexts, type KubeconfigSource } from './kubeconfig-source.ts';
+import { call, httpStatus, kubernetesError } from './kubernetes-errors.ts';
+import { controlledBy, labelSelectorString } from './label-selector.ts';
+import type {
+  DeploymentStatus,
+  Kubernetes,
+  KubernetesTarget,
+  Revision,
+  RolloutJudgement,
+  RolloutProgress,
+  ScaleResult,
+  UndoResult,
+} from './port.ts';
+import {
+  imagesOf,
+  pickRollbackTarget,
+  revisionOf,
+  sameTemplate,
+  templateForDeployment,
+  toRevisions,
+} from './revisions.ts';
+import { followRollout } from './rollout-watch.ts';
+
+export interface ClientNodeKubernetesOptions {
+  kubeconfig: KubeconfigSource;
+  clock?: Clock;
+  /** How far back Warning events count as recent (default one hour). */
+  warningWindowMs?: number;
+}
+
+interface Clients {
+  config: KubeConfig;
+  apps: AppsV1Api;
+  core: CoreV1Api;
+}
+
+const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';
+
+/** The Kubernetes port on @kubernetes/client-node; one API client set per kubeconfig context. */
+export class ClientNodeKubernetes implements Kubernetes {
+  private readonly contexts: KubeconfigContexts;
+  private readonly clients = new Map<string, Clients>();
+  private readonly clock: Clock;
+  private readonly warningWindowMs: number;
+
+  constructor(options: ClientNodeKubernetesOptions) {
+    this.contexts = new KubeconfigContexts(options.kubeconfig);
+    this.clock = options.clock ?? systemClock;
+    this.warningWindowMs = options.warningWindowMs ?? 60 * 60 * 1000;
+  }
+
+  async getDeploymentStatus(target: KubernetesTarget): Promise<DeploymentStatus> {
+    const { core } = this.for(target);
+    const d = await this.readDeployment(target);
+    const { namespace } = target;
+    const [pods, events] = await Promise.all([
+      call(target.context, `listing the pods of ${where(target)}`, () =>
+        core.listNamespacedPod({ namespace, labelSelector: labelSelectorString(d.spec?.selector) }),
+      ),
+      call(target.context, `listing Warning events in namespace ${namespace}`, () =>
+        core.listNamespacedEvent({ namespace, fieldSelector: 'type=Warning' }),
+      ),
+    ]);
+    const podNames = new Set(pods.items.map((p) => p.metadata?.name ?? ''));
+    const warnings = relevantWarnings(
+      events.items,
+      target.deployment,
+      podNames,
+      this.clock.now(),
+      this.warningWindowMs,
+    );
+    return buildStatus(target, d, pods.items, warnings);
+  }
+
+  async listRevisions(target: KubernetesTarget): Promise<Revision[]> {
+    const d = await this.readDeployment(target);
+    return toRevisions(d, await this.replicaSetsOf(target, d));
+  }
+
+  async undo(target: KubernetesTarget, toRevision?: number): Promise<UndoResult> {
+    const d = await this.readDeployment(target);
+    const rs = pickRollbackTarget(target, d, await this.replicaSetsOf(target, d), toRevision);
+    const result = {
+      fromRevision: revisionOf(d),
+      toRevision: revisionOf(rs) ?? 0,
+      images: imagesOf(rs.spec?.template),
+    };
+    if (sameTemplate(rs.spec?.template, d.spec?.template)) return { ...result, changed: false };
+    // The `test` op makes the write conditional on the version we read: if a deploy changed the
+    // deployment since, the server rejects the patch instead of us overwriting that deploy.
+    const patch = [
+      { op: 'test', path: '/metadata/resourceVersion', value: d.metadata?.resourceVersion },
+      { op: 'replace', path: '/spec/template', value: templateForDeployment(rs) },
+    ];
+    const { apps } = this.for(target);
+    try {
+      await apps.patchNamespacedDeployment(
+        { name: target.deployment, namespace: target.namespace, body: patch },
+        setHeaderOptions('Content-Type', PatchStrategy.JsonPatch),
+      );
+    } catch (error) {
+      if (isPreconditionFailure(error)) {
+        throw new DeckhandError(
+          'kubernetes_failed',
+          `Rollback of ${where(target)} to revision ${result.toRevision} was not applied: the deployment changed while the rollback was being prepared (another deploy or rollback?). Nothing was overwritten; check its status and try again.`,
+          { cause: error },
+        );
+      }
+      throw kubernetesError(error, target.context, `rolling back ${where(target)}`);
+    }
+    return { ...result, changed: true };
+  }
+
+  async restart(target: KubernetesTarget): Promise<void> {
+    const { apps } = this.for(target);
+    const restartedAt = this.clock
+      .now()
+      .toISOString()
+      .replace(/\.\d{3}Z$/, 'Z');
+    const body = { spec: { template: { metadata: { annotations: { [RESTARTED_AT]: restartedAt } } } } };
+    await call(target.context, `restarting ${where(target)}`, () =>
+      apps.patchNamespacedDeployment(
+        { name: target.deployment, namespace: target.namespace, body },
+        setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch),
+      ),
+    );
+  }
+
+  async scale(target: KubernetesTarget, replicas: number): Promise<ScaleResult> {
+    if (!Number.isInteger(replicas) || replicas < 0) {
+      throw new DeckhandError(
+        'invalid_arguments',
+        `Replicas must be a whole number of 0 or more, not ${replicas}.`,
+      );
+    }
+    const { apps } = this.for(target);
+    const { name, namespace } = { name: target.deployment, namespace: target.namespace };
+    const current = await call(target.context, `reading the scale of ${where(target)}`, () =>
+      apps.readNamespacedDeploymentScale({ name, namespace }),
+    );
+    const updated = await call(target.context, `scaling ${where(target)} to ${replicas}`, () =>
+      apps.patchNamespacedDeploymentScale(
+        { name, namespace, body: { spec: { replicas } } },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      ),
+    );
+    return { previous: current.spec?.replicas ?? 0, replicas: updated.spec?.replicas ?? replicas };
+  }
+
+  watchRollout(
+    target: KubernetesTarget,
+    onUpdate: (progress: RolloutProgress) => void,
+    signal?: AbortSignal,
+  ): Promise<RolloutJudgement> {
+    let clients: Clients;
+    try {
+      clients = this.for(target);
+    } catch (error) {
+      return Promise.reject(kubernetesError(error, target.context, `watching ${where(target)}`));
+    }
+    const list = async () => {
+      const found = await call(target.context, `reading ${where(target)}`, () =>
+        clients.apps.listNamespacedDeployment({
+          namespace: target.namespace,
+          fieldSelector: `metadata.name=${target.deployment}`,
+        }),
+      );
+      return { deployment: found.items[0], resourceVersion: found.metadata?.resourceVersion ?? '' };
+    };
+    return followRollout(clients.config, target, list, onUpdate, signal);
+  }
+
+  private for(target: KubernetesTarget): Clients {
+    let clients = this.clients.get(target.context);
+    if (clients === undefined) {
+      const config = this.contexts.forContext(target.context);
+      clients = { config, apps: config.makeApiClient(AppsV1Api), core: config.makeApiClient(CoreV1Api) };
+      this.clients.set(target.context, clients);
+    }
+    return clients;
+  }
+
+  private readDeployment(target: KubernetesTarget): Promise<V1Deployment> {
+    const { apps } = this.for(target);
+    return call(target.context, `reading ${where(target)}`, () =>
+      apps.readNamespacedDeployment({ name: target.deployment, namespace: target.namespace }),
+    );
+  }
+
+  /** The deployment's ReplicaSets the way kubectl finds them: by selector, then by owner. */
+  private async replicaSetsOf(target: KubernetesTarget, d: V1Deployment): Promise<V1ReplicaSet[]> {
+    const { apps } = this.for(target);
+    const list = await call(target.context, `listing the ReplicaSets of ${where(target)}`, () =>
+      apps.listNamespacedReplicaSet({
+        namespace: target.namespace,
+        labelSelector: labelSelectorString(d.spec?.selector),
+      }),
+    );
+    return list.items.filter((rs) => controlledBy(rs, d));
+  }
+}
+
+function where(target: KubernetesTarget): string {
+  return `deployment ${target.namespace}/${target.deployment}`;
+}
+
+/** 409 from a resourceVersion precondition, or 422 from our failed `test` op (what the apiserver answers). */
+function isPreconditionFailure(error: unknown): boolean {
+  const status = httpStatus(error);
+  if (status === 409) return true;
+  if (status !== 422) return false;
+  const body = (error as { body?: unknown }).body;
+  const text = typeof body === 'string' ? body : JSON.stringify(body ?? '');
+  return text.includes('/metadata/resourceVersion');
+}

@@ -1,0 +1,116 @@
+import type { CoreV1Event, V1Deployment, V1Pod } from '@kubernetes/client-node';
+import type {
+  DeploymentStatus,
+  KubernetesTarget,
+  PodSummary,
+  RolloutProgress,
+  WarningEvent,
+} from './port.ts';
+import { imagesOf, revisionOf } from './revisions.ts';
+import { judgeRollout, type JudgedDeployment } from './rollout-judge.ts';
+
+/** A Deployment as client-node types it, or as the raw JSON a watch event carries. */
+export type DeploymentLike = JudgedDeployment & {
+  metadata?: { annotations?: Record<string, string> };
+  status?: { readyReplicas?: number; unavailableReplicas?: number };
+};
+
+/** The rollout-relevant numbers of a Deployment, as `watchRollout` reports them. */
+export function progressOf(d: DeploymentLike): RolloutProgress {
+  const desired = d.spec?.replicas ?? 1;
+  const s = d.status ?? {};
+  return {
+    rollout: judgeRollout(d),
+    revision: revisionOf(d),
+    generation: d.metadata?.generation ?? 0,
+    observedGeneration: s.observedGeneration ?? 0,
+    replicas: {
+      desired,
+      current: s.replicas ?? 0,
+      updated: s.updatedReplicas ?? 0,
+      ready: s.readyReplicas ?? 0,
+      available: s.availableReplicas ?? 0,
+      unavailable: s.unavailableReplicas ?? 0,
+    },
+  };
+}
+
+export function summarizePod(pod: V1Pod): PodSummary {
+  const statuses = pod.status?.containerStatuses ?? [];
+  const waitingReason = statuses.map((s) => s.state?.waiting?.reason).find((r) => r !== undefined);
+  const ready = pod.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
+  return {
+    name: pod.metadata?.name ?? '',
+    ready,
+    phase: pod.status?.phase ?? 'Unknown',
+    restarts: statuses.reduce((n, s) => n + s.restartCount, 0),
+    ...(waitingReason === undefined ? {} : { waitingReason }),
+  };
+}
+
+function lastSeen(event: CoreV1Event): Date | undefined {
+  return event.lastTimestamp ?? event.eventTime ?? event.metadata.creationTimestamp;
+}
+
+/**
+ * Warning events about this deployment, its ReplicaSets or its pods (their names start with
+ * the deployment's), seen within `windowMs` of `now`, newest first.
+ */
+export function relevantWarnings(
+  events: CoreV1Event[],
+  deployment: string,
+  podNames: Set<string>,
+  now: Date,
+  windowMs: number,
+  limit = 10,
+): WarningEvent[] {
+  const prefix = `${deployment}-`;
+  return events
+    .filter((e) => e.type === 'Warning')
+    .filter((e) => {
+      const { kind, name = '' } = e.involvedObject;
+      if (kind === 'Deployment') return name === deployment;
+      if (kind === 'ReplicaSet') return name.startsWith(prefix);
+      if (kind === 'Pod') return podNames.has(name) || name.startsWith(prefix);
+      return false;
+    })
+    .filter((e) => {
+      const at = lastSeen(e);
+      return at === undefined || now.getTime() - at.getTime() <= windowMs;
+    })
+    .sort((a, b) => (lastSeen(b)?.getTime() ?? 0) - (lastSeen(a)?.getTime() ?? 0))
+    .slice(0, limit)
+    .map((e) => {
+      const at = lastSeen(e);
+      return {
+        object: `${e.involvedObject.kind ?? 'Object'}/${e.involvedObject.name ?? ''}`,
+        reason: e.reason ?? '',
+        message: e.message ?? '',
+        count: e.count ?? 1,
+        ...(at === undefined ? {} : { lastSeen: at.toISOString() }),
+      };
+    });
+}
+
+export function buildStatus(
+  target: KubernetesTarget,
+  d: V1Deployment,
+  pods: V1Pod[],
+  warnings: WarningEvent[],
+): DeploymentStatus {
+  return {
+    target,
+    ...progressOf(d),
+    images: imagesOf(d.spec?.template),
+    resourceVersion: d.metadata?.resourceVersion ?? '',
+    conditions: (d.status?.conditions ?? []).map((c) => ({
+      type: c.type,
+      status: c.status,
+      ...(c.reason === undefined ? {} : { reason: c.reason }),
+      ...(c.message === undefined ? {} : { message: c.message }),
+      ...(c.lastUpdateTime === undefined ? {} : { lastUpdateTime: c.lastUpdateTime.toISOString() }),
+    })),
+    pods: pods.map(summarizePod).sort((a, b) => a.name.localeCompare(b.name)),
+    warnings,
+  };
+}

@@ -1,0 +1,93 @@
+import { ApiException } from '@kubernetes/client-node';
+import { DeckhandError } from '../core/errors.ts';
+
+interface StatusLike {
+  message?: string;
+  reason?: string;
+}
+
+/** Credentials never reach a message: userinfo in URLs, bearer tokens and token parameters go. */
+export function redact(text: string): string {
+  return text
+    .replace(/(\w+:\/\/)[^/@\s]+@/g, '$1')
+    .replace(/(bearer\s+)[\w.~+/=-]+/gi, '$1[redacted]')
+    .replace(/((?:token|password|secret)=)[^&\s]+/gi, '$1[redacted]');
+}
+
+function statusOf(error: ApiException<unknown>): StatusLike {
+  const body = error.body;
+  if (typeof body === 'string') {
+    try {
+      return JSON.parse(body) as StatusLike;
+    } catch {
+      return { message: body };
+    }
+  }
+  return body !== null && typeof body === 'object' ? body : {};
+}
+
+/** The network-level reason behind a failed fetch: `connect ECONNREFUSED 127.0.0.1:6443`. */
+function networkReason(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && /^(E[A-Z]+|UND_ERR_\w+|CERT_\w+|\w+_CERT\w*|DEPTH_ZERO\w*)$/.test(code)) {
+      const nested = current instanceof AggregateError ? (current.errors[0] as unknown) : undefined;
+      const message = current.message || (nested instanceof Error ? nested.message : '') || code;
+      return message;
+    }
+    current = current.cause;
+  }
+  return undefined;
+}
+
+/** HTTP status of an SDK error, if it came from the API server. */
+export function httpStatus(error: unknown): number | undefined {
+  if (error instanceof ApiException) return error.code;
+  const code = (error as { statusCode?: unknown } | null)?.statusCode;
+  return typeof code === 'number' ? code : undefined;
+}
+
+/**
+ * Turns whatever @kubernetes/client-node threw into a DeckhandError whose message names the
+ * context and what was being done; the original stays as `cause` for the logs.
+ */
+export function kubernetesError(error: unknown, context: string, action: string): DeckhandError {
+  if (error instanceof DeckhandError) return error;
+  const status = httpStatus(error);
+  if (error instanceof ApiException) {
+    const body = statusOf(error);
+    const detail = redact(body.message ?? `HTTP ${error.code}`);
+    const message =
+      error.code === 401 || error.code === 403
+        ? `Kubernetes context ${context} refused ${action} (HTTP ${error.code}: ${detail}); check the credentials and RBAC for that context.`
+        : `Kubernetes context ${context}: ${action} failed (HTTP ${error.code}: ${detail}).`;
+    return new DeckhandError('kubernetes_failed', message, { cause: error });
+  }
+  const network = networkReason(error);
+  if (network !== undefined) {
+    return new DeckhandError(
+      'kubernetes_failed',
+      `Kubernetes context ${context} is unreachable (${redact(network)}); ${action} did not happen.`,
+      { cause: error },
+    );
+  }
+  const text = error instanceof Error ? error.message : String(error);
+  const suffix = status === undefined ? '' : ` (HTTP ${status})`;
+  return new DeckhandError(
+    'kubernetes_failed',
+    `Kubernetes context ${context}: ${action} failed${suffix}: ${redact(text)}`,
+    {
+      cause: error,
+    },
+  );
+}
+
+/** Runs one SDK call, translating its failure. */
+export async function call<T>(context: string, action: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw kubernetesError(error, context, action);
+  }
+}

@@ -1,0 +1,121 @@
+import { Watch, type KubeConfig } from '@kubernetes/client-node';
+import { DeckhandError } from '../core/errors.ts';
+import { progressOf, type DeploymentLike } from './deployment-report.ts';
+import { httpStatus, kubernetesError } from './kubernetes-errors.ts';
+import type { KubernetesTarget, RolloutJudgement, RolloutProgress } from './port.ts';
+import { isFinal } from './rollout-judge.ts';
+
+/** A fresh list of the one deployment, and the resourceVersion to watch from. */
+export type ListDeployment = () => Promise<{
+  deployment: DeploymentLike | undefined;
+  resourceVersion: string;
+}>;
+
+/** Server-side closes in a row without any event before we call the watch broken. */
+const MAX_SILENT_RECONNECTS = 10;
+
+/**
+ * Follows one Deployment like `kubectl rollout status`: list, judge, then watch from the
+ * list's resourceVersion; resume from the last version seen when the server ends the watch,
+ * and list again when it answers 410 Gone (the version is older than it remembers).
+ */
+export function followRollout(
+  config: KubeConfig,
+  target: KubernetesTarget,
+  list: ListDeployment,
+  onUpdate: (progress: RolloutProgress) => void,
+  signal?: AbortSignal,
+): Promise<RolloutJudgement> {
+  const where = `deployment ${target.namespace}/${target.deployment}`;
+  const path = `/apis/apps/v1/namespaces/${encodeURIComponent(target.namespace)}/deployments`;
+  const watch = new Watch(config);
+
+  return new Promise<RolloutJudgement>((resolve, reject) => {
+    let finished = false;
+    const controllers = new Set<AbortController>();
+    let silentReconnects = 0;
+
+    const finish = (settle: () => void) => {
+      if (finished) return;
+      finished = true;
+      for (const controller of controllers) controller.abort();
+      signal?.removeEventListener('abort', onAbort);
+      settle();
+    };
+    const fail = (error: unknown) =>
+      finish(() => reject(kubernetesError(error, target.context, `watching the rollout of ${where}`)));
+    const onAbort = () => {
+      const reason: unknown = signal?.reason;
+      finish(() => reject(reason instanceof Error ? reason : new Error(String(reason))));
+    };
+    if (signal?.aborted === true) return onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+
+    const observe = (deployment: DeploymentLike) => {
+      const progress = progressOf(deployment);
+      onUpdate(progress);
+      if (isFinal(progress.rollout)) finish(() => resolve(progress.rollout));
+    };
+    const gone = () =>
+      fail(
+        new DeckhandError(
+          'kubernetes_failed',
+          `Kubernetes context ${target.context}: ${where} was deleted during the rollout.`,
+        ),
+      );
+
+    const relist = async (): Promise<void> => {
+      const { deployment, resourceVersion } = await list();
+      if (finished) return;
+      if (deployment === undefined) return gone();
+      observe(deployment);
+      if (!finished) await watchFrom(resourceVersion);
+    };
+
+    const watchFrom = async (resourceVersion: string): Promise<void> => {
+      let lastSeen = resourceVersion;
+      let expired = false;
+      const controller = await watch.watch(
+        path,
+        { fieldSelector: `metadata.name=${target.deployment}`, resourceVersion, allowWatchBookmarks: true },
+        (type: string, object: unknown) => {
+          if (finished) return;
+          const raw = (object ?? {}) as DeploymentLike & {
+            code?: number;
+            metadata?: { resourceVersion?: string };
+          };
+          if (type === 'ERROR') {
+            if (raw.code === 410) expired = true;
+            return;
+          }
+          silentReconnects = 0;
+          lastSeen = raw.metadata?.resourceVersion ?? lastSeen;
+          if (type === 'DELETED') gone();
+          else if (type === 'ADDED' || type === 'MODIFIED') observe(raw);
+        },
+        (error: unknown) => {
+          if (finished) return;
+          if (expired || httpStatus(error) === 410) {
+            relist().catch(fail);
+            return;
+          }
+          // client-node ends a watch after 30 s without data; a rollout can be quiet far longer
+          // (a crash loop changes pods, not the deployment, until its deadline), so that is normal.
+          const idle = (error as { name?: unknown } | null)?.name === 'TimeoutError';
+          // The server ending the stream is normal too, unless it keeps doing so without events.
+          const closed = error === null || error === undefined;
+          if (idle || (closed && ++silentReconnects <= MAX_SILENT_RECONNECTS)) {
+            watchFrom(lastSeen).catch(fail);
+            return;
+          }
+          fail(error ?? new Error('the watch kept closing without events'));
+        },
+      );
+      // Kept until the end: a quick reconnect can start the next watch before this call returns.
+      controllers.add(controller);
+      if (finished) controller.abort();
+    };
+
+    relist().catch(fail);
+  });
+}
