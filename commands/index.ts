@@ -1,5 +1,9 @@
 import type { Command } from '../src/core/command.ts';
+import { approve, deny } from './approve.ts';
 import { audit } from './audit.ts';
+import { deploy } from './deploy.ts';
+import { history } from './history.ts';
+import { rollback } from './rollback.ts';
 import { canI } from './can-i.ts';
 import { help } from './help.ts';
 import { lock } from './lock.ts';
@@ -9,4 +13,18 @@ import { unlock } from './unlock.ts';
 import { whoami } from './whoami.ts';
 
 /** Every chat command. Help, typo suggestions and the manifest's usage hint come from this list. */
-export const commands: readonly Command[] = [help, status, whoami, canI, lock, unlock, locks, audit];
+export const commands: readonly Command[] = [
+  help,
+  deploy,
+  rollback,
+  status,
+  history,
+  approve,
+  deny,
+  lock,
+  unlock,
+  locks,
+  canI,
+  whoami,
+  audit,
+];

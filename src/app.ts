@@ -11,6 +11,13 @@ import { Dispatcher } from './core/dispatcher.ts';
 import type { Directory } from './core/policy/directory.ts';
 import { Policy } from './core/policy/policy.ts';
 import { Registry } from './core/registry.ts';
+import type { GitHubActions } from './github/port.ts';
+import type { Kubernetes } from './kubernetes/port.ts';
+import { EventBus } from './operations/event-bus.ts';
+import { OperationRunner } from './operations/operation-runner.ts';
+import { OperationService } from './operations/operation-service.ts';
+import { RunSignals, timerSleep, type Sleep } from './operations/run-signals.ts';
+import type { StepTiming } from './operations/step-context.ts';
 import { createStore } from './store/create-store.ts';
 import type { Store } from './store/types.ts';
 
@@ -21,9 +28,15 @@ export interface Deckhand {
   dispatcher: Dispatcher;
   registry: Registry;
   ports: Ports;
+  events: EventBus;
+  runner: OperationRunner;
+  operations: OperationService;
+  signals: RunSignals;
   clock: Clock;
   logger: Logger;
   newId: () => string;
+  /** Resumes every operation a previous process left unfinished; call once at start. */
+  resume(): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -37,11 +50,18 @@ export interface DeckhandOptions {
   store?: Store;
   newId?: () => string;
   /** The Kubernetes and GitHub adapters, real or pointed at the sandbox. */
-  ports?: Ports;
+  kubernetes?: Kubernetes;
+  github?: GitHubActions;
+  /** How operations wait between polls; tests and the sandbox shorten it. */
+  timing?: Partial<StepTiming>;
+  sleep?: Sleep;
 }
+
+const DEFAULT_TIMING: StepTiming = { pollMs: 10_000, findRunTimeoutMs: 120_000 };
 
 /** The composition root: builds everything from the config and settings. Adapters are chosen here only. */
 export async function createDeckhand(options: DeckhandOptions): Promise<Deckhand> {
+  const { clock, logger } = options;
   const catalog = new Catalog(options.config);
   const store =
     options.store ??
@@ -49,27 +69,53 @@ export async function createDeckhand(options: DeckhandOptions): Promise<Deckhand
       databaseUrl: options.settings.databaseUrl,
       sqlitePath: join(options.settings.dataDir, 'deckhand.db'),
     }));
+  const newId = options.newId ?? randomUUID;
   const policy = new Policy(catalog, options.directory(catalog), store.locks);
   const registry = new Registry(commands);
-  const dispatcher = new Dispatcher({
-    registry,
+  const events = new EventBus(store.operations, logger);
+  const signals = new RunSignals(options.sleep ?? timerSleep);
+  const runner = new OperationRunner(
+    {
+      catalog,
+      operations: store.operations,
+      events,
+      clock,
+      logger,
+      github: options.github,
+      kubernetes: options.kubernetes,
+      signals,
+      timing: { ...DEFAULT_TIMING, ...options.timing },
+    },
+    store.locks,
+  );
+  const operations = new OperationService({
     catalog,
-    store,
-    policy,
-    clock: options.clock,
-    logger: options.logger,
-    ports: options.ports ?? {},
+    operations: store.operations,
+    locks: store.locks,
+    events,
+    runner,
+    clock,
+    newId,
   });
+  const ports: Ports = { kubernetes: options.kubernetes, github: options.github, operations };
+  const dispatcher = new Dispatcher({ registry, catalog, store, policy, clock, logger, ports });
   return {
     catalog,
     store,
     policy,
     dispatcher,
     registry,
-    ports: options.ports ?? {},
-    clock: options.clock,
-    logger: options.logger,
-    newId: options.newId ?? randomUUID,
-    close: () => store.close(),
+    ports,
+    events,
+    runner,
+    operations,
+    signals,
+    clock,
+    logger,
+    newId,
+    resume: () => runner.resumeAll(),
+    close: async () => {
+      await store.close();
+    },
   };
 }

@@ -1,47 +1,58 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pino } from 'pino';
 import { createDeckhand } from '../app.ts';
 import type { Settings } from '../config/env.ts';
 import type { ConfigFile } from '../config/schema.ts';
 import { systemClock } from '../core/clock.ts';
 import { StaticDirectory } from '../core/policy/directory.ts';
 import { createLogger } from '../logger.ts';
+import { printProgress } from '../surfaces/shell/progress-printer.ts';
 import { runShell } from '../surfaces/shell/shell.ts';
-import { pino } from 'pino';
+import { connectWorld } from './world.ts';
 
 export interface ShellFlags {
   as?: string;
   channel?: string;
+  /** One line about what the shell is, printed first (npm start says why it is not in Slack). */
+  banner?: string;
 }
 
 /** `deckhand shell`: the dispatcher driven from this terminal, acting as a configured user. */
 export async function startShell(config: ConfigFile, settings: Settings, flags: ShellFlags): Promise<number> {
+  const actor = flags.as ?? config.shell.user;
+  if (actor === undefined) {
+    process.stderr.write('Who are you? Pass --as <slack-user-id>, or set shell.user in deckhand.yml.\n');
+    return 2;
+  }
   mkdirSync(settings.dataDir, { recursive: true });
   // The terminal is the shell's: logs go to a file.
   const logger = createLogger(
     settings.logLevel,
     pino.destination({ dest: join(settings.dataDir, 'deckhand.log'), sync: false }),
   );
+  const world = await connectWorld(config, settings, logger);
   const deckhand = await createDeckhand({
     config,
     settings,
     clock: systemClock,
     logger,
     directory: (catalog) => new StaticDirectory(catalog.config.shell.groups),
+    github: world.github,
+    kubernetes: world.kubernetes,
+    ...(world.timing === undefined ? {} : { timing: world.timing }),
   });
-  const actor = flags.as ?? config.shell.user;
-  if (actor === undefined) {
-    process.stderr.write('Who are you? Pass --as <slack-user-id>, or set shell.user in deckhand.yml.\n');
-    await deckhand.close();
-    return 2;
-  }
   const interactive = process.stdin.isTTY;
+  const channel = flags.channel ?? config.shell.channel;
   const historyFile = join(settings.dataDir, 'shell-history');
+  if (flags.banner !== undefined) process.stdout.write(`${flags.banner}\n`);
   if (interactive) {
     process.stdout.write(
-      `Acting as ${actor} in channel ${flags.channel ?? config.shell.channel}. Type help, or exit.\n`,
+      `${world.description.join(' · ')}\nActing as ${actor} in channel ${channel}. Type help, or exit.\n`,
     );
   }
+  const resumed = await deckhand.resume();
+  if (resumed.length > 0) process.stdout.write(`Resuming ${resumed.length} unfinished operation(s).\n`);
   try {
     return await runShell({
       dispatcher: deckhand.dispatcher,
@@ -50,13 +61,16 @@ export async function startShell(config: ConfigFile, settings: Settings, flags: 
       input: process.stdin,
       output: process.stdout,
       actor,
-      channel: flags.channel ?? config.shell.channel,
+      channel,
       interactive,
       history: interactive ? readHistory(historyFile) : [],
       onHistory: (lines) => writeFileSync(historyFile, lines.join('\n')),
+      progress: (write) => printProgress(deckhand.events, write),
+      settle: () => deckhand.runner.idle(),
     });
   } finally {
     await deckhand.close();
+    await world.sandbox?.close();
   }
 }
 

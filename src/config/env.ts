@@ -25,6 +25,10 @@ export interface Settings {
     webhookSecret: string | undefined;
   };
   kubeconfig: string | undefined;
+  /** Set by Kubernetes inside a pod: use the in-cluster service account. */
+  inCluster: boolean;
+  /** Simulated time runs this many times faster in the sandbox (default 10). */
+  sandboxSpeed: number;
 }
 
 export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
@@ -52,6 +56,8 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       webhookSecret: nonEmpty(env.GITHUB_WEBHOOK_SECRET),
     },
     kubeconfig: nonEmpty(env.KUBECONFIG),
+    inCluster: nonEmpty(env.KUBERNETES_SERVICE_HOST) !== undefined,
+    sandboxSpeed: Number(env.DECKHAND_SANDBOX_SPEED ?? '10') || 10,
   };
 }
 
@@ -65,4 +71,17 @@ export function hasSlackCredentials(settings: Settings): boolean {
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value;
+}
+
+export function hasGitHubCredentials(settings: Settings): boolean {
+  return (
+    settings.github.token !== undefined ||
+    (settings.github.appId !== undefined &&
+      settings.github.privateKey !== undefined &&
+      settings.github.installationId !== undefined)
+  );
+}
+
+export function hasKubernetesCredentials(settings: Settings): boolean {
+  return settings.kubeconfig !== undefined || settings.inCluster;
 }

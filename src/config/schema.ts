@@ -84,6 +84,12 @@ const service = z
       .strict()
       .optional(),
     environments: z.record(name, serviceTarget).describe('Where the service runs, per environment.'),
+    rollback: z
+      .enum(['kubernetes', 'workflow'])
+      .default('kubernetes')
+      .describe(
+        'How /ops rollback works: a Kubernetes undo to an earlier ReplicaSet, or the deploy workflow with an earlier version.',
+      ),
   })
   .strict();
 

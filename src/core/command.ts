@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { Catalog } from '../config/catalog.ts';
 import type { GitHubActions } from '../github/port.ts';
 import type { Kubernetes } from '../kubernetes/port.ts';
+import type { OperationService } from '../operations/operation-service.ts';
 import type { Store } from '../store/types.ts';
 import type { Clock } from './clock.ts';
 import { DeckhandError } from './errors.ts';
@@ -28,6 +29,8 @@ export interface CommandContext {
 export interface Ports {
   kubernetes?: Kubernetes;
   github?: GitHubActions;
+  /** Deploys and rollbacks: durable operations driven by the runner. */
+  operations?: OperationService;
 }
 
 export interface CommandDefinition<A> {
@@ -40,7 +43,10 @@ export interface CommandDefinition<A> {
   grammar: Grammar;
   args: z.ZodType<A>;
   /** What the policy must allow; omit for commands anyone may run (help, whoami). */
-  permission?(args: A, ctx: CommandContext): PermissionRequest | undefined;
+  permission?(
+    args: A,
+    ctx: CommandContext,
+  ): PermissionRequest | undefined | Promise<PermissionRequest | undefined>;
   run(ctx: CommandContext, args: A): Promise<Reply>;
 }
 
@@ -58,7 +64,8 @@ export interface Command {
 export interface BoundCommand {
   service: string | null;
   environment: string | null;
-  permission: PermissionRequest | undefined;
+  /** What the policy must allow; may look things up (the operation an approval is for). */
+  permission(): Promise<PermissionRequest | undefined>;
   run(): Promise<Reply>;
 }
 
@@ -80,7 +87,7 @@ export function defineCommand<A>(definition: CommandDefinition<A>): Command {
       return {
         service: typeof target.service === 'string' ? target.service : null,
         environment: typeof target.environment === 'string' ? target.environment : null,
-        permission: definition.permission?.(args, ctx),
+        permission: async () => definition.permission?.(args, ctx),
         run: () => definition.run(ctx, args),
       };
     },

@@ -36,8 +36,46 @@ export interface IdempotencyKeyRow {
   claimed_at: string;
 }
 
+export interface OperationRow {
+  id: string;
+  kind: string;
+  service: string;
+  environment: string;
+  ref: string;
+  /** JSON. */
+  inputs: string;
+  state: string;
+  requester: string;
+  approver: string | null;
+  channel: string;
+  surface: string;
+  created_at: string;
+  updated_at: string;
+  approval_expires_at: string | null;
+  dispatched_at: string | null;
+  /** PostgreSQL returns bigint as a string. */
+  run_id: number | string | null;
+  run_url: string | null;
+  /** JSON. */
+  card: string | null;
+  outcome: string | null;
+  version: number;
+}
+
+export interface OperationEventRow {
+  operation_id: string;
+  seq: number;
+  at: string;
+  type: string;
+  text: string;
+  /** JSON. */
+  data: string;
+}
+
 export interface Database {
   audit_entries: AuditEntryRow;
   locks: LockRow;
   idempotency_keys: IdempotencyKeyRow;
+  operations: OperationRow;
+  operation_events: OperationEventRow;
 }

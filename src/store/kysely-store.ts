@@ -4,6 +4,11 @@ import type { ChainWriter } from './chain-writers.ts';
 import { KyselyAuditLog } from './kysely-audit-log.ts';
 import { KyselyIdempotencyRepository } from './kysely-idempotency-repository.ts';
 import { KyselyLockRepository } from './kysely-lock-repository.ts';
+import { KyselyOperationRepository } from './kysely-operation-repository.ts';
+import { SqliteAuditLog } from './sqlite-audit-log.ts';
+import { SqliteIdempotencyRepository } from './sqlite-idempotency-repository.ts';
+import { SqliteLockRepository } from './sqlite-lock-repository.ts';
+import type { SqliteStatements } from './sqlite-statements.ts';
 import { storeError } from './store-error.ts';
 import type { Store } from './types.ts';
 
@@ -12,16 +17,26 @@ export class KyselyStore implements Store {
   readonly audit: KyselyAuditLog;
   readonly locks: KyselyLockRepository;
   readonly idempotency: KyselyIdempotencyRepository;
+  readonly operations: KyselyOperationRepository;
   private closed = false;
 
   constructor(
     readonly kind: 'sqlite' | 'postgres',
     private readonly db: Kysely<Database>,
     writeChain: ChainWriter,
+    /** SQLite only: the hot paths (claim, append, lock reads) run on these instead of through Kysely. */
+    statements?: SqliteStatements,
   ) {
-    this.audit = new KyselyAuditLog(db, writeChain);
-    this.locks = new KyselyLockRepository(db);
-    this.idempotency = new KyselyIdempotencyRepository(db);
+    if (statements === undefined) {
+      this.audit = new KyselyAuditLog(db, writeChain);
+      this.locks = new KyselyLockRepository(db);
+      this.idempotency = new KyselyIdempotencyRepository(db);
+    } else {
+      this.audit = new SqliteAuditLog(db, writeChain, statements);
+      this.locks = new SqliteLockRepository(db, statements);
+      this.idempotency = new SqliteIdempotencyRepository(db, statements);
+    }
+    this.operations = new KyselyOperationRepository(db);
   }
 
   async close(): Promise<void> {

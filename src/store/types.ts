@@ -1,3 +1,5 @@
+import type { OperationRepository } from '../operations/repository.ts';
+
 /** The Store port. Two implementations share one set of migrations: better-sqlite3 and PostgreSQL. */
 
 export type Surface = 'slack' | 'shell' | 'http' | 'system';
@@ -80,5 +82,6 @@ export interface Store {
   readonly audit: AuditLog;
   readonly locks: LockRepository;
   readonly idempotency: IdempotencyRepository;
+  readonly operations: OperationRepository;
   close(): Promise<void>;
 }

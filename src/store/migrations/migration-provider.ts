@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as initial from './0001-initial.ts';
+import * as operations from './0002-operations.ts';
 
 /**
  * Migrations are listed in code rather than read from a folder, so they work the same from source,
@@ -7,6 +8,7 @@ import * as initial from './0001-initial.ts';
  */
 const migrations: Readonly<Record<string, Migration>> = {
   '0001-initial': initial,
+  '0002-operations': operations,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -16,6 +16,10 @@ export interface ShellOptions {
   interactive: boolean;
   history?: string[];
   onHistory?: (lines: string[]) => void;
+  /** Subscribes a writer to operation progress; returns the unsubscribe. */
+  progress?: (write: (line: string) => void) => () => void;
+  /** Piped input: waits for the operations the lines started before exiting. */
+  settle?: () => Promise<void>;
 }
 
 /**
@@ -36,6 +40,15 @@ export async function runShell(options: ShellOptions): Promise<number> {
   });
   let lineNo = 0;
   let failures = 0;
+  const stopProgress = options.progress?.((line) => {
+    if (interactive) {
+      // Print above the prompt and redraw what the user was typing.
+      output.write(`\r\x1b[K${line}\n`);
+      rl.prompt(true);
+    } else {
+      output.write(`${line}\n`);
+    }
+  });
   if (interactive) rl.prompt();
   for await (const raw of rl) {
     const line = raw.trim();
@@ -60,5 +73,7 @@ export async function runShell(options: ShellOptions): Promise<number> {
   }
   if (interactive) options.onHistory?.((rl as unknown as { history: string[] }).history);
   rl.close();
+  if (!interactive) await options.settle?.();
+  stopProgress?.();
   return failures === 0 ? 0 : 1;
 }

@@ -1,0 +1,77 @@
+import type { Logger } from 'pino';
+import { hasGitHubCredentials, hasKubernetesCredentials, type Settings } from '../config/env.ts';
+import type { ConfigFile } from '../config/schema.ts';
+import { systemClock } from '../core/clock.ts';
+import type { GitHubCredentials } from '../github/credentials.ts';
+import { OctokitGitHubActions } from '../github/index.ts';
+import type { GitHubActions } from '../github/port.ts';
+import { ClientNodeKubernetes } from '../kubernetes/client-node-kubernetes.ts';
+import type { Kubernetes } from '../kubernetes/port.ts';
+import type { StepTiming } from '../operations/step-context.ts';
+import { startSandbox, type Sandbox } from '../sandbox/sandbox.ts';
+import { ScaledClock } from '../sandbox/sim-clock.ts';
+
+export interface World {
+  github: GitHubActions;
+  kubernetes: Kubernetes;
+  sandbox: Sandbox | null;
+  timing?: Partial<StepTiming>;
+  /** One line per port saying what it talks to, for the start-up banner. */
+  description: string[];
+}
+
+/**
+ * GitHub and Kubernetes: the real ones where credentials are set, the sandbox's simulators otherwise.
+ * The only place adapters are chosen.
+ */
+export async function connectWorld(config: ConfigFile, settings: Settings, logger: Logger): Promise<World> {
+  const realGitHub = hasGitHubCredentials(settings);
+  const realKubernetes = hasKubernetesCredentials(settings);
+  const sandbox =
+    realGitHub && realKubernetes
+      ? null
+      : await startSandbox({
+          config,
+          clock: new ScaledClock(settings.sandboxSpeed, systemClock),
+          tickMs: 100,
+        });
+
+  const github = new OctokitGitHubActions({
+    baseUrl: realGitHub ? (settings.github.apiUrl ?? 'https://api.github.com') : (sandbox?.github.url ?? ''),
+    credentials: realGitHub ? githubCredentials(settings) : { kind: 'token', token: 'sandbox' },
+    logger: logger.child({ component: 'github' }),
+  });
+  const kubernetes = new ClientNodeKubernetes({
+    kubeconfig: realKubernetes
+      ? settings.kubeconfig === undefined
+        ? { kind: 'in-cluster' }
+        : { kind: 'file', path: settings.kubeconfig }
+      : { kind: 'text', text: sandbox?.kubeconfig ?? '' },
+  });
+  return {
+    github,
+    kubernetes,
+    sandbox,
+    // The sandbox runs time fast and sends no webhooks to the shell: poll often.
+    ...(sandbox === null ? {} : { timing: { pollMs: 1000, findRunTimeoutMs: 60_000 } }),
+    description: [
+      realGitHub
+        ? `GitHub: ${settings.github.apiUrl ?? 'https://api.github.com'}`
+        : `GitHub: sandbox at ${sandbox?.github.url ?? ''}`,
+      realKubernetes
+        ? `Kubernetes: ${settings.kubeconfig ?? 'in-cluster service account'}`
+        : `Kubernetes: sandbox at ${sandbox?.kubernetes.url ?? ''}`,
+    ],
+  };
+}
+
+function githubCredentials(settings: Settings): GitHubCredentials {
+  const g = settings.github;
+  if (g.token !== undefined) return { kind: 'token', token: g.token };
+  return {
+    kind: 'app',
+    appId: g.appId ?? '',
+    privateKey: g.privateKey ?? '',
+    installationId: Number(g.installationId),
+  };
+}

@@ -1,0 +1,95 @@
+import { formatDuration } from '../core/duration.ts';
+import { mention, reply, type Button, type Reply, type Tone } from '../core/message.ts';
+import { bindingOf } from './operation-service.ts';
+import type { Operation, OperationEvent, OperationState } from './types.ts';
+
+const STATE_WORDS: Record<OperationState, string> = {
+  awaiting_approval: 'waiting for approval',
+  dispatching: 'starting the workflow',
+  running: 'workflow running',
+  verifying: 'rolling out',
+  succeeded: 'done',
+  failed: 'failed',
+  cancelled: 'cancelled',
+};
+
+const TONES: Record<OperationState, Tone> = {
+  awaiting_approval: 'warning',
+  dispatching: 'progress',
+  running: 'progress',
+  verifying: 'progress',
+  succeeded: 'success',
+  failed: 'error',
+  cancelled: 'warning',
+};
+
+export function title(op: Operation): string {
+  const what =
+    op.kind === 'deploy'
+      ? `Deploy ${op.service} ${op.ref}`
+      : `Rollback ${op.service}${op.ref === '' ? '' : ` to ${op.ref}`}`;
+  return `${what} → ${op.environment}: ${STATE_WORDS[op.state]}`;
+}
+
+/**
+ * The progress card: one message per operation, edited in place as events arrive. One line per step
+ * (the latest word of each), so the card stays short however long the run.
+ */
+export function operationCard(op: Operation, events: OperationEvent[], now: Date): Reply {
+  const steps = new Map<string, string>();
+  for (const e of events) {
+    const key = e.type.startsWith('job:') || e.type === 'rollout' || e.type === 'run' ? e.type : 'state';
+    if (key === 'state' && (e.type === 'requested' || e.type === 'approved')) steps.set(e.type, e.text);
+    else steps.set(key === 'state' ? `state:${e.type}` : key, e.text);
+  }
+  const end =
+    op.state === 'succeeded' || op.state === 'failed' || op.state === 'cancelled' ? op.updatedAt : now;
+  const fields = [
+    { label: 'Requested by', value: mention(op.requester) },
+    {
+      label: 'Approved by',
+      value:
+        op.approver === null
+          ? op.state === 'awaiting_approval'
+            ? 'waiting'
+            : 'not needed'
+          : mention(op.approver),
+    },
+    { label: 'Elapsed', value: formatDuration(end.getTime() - op.createdAt.getTime()) },
+  ];
+  if (op.runUrl !== null)
+    fields.push({ label: 'Workflow run', value: `<${op.runUrl}|run ${op.runId ?? ''}>` });
+  if (op.outcome !== null && op.state !== 'succeeded') fields.push({ label: 'Why', value: op.outcome });
+  return reply(TONES[op.state], title(op), {
+    visibility: 'channel',
+    text: [...steps.values()].join('\n'),
+    fields,
+    footer: `Operation ${op.id}`,
+    ...buttonsFor(op),
+  });
+}
+
+function buttonsFor(op: Operation): { buttons?: Button[] } {
+  const value = `${op.id}:${bindingOf(op)}`;
+  if (op.state === 'awaiting_approval') {
+    return {
+      buttons: [
+        { actionId: 'op_approve', label: 'Approve', value, style: 'primary' },
+        { actionId: 'op_deny', label: 'Deny', value, style: 'danger' },
+      ],
+    };
+  }
+  if (op.state === 'failed' && op.kind === 'deploy') {
+    return {
+      buttons: [
+        {
+          actionId: 'op_rollback',
+          label: `Rollback ${op.service} in ${op.environment}`,
+          value: `${op.service}:${op.environment}`,
+          style: 'danger',
+        },
+      ],
+    };
+  }
+  return {};
+}

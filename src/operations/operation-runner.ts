@@ -1,0 +1,104 @@
+import { mention } from '../core/message.ts';
+import type { LockRepository } from '../store/types.ts';
+import { fail, type Step, type StepContext } from './step-context.ts';
+import { dispatchStep } from './steps/dispatch-step.ts';
+import { followRunStep } from './steps/follow-run-step.ts';
+import { undoStep } from './steps/undo-step.ts';
+import { verifyStep } from './steps/verify-step.ts';
+import { isFinal, type Operation } from './types.ts';
+
+/** How many times in a row a step may hit a transient error (GitHub or the cluster unreachable) before the operation fails. */
+const MAX_STEP_ERRORS = 5;
+
+/**
+ * Drives operations through their states. Each operation runs as one task in this process; on start-up
+ * `resumeAll` picks up every operation a previous process left unfinished.
+ */
+export class OperationRunner {
+  private readonly tasks = new Map<string, Promise<Operation | null>>();
+
+  constructor(
+    private readonly ctx: StepContext,
+    private readonly locks: LockRepository,
+  ) {}
+
+  /** Starts (or joins) the task of an operation; resolves with its final state. */
+  run(id: string): Promise<Operation | null> {
+    const existing = this.tasks.get(id);
+    if (existing !== undefined) return existing;
+    const task = this.drive(id).finally(() => this.tasks.delete(id));
+    this.tasks.set(id, task);
+    return task;
+  }
+
+  async resumeAll(): Promise<string[]> {
+    const active = await this.ctx.operations.listActive();
+    const resumed: string[] = [];
+    for (const op of active) {
+      if (op.state === 'awaiting_approval') continue;
+      this.ctx.logger.info({ operationId: op.id, state: op.state }, 'resuming operation');
+      void this.run(op.id);
+      resumed.push(op.id);
+    }
+    return resumed;
+  }
+
+  /** Waits for every running task; for shutdown and tests. */
+  async idle(): Promise<void> {
+    while (this.tasks.size > 0) await Promise.allSettled([...this.tasks.values()]);
+  }
+
+  private async drive(id: string): Promise<Operation | null> {
+    let op = await this.ctx.operations.get(id);
+    let errors = 0;
+    while (op !== null && !isFinal(op.state) && op.state !== 'awaiting_approval') {
+      const current: Operation = op;
+      const step = this.stepFor(current);
+      try {
+        const next = await step(current, this.ctx);
+        op = next ?? (await this.ctx.operations.get(id));
+        errors = 0;
+      } catch (error) {
+        errors++;
+        const logger = this.ctx.logger.child({ operationId: id, state: current.state });
+        logger.warn({ err: error, attempt: errors }, 'step failed');
+        if (errors >= MAX_STEP_ERRORS) {
+          const message =
+            error instanceof Error && 'userMessage' in error ? String(error.userMessage) : String(error);
+          op =
+            (await fail(this.ctx, current, `Gave up after ${errors} attempts: ${message}`)) ??
+            (await this.ctx.operations.get(id));
+        } else {
+          await this.ctx.signals.wait(-1, this.ctx.timing.pollMs * errors);
+          op = await this.ctx.operations.get(id);
+        }
+      }
+    }
+    if (op !== null && isFinal(op.state)) await this.releaseLock(op);
+    return op;
+  }
+
+  private stepFor(op: Operation): Step {
+    switch (op.state) {
+      case 'dispatching':
+        return op.kind === 'rollback' && this.ctx.catalog.serviceConfig(op.service).rollback === 'kubernetes'
+          ? undoStep
+          : dispatchStep;
+      case 'running':
+        return followRunStep;
+      default:
+        return verifyStep;
+    }
+  }
+
+  private async releaseLock(op: Operation): Promise<void> {
+    const lock = await this.locks.get(op.service, op.environment, this.ctx.clock.now());
+    if (lock?.operationId === op.id) {
+      await this.locks.release(op.service, op.environment);
+      this.ctx.logger.info(
+        { operationId: op.id, holder: mention(lock.holder) },
+        'released the operation lock',
+      );
+    }
+  }
+}

@@ -1,0 +1,258 @@
+import { createHash } from 'node:crypto';
+import type { Catalog } from '../config/catalog.ts';
+import type { Clock } from '../core/clock.ts';
+import { formatDuration, parseDuration } from '../core/duration.ts';
+import { DeckhandError } from '../core/errors.ts';
+import type { Invocation } from '../core/invocation.ts';
+import { mention } from '../core/message.ts';
+import type { LockRepository } from '../store/types.ts';
+import type { EventBus } from './event-bus.ts';
+import type { OperationRunner } from './operation-runner.ts';
+import type { OperationRepository } from './repository.ts';
+import { isFinal, type Operation, type OperationKind } from './types.ts';
+
+export interface OperationRequest {
+  kind: OperationKind;
+  service: string;
+  environment: string;
+  ref: string;
+  inputs: Record<string, string>;
+  /** Skips the approval even in a protected environment (rollbacks, when the config says so). */
+  skipApproval?: boolean;
+  /** What people read on the card and in the lock: `deploy api v1.2.3`. */
+  summary: string;
+}
+
+/** Starting, approving and denying operations; the commands' way into the state machines. */
+export class OperationService {
+  constructor(
+    private readonly deps: {
+      catalog: Catalog;
+      operations: OperationRepository;
+      locks: LockRepository;
+      events: EventBus;
+      runner: OperationRunner;
+      clock: Clock;
+      newId: () => string;
+    },
+  ) {}
+
+  get repository(): OperationRepository {
+    return this.deps.operations;
+  }
+
+  async request(request: OperationRequest, invocation: Invocation): Promise<Operation> {
+    const { catalog, clock, operations } = this.deps;
+    const now = clock.now();
+    const env = catalog.environmentConfig(request.environment);
+    const needsApproval = env.protected && request.skipApproval !== true;
+    const op: Operation = {
+      id: this.deps.newId(),
+      kind: request.kind,
+      service: request.service,
+      environment: request.environment,
+      ref: request.ref,
+      inputs: request.inputs,
+      state: needsApproval ? 'awaiting_approval' : 'dispatching',
+      requester: invocation.actor,
+      approver: null,
+      channel: invocation.channel,
+      surface: invocation.surface,
+      createdAt: now,
+      updatedAt: now,
+      approvalExpiresAt: needsApproval ? new Date(now.getTime() + parseDuration(env.approval.expires)) : null,
+      dispatchedAt: null,
+      runId: null,
+      runUrl: null,
+      card: null,
+      outcome: null,
+      version: 1,
+    };
+    await this.holdTarget(op, request.summary);
+    await operations.create(op);
+    await this.deps.events.emit({
+      operationId: op.id,
+      at: now,
+      type: 'requested',
+      text: `${mention(op.requester)} asked to ${request.summary} to ${op.environment}`,
+      data: { summary: request.summary },
+    });
+    if (!needsApproval) void this.deps.runner.run(op.id);
+    return op;
+  }
+
+  /** The requester can never approve; the approval binds to the exact operation and expires. */
+  async approve(id: string, approver: string, binding?: string): Promise<Operation> {
+    const op = await this.awaiting(id, binding);
+    if (op.requester === approver) {
+      throw new DeckhandError(
+        'permission_denied',
+        'You asked for this change, so someone else has to approve it.',
+      );
+    }
+    const next = await this.deps.operations.update(
+      op,
+      { state: 'dispatching', approver },
+      this.deps.clock.now(),
+    );
+    if (next === null)
+      throw new DeckhandError('duplicate_request', 'Someone else answered this request first.');
+    await this.deps.events.emit({
+      operationId: id,
+      at: this.deps.clock.now(),
+      type: 'approved',
+      text: `Approved by ${mention(approver)}`,
+      data: { approver },
+    });
+    void this.deps.runner.run(id);
+    return next;
+  }
+
+  async deny(id: string, denier: string, reason: string, binding?: string): Promise<Operation> {
+    const op = await this.awaiting(id, binding);
+    const why = `Denied by ${mention(denier)}${reason === '' ? '' : `: “${reason}”`}`;
+    const next = await this.deps.operations.update(
+      op,
+      { state: 'cancelled', outcome: why },
+      this.deps.clock.now(),
+    );
+    if (next === null)
+      throw new DeckhandError('duplicate_request', 'Someone else answered this request first.');
+    await this.deps.events.emit({
+      operationId: id,
+      at: this.deps.clock.now(),
+      type: 'cancelled',
+      text: why,
+      data: {},
+    });
+    await this.releaseIfHeld(next);
+    return next;
+  }
+
+  async get(id: string): Promise<Operation> {
+    const op = (await this.deps.operations.get(id)) ?? (await this.findByPrefix(id));
+    if (op === null)
+      throw new DeckhandError(
+        'invalid_arguments',
+        `There is no operation ${id}. See recent ones with: /ops history <service>`,
+      );
+    return op;
+  }
+
+  /** Cancels approval requests that ran out of time; returns how many. */
+  async expireApprovals(): Promise<number> {
+    const now = this.deps.clock.now();
+    let expired = 0;
+    for (const op of await this.deps.operations.listActive()) {
+      if (op.state !== 'awaiting_approval' || op.approvalExpiresAt === null || op.approvalExpiresAt > now)
+        continue;
+      const next = await this.deps.operations.update(
+        op,
+        { state: 'cancelled', outcome: 'The approval request expired.' },
+        now,
+      );
+      if (next === null) continue;
+      await this.deps.events.emit({
+        operationId: op.id,
+        at: now,
+        type: 'cancelled',
+        text: 'The approval request expired',
+        data: {},
+      });
+      await this.releaseIfHeld(next);
+      expired++;
+    }
+    return expired;
+  }
+
+  private async awaiting(id: string, binding: string | undefined): Promise<Operation> {
+    const op = await this.get(id);
+    if (binding !== undefined && binding !== bindingOf(op)) {
+      throw new DeckhandError(
+        'permission_denied',
+        'This approval no longer matches the request (its service, environment, version or inputs differ).',
+      );
+    }
+    if (op.state !== 'awaiting_approval') {
+      const by = op.approver === null ? '' : ` by ${mention(op.approver)}`;
+      throw new DeckhandError(
+        'duplicate_request',
+        `This request is no longer waiting for approval: it is ${op.state.replace('_', ' ')}${by}.`,
+      );
+    }
+    if (op.approvalExpiresAt !== null && op.approvalExpiresAt <= this.deps.clock.now()) {
+      await this.expireApprovals();
+      throw new DeckhandError('permission_denied', 'This approval request expired. Ask again.');
+    }
+    return op;
+  }
+
+  /**
+   * Takes the service × environment lock for the operation. A lock left by a finished or vanished
+   * operation is reclaimed; a live one means someone is already changing this target.
+   */
+  private async holdTarget(op: Operation, summary: string): Promise<void> {
+    const { locks, operations, clock } = this.deps;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const result = await locks.acquire(
+        {
+          service: op.service,
+          environment: op.environment,
+          holder: op.requester,
+          reason: `${summary} (operation ${op.id.slice(0, 8)})`,
+          createdAt: clock.now(),
+          expiresAt: null,
+          operationId: op.id,
+        },
+        clock.now(),
+      );
+      if (result.acquired) return;
+      const held = result.existing;
+      if (held.operationId === null) {
+        // A lock taken by hand: its holder may change the target through it, and it stays theirs.
+        if (held.holder === op.requester) return;
+        throw new DeckhandError(
+          'locked',
+          `${op.service} in ${op.environment} is locked by ${mention(held.holder)}: “${held.reason}”.`,
+        );
+      }
+      const other = await operations.get(held.operationId);
+      if (other === null || isFinal(other.state)) {
+        await locks.release(op.service, op.environment);
+        continue;
+      }
+      const ago = formatDuration(clock.now().getTime() - other.createdAt.getTime());
+      throw new DeckhandError(
+        'locked',
+        `${mention(other.requester)} is already changing ${op.service} in ${op.environment}: ${other.kind} ${other.ref || 'to the previous version'} (${other.state.replace('_', ' ')}, started ${ago} ago). Wait for it, or see /ops status ${op.service} ${op.environment}.`,
+      );
+    }
+    throw new DeckhandError(
+      'locked',
+      `The lock on ${op.service} in ${op.environment} keeps changing hands; try again.`,
+    );
+  }
+
+  private async releaseIfHeld(op: Operation): Promise<void> {
+    const lock = await this.deps.locks.get(op.service, op.environment, this.deps.clock.now());
+    if (lock?.operationId === op.id) await this.deps.locks.release(op.service, op.environment);
+  }
+
+  private async findByPrefix(prefix: string): Promise<Operation | null> {
+    if (prefix.length < 6) return null;
+    const active = await this.deps.operations.listActive();
+    return active.find((o) => o.id.startsWith(prefix)) ?? null;
+  }
+}
+
+/** What an approval button carries besides the id: a digest of exactly what is being approved. */
+export function bindingOf(op: Operation): string {
+  const bound = JSON.stringify([
+    op.kind,
+    op.service,
+    op.environment,
+    op.ref,
+    Object.entries(op.inputs).sort(),
+  ]);
+  return createHash('sha256').update(bound).digest('hex').slice(0, 16);
+}

@@ -1,0 +1,31 @@
+import type { Operation, OperationEvent, OperationKind, OperationState } from './types.ts';
+
+export interface HistoryQuery {
+  service?: string;
+  environment?: string;
+  kind?: OperationKind;
+  limit?: number;
+}
+
+/** Operations and their events, durable. Implemented over Kysely in src/store/. */
+export interface OperationRepository {
+  create(operation: Operation): Promise<void>;
+  get(id: string): Promise<Operation | null>;
+  /**
+   * Writes `changes` only if the stored version is still `operation.version`; returns the new row,
+   * or null when someone else advanced it first.
+   */
+  update(
+    operation: Operation,
+    changes: Partial<Omit<Operation, 'id' | 'version'>>,
+    now: Date,
+  ): Promise<Operation | null>;
+  /** Every operation not in a final state, oldest first: what a restart resumes. */
+  listActive(): Promise<Operation[]>;
+  /** Newest first. */
+  history(query: HistoryQuery): Promise<Operation[]>;
+  /** Operations in these states for a target, to tell a second deploy who is deploying what. */
+  findActive(service: string, environment: string, states?: OperationState[]): Promise<Operation[]>;
+  appendEvent(event: OperationEvent): Promise<void>;
+  events(operationId: string): Promise<OperationEvent[]>;
+}

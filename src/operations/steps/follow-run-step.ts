@@ -1,0 +1,75 @@
+import { formatDuration } from '../../core/duration.ts';
+import type { WorkflowJob, WorkflowRun } from '../../github/port.ts';
+import { workflowOf } from '../github-target.ts';
+import { advance, fail, moveTo, type Step } from '../step-context.ts';
+
+/**
+ * Follows the run until it completes. A webhook wakes the wait early; otherwise it polls with
+ * conditional requests, so an unchanged run costs no rate limit.
+ */
+export const followRunStep: Step = async (op, ctx) => {
+  const gh = ctx.github;
+  if (gh === undefined || op.runId === null) return fail(ctx, op, 'Lost track of the workflow run.');
+  const github = gh;
+  const target = workflowOf(ctx.catalog, op.service);
+  const ref = { owner: target.owner, repo: target.repo, runId: op.runId };
+  let lastStatus = '';
+  for (;;) {
+    const run = await github.getRun(ref);
+    if (run.status !== lastStatus) {
+      lastStatus = run.status;
+      if (run.status !== 'completed') {
+        await advance(
+          ctx,
+          op,
+          {},
+          { type: 'run', text: `Workflow run ${run.status.replace('_', ' ')}`, data: { status: run.status } },
+        );
+      }
+    }
+    if (run.status === 'completed') return finish(op, run);
+    await ctx.signals.wait(op.runId, ctx.timing.pollMs);
+  }
+
+  async function finish(current: typeof op, run: WorkflowRun) {
+    const jobs = await github.listJobs(ref).catch(() => [] as WorkflowJob[]);
+    for (const job of jobs) {
+      await advance(
+        ctx,
+        current,
+        {},
+        { type: `job:${job.name}`, text: jobLine(job), data: { job: job.name, conclusion: job.conclusion } },
+      );
+    }
+    if (run.conclusion === 'success') {
+      return moveTo(ctx, current, 'verifying', 'Workflow succeeded; watching the rollout');
+    }
+    const failedJob =
+      jobs.find((j) => j.conclusion === 'failure') ?? jobs.find((j) => j.conclusion !== 'success');
+    const failedStep = failedJob?.steps.find((s) => s.conclusion === 'failure');
+    const where =
+      failedJob === undefined
+        ? ''
+        : ` in job ${failedJob.name}${failedStep === undefined ? '' : `, step “${failedStep.name}”`}`;
+    const log =
+      failedJob === undefined
+        ? []
+        : await github
+            .jobLogTail({ owner: target.owner, repo: target.repo, jobId: failedJob.id, lines: 20 })
+            .catch(() => []);
+    return fail(ctx, current, `The workflow ${run.conclusion ?? 'failed'}${where}.`, {
+      job: failedJob?.name,
+      step: failedStep?.name,
+      log,
+    });
+  }
+};
+
+function jobLine(job: WorkflowJob): string {
+  const took =
+    job.startedAt !== null && job.completedAt !== null
+      ? ` in ${formatDuration(job.completedAt.getTime() - job.startedAt.getTime())}`
+      : '';
+  const icon = job.conclusion === 'success' ? '✓' : job.conclusion === null ? '…' : '✗';
+  return `${icon} job ${job.name}: ${job.conclusion ?? job.status}${took}`;
+}

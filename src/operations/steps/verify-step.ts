@@ -1,0 +1,33 @@
+import { advance, fail, moveTo, type Step } from '../step-context.ts';
+
+/** Watches the Kubernetes rollout the way `kubectl rollout status` judges it. */
+export const verifyStep: Step = async (op, ctx) => {
+  const kubernetes = ctx.kubernetes;
+  if (kubernetes === undefined) {
+    return moveTo(
+      ctx,
+      op,
+      'succeeded',
+      'Workflow done (Kubernetes is not configured, so the rollout was not watched)',
+    );
+  }
+  const target = ctx.catalog.target(op.service, op.environment);
+  let last = '';
+  const judgement = await kubernetes.watchRollout(target, (progress) => {
+    const r = progress.replicas;
+    const line = `Rollout: ${r.updated}/${r.desired} updated, ${r.ready} ready, ${r.available} available`;
+    if (line !== last) {
+      last = line;
+      void advance(ctx, op, {}, { type: 'rollout', text: line, data: { ...r } });
+    }
+  });
+  if (judgement.phase === 'complete')
+    return moveTo(ctx, op, 'succeeded', `Rollout complete: ${judgement.message}`);
+  const status = await kubernetes.getDeploymentStatus(target).catch(() => null);
+  const crashing = status?.pods.find((p) => p.waitingReason === 'CrashLoopBackOff');
+  const why =
+    crashing === undefined
+      ? judgement.message
+      : `${judgement.message} Pod ${crashing.name} is in CrashLoopBackOff (${crashing.restarts} restarts).`;
+  return fail(ctx, op, `The rollout failed: ${why}`, { rollout: judgement.message });
+};

@@ -1,0 +1,181 @@
+import { sql, type Kysely } from 'kysely';
+import type { HistoryQuery, OperationRepository } from '../operations/repository.ts';
+import {
+  FINAL_STATES,
+  type Operation,
+  type OperationEvent,
+  type OperationState,
+} from '../operations/types.ts';
+import type { Surface } from './types.ts';
+import type { Database, OperationEventRow, OperationRow } from './database.ts';
+import { guarded } from './store-error.ts';
+
+export class KyselyOperationRepository implements OperationRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  create(operation: Operation): Promise<void> {
+    return guarded(async () => {
+      await this.db.insertInto('operations').values(toRow(operation)).execute();
+    });
+  }
+
+  get(id: string): Promise<Operation | null> {
+    return guarded(async () => {
+      const row = await this.db.selectFrom('operations').selectAll().where('id', '=', id).executeTakeFirst();
+      return row === undefined ? null : fromRow(row);
+    });
+  }
+
+  update(
+    operation: Operation,
+    changes: Partial<Omit<Operation, 'id' | 'version'>>,
+    now: Date,
+  ): Promise<Operation | null> {
+    return guarded(async () => {
+      const next: Operation = { ...operation, ...changes, updatedAt: now, version: operation.version + 1 };
+      const { id: _id, ...row } = toRow(next);
+      const result = await this.db
+        .updateTable('operations')
+        .set(row)
+        .where('id', '=', operation.id)
+        .where('version', '=', operation.version)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1 ? next : null;
+    });
+  }
+
+  listActive(): Promise<Operation[]> {
+    return guarded(async () => {
+      const rows = await this.db
+        .selectFrom('operations')
+        .selectAll()
+        .where('state', 'not in', [...FINAL_STATES])
+        .orderBy('created_at')
+        .execute();
+      return rows.map(fromRow);
+    });
+  }
+
+  history(query: HistoryQuery): Promise<Operation[]> {
+    return guarded(async () => {
+      let q = this.db.selectFrom('operations').selectAll();
+      if (query.service !== undefined) q = q.where('service', '=', query.service);
+      if (query.environment !== undefined) q = q.where('environment', '=', query.environment);
+      if (query.kind !== undefined) q = q.where('kind', '=', query.kind);
+      const rows = await q
+        .orderBy('created_at', 'desc')
+        .limit(query.limit ?? 10)
+        .execute();
+      return rows.map(fromRow);
+    });
+  }
+
+  findActive(service: string, environment: string, states?: OperationState[]): Promise<Operation[]> {
+    return guarded(async () => {
+      let q = this.db
+        .selectFrom('operations')
+        .selectAll()
+        .where('service', '=', service)
+        .where('environment', '=', environment);
+      q =
+        states === undefined ? q.where('state', 'not in', [...FINAL_STATES]) : q.where('state', 'in', states);
+      return (await q.orderBy('created_at').execute()).map(fromRow);
+    });
+  }
+
+  appendEvent(event: OperationEvent): Promise<void> {
+    return guarded(async () => {
+      // Events of one operation are numbered; two writers racing for a number retry with the next.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await this.db
+            .insertInto('operation_events')
+            .values({
+              operation_id: event.operationId,
+              seq: sql<number>`(select coalesce(max(seq), 0) + 1 from operation_events where operation_id = ${event.operationId})`,
+              at: event.at.toISOString(),
+              type: event.type,
+              text: event.text,
+              data: JSON.stringify(event.data),
+            })
+            .execute();
+          return;
+        } catch (error) {
+          if (attempt >= 4) throw error;
+        }
+      }
+    });
+  }
+
+  events(operationId: string): Promise<OperationEvent[]> {
+    return guarded(async () => {
+      const rows = await this.db
+        .selectFrom('operation_events')
+        .selectAll()
+        .where('operation_id', '=', operationId)
+        .orderBy('seq')
+        .execute();
+      return rows.map(eventFromRow);
+    });
+  }
+}
+
+function toRow(op: Operation): OperationRow {
+  return {
+    id: op.id,
+    kind: op.kind,
+    service: op.service,
+    environment: op.environment,
+    ref: op.ref,
+    inputs: JSON.stringify(op.inputs),
+    state: op.state,
+    requester: op.requester,
+    approver: op.approver,
+    channel: op.channel,
+    surface: op.surface,
+    created_at: op.createdAt.toISOString(),
+    updated_at: op.updatedAt.toISOString(),
+    approval_expires_at: op.approvalExpiresAt?.toISOString() ?? null,
+    dispatched_at: op.dispatchedAt?.toISOString() ?? null,
+    run_id: op.runId,
+    run_url: op.runUrl,
+    card: op.card === null ? null : JSON.stringify(op.card),
+    outcome: op.outcome,
+    version: op.version,
+  };
+}
+
+function fromRow(row: OperationRow): Operation {
+  return {
+    id: row.id,
+    kind: row.kind as Operation['kind'],
+    service: row.service,
+    environment: row.environment,
+    ref: row.ref,
+    inputs: JSON.parse(row.inputs) as Record<string, string>,
+    state: row.state as OperationState,
+    requester: row.requester,
+    approver: row.approver,
+    channel: row.channel,
+    surface: row.surface as Surface,
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
+    approvalExpiresAt: row.approval_expires_at === null ? null : new Date(row.approval_expires_at),
+    dispatchedAt: row.dispatched_at === null ? null : new Date(row.dispatched_at),
+    runId: row.run_id === null ? null : Number(row.run_id),
+    runUrl: row.run_url,
+    card: row.card === null ? null : (JSON.parse(row.card) as Operation['card']),
+    outcome: row.outcome,
+    version: row.version,
+  };
+}
+
+function eventFromRow(row: OperationEventRow): OperationEvent {
+  return {
+    operationId: row.operation_id,
+    at: new Date(row.at),
+    type: row.type,
+    text: row.text,
+    data: JSON.parse(row.data) as Record<string, unknown>,
+  };
+}
