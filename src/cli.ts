@@ -36,10 +36,10 @@ program
       await startSlack(config, settings, flags);
       return;
     }
-    process.stdout.write(
-      'No Slack credentials (SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN): starting the local shell.\n',
-    );
-    process.exitCode = await startShell(config, settings, {});
+    process.exitCode = await startShell(config, settings, {
+      banner:
+        'No Slack credentials (SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN): starting the local shell against the sandbox.',
+    });
   });
 
 program

@@ -15,7 +15,10 @@ interface Result {
 }
 
 /** Runs the real `deckhand` executable, as a newcomer would, with its own data directory. */
-function deckhand(args: string[], options: { input?: string; dataDir: string; env?: Record<string, string> }): Promise<Result> {
+function deckhand(
+  args: string[],
+  options: { input?: string; dataDir: string; env?: Record<string, string> },
+): Promise<Result> {
   return new Promise((resolve) => {
     const child = execFile(
       process.execPath,
@@ -25,7 +28,8 @@ function deckhand(args: string[], options: { input?: string; dataDir: string; en
         env: { PATH: process.env.PATH ?? '', DECKHAND_DATA_DIR: options.dataDir, ...options.env },
         timeout: 30_000,
       },
-      (error, stdout, stderr) => resolve({ code: error === null ? 0 : Number(error.code ?? 1), stdout, stderr }),
+      (error, stdout, stderr) =>
+        resolve({ code: error === null ? 0 : Number(error.code ?? 1), stdout, stderr }),
     );
     child.stdin?.end(options.input ?? '');
   });
@@ -48,7 +52,10 @@ describe('the deckhand executable', () => {
   it('exits 0 when every line is accepted, and denies a user with no role', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'deckhand-cli-'));
     expect((await deckhand(['shell'], { dataDir, input: 'help\nwhoami\n' })).code).toBe(0);
-    const denied = await deckhand(['shell', '--as', 'U000MALLORY'], { dataDir, input: 'lock api staging "x"\n' });
+    const denied = await deckhand(['shell', '--as', 'U000MALLORY'], {
+      dataDir,
+      input: 'lock api staging "x"\n',
+    });
     expect(denied.code).toBe(1);
     expect(denied.stdout).toContain('None of your roles grants lock:staging');
   });
@@ -81,7 +88,10 @@ describe('the deckhand executable', () => {
   it('checks a configuration file and points at the bad line', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'deckhand-cli-'));
     const file = join(dataDir, 'bad.yml');
-    writeFileSync(file, readFileSync(join(ROOT, 'deckhand.yml'), 'utf8').replace('protected: true', 'protected: yes please'));
+    writeFileSync(
+      file,
+      readFileSync(join(ROOT, 'deckhand.yml'), 'utf8').replace('protected: true', 'protected: yes please'),
+    );
     const r = await deckhand(['config', 'check', file], { dataDir });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/bad\.yml:\d+ {2}environments\.production\.protected: expected boolean/);
@@ -93,7 +103,9 @@ describe('the deckhand executable', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'deckhand-cli-'));
     const r = await deckhand(['config', 'schema'], { dataDir });
     const schema = JSON.parse(r.stdout) as { properties: Record<string, unknown>; required: string[] };
-    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['services', 'environments', 'roles']));
+    expect(Object.keys(schema.properties)).toEqual(
+      expect.arrayContaining(['services', 'environments', 'roles']),
+    );
     expect(schema.required).toEqual(expect.arrayContaining(['services', 'environments']));
   });
 

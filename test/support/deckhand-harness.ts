@@ -18,7 +18,10 @@ export interface Harness {
 }
 
 /** The real dispatcher over an in-memory SQLite store and the example config. */
-export async function startHarness(config: ConfigFile = exampleConfig(), at: string = WEEKDAY): Promise<Harness> {
+export async function startHarness(
+  config: ConfigFile = exampleConfig(),
+  at: string = WEEKDAY,
+): Promise<Harness> {
   const clock = new ManualClock(at);
   let n = 0;
   const deckhand = await createDeckhand({

@@ -17,7 +17,9 @@ describe('configuration', () => {
   it('names the file, line and key of a wrong value, and says what is expected', () => {
     const text = example.replace('repo: acme/web', 'repo: web');
     const line = example.split('\n').findIndex((l) => l.includes('repo: acme/web')) + 1;
-    expect(problems(text)).toEqual([`deckhand.yml:${line}  services.web.github.repo: owner/name, like "acme/api"`]);
+    expect(problems(text)).toEqual([
+      `deckhand.yml:${line}  services.web.github.repo: owner/name, like "acme/api"`,
+    ]);
   });
 
   it('points at a misspelt key', () => {
@@ -32,7 +34,10 @@ describe('configuration', () => {
   });
 
   it('refuses a service environment that is not declared', () => {
-    const text = example.replace('      staging: { context: sandbox, namespace: staging, deployment: worker }', '      qa: { context: sandbox, namespace: qa, deployment: worker }');
+    const text = example.replace(
+      '      staging: { context: sandbox, namespace: staging, deployment: worker }',
+      '      qa: { context: sandbox, namespace: qa, deployment: worker }',
+    );
     expect(problems(text)[0]).toMatch(/services.worker.environments.qa: environment "qa" is not declared/);
   });
 

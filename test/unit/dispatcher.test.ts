@@ -15,7 +15,11 @@ describe('dispatcher', () => {
     const outcome = await h.run('/ops lokc api staging');
     expect(outcome.decision).toBe('invalid');
     expect(renderText(outcome.reply)).toContain('Did you mean lock or locks?');
-    expect(await lastAudit()).toMatchObject({ text: '/ops lokc api staging', decision: 'invalid', command: null });
+    expect(await lastAudit()).toMatchObject({
+      text: '/ops lokc api staging',
+      decision: 'invalid',
+      command: null,
+    });
   });
 
   it('answers a missing argument with the usage and an example', async () => {
@@ -42,7 +46,9 @@ describe('dispatcher', () => {
   });
 
   it('locks, refuses a second lock, and lets only the holder or an overrider unlock', async () => {
-    expect((await h.run('lock api staging "load test" for 2h', { user: 'U000CAROL' })).reply.visibility).toBe('channel');
+    expect((await h.run('lock api staging "load test" for 2h', { user: 'U000CAROL' })).reply.visibility).toBe(
+      'channel',
+    );
     const again = await h.run('lock api staging "mine"', { user: 'U000ALICE' });
     expect(again.decision).toBe('denied');
     expect(renderText(again.reply)).toContain('already locked by @U000CAROL');
@@ -60,7 +66,9 @@ describe('dispatcher', () => {
   it('lists locks with holder, reason and expiry', async () => {
     await h.run('lock web prod "db migration" for 2h');
     const text = renderText((await h.run('locks')).reply);
-    expect(text).toMatch(/web\s+production\s+@U000ADMIN\s+2026-11-24 10:00 UTC\s+2026-11-24 12:00 UTC\s+db migration/);
+    expect(text).toMatch(
+      /web\s+production\s+@U000ADMIN\s+2026-11-24 10:00 UTC\s+2026-11-24 12:00 UTC\s+db migration/,
+    );
   });
 
   it('runs the same idempotency key once', async () => {
@@ -92,7 +100,9 @@ describe('dispatcher', () => {
 
   it('explains a decision rule by rule with can-i', async () => {
     await h.run('lock api production "db migration"', { user: 'U000BOB' });
-    const text = renderText((await h.run('can-i deploy api prod', { user: 'U000ALICE', channel: 'C0DEPLOYS' })).reply);
+    const text = renderText(
+      (await h.run('can-i deploy api prod', { user: 'U000ALICE', channel: 'C0DEPLOYS' })).reply,
+    );
     expect(text).toContain('You cannot deploy api in production');
     expect(text).toContain('✓ grant: role sre grants deploy:*');
     expect(text).toContain('✗ lock: api in production is locked by @U000BOB');
@@ -101,7 +111,8 @@ describe('dispatcher', () => {
   });
 
   it('keeps the audit chain verifiable across many kinds of entries', async () => {
-    for (const line of ['help', 'lokc', 'lock api staging "a"', 'unlock api staging', 'whoami']) await h.run(line);
+    for (const line of ['help', 'lokc', 'lock api staging "a"', 'unlock api staging', 'whoami'])
+      await h.run(line);
     expect(await h.deckhand.store.audit.verify()).toMatchObject({ ok: true, count: 5 });
   });
 });

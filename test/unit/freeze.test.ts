@@ -3,8 +3,19 @@ import { activeFreeze } from '../../src/core/policy/freeze.ts';
 import type { FreezeWindow } from '../../src/config/schema.ts';
 
 const weekend: FreezeWindow = { name: 'weekend', days: ['sat', 'sun'], timezone: 'UTC' };
-const evenings: FreezeWindow = { name: 'evenings', days: ['mon', 'tue', 'wed', 'thu', 'fri'], start: '18:00', end: '24:00', timezone: 'Europe/Berlin' };
-const holiday: FreezeWindow = { name: 'holiday', from: '2026-12-23T00:00:00Z', until: '2027-01-04T00:00:00Z', timezone: 'UTC' };
+const evenings: FreezeWindow = {
+  name: 'evenings',
+  days: ['mon', 'tue', 'wed', 'thu', 'fri'],
+  start: '18:00',
+  end: '24:00',
+  timezone: 'Europe/Berlin',
+};
+const holiday: FreezeWindow = {
+  name: 'holiday',
+  from: '2026-12-23T00:00:00Z',
+  until: '2027-01-04T00:00:00Z',
+  timezone: 'UTC',
+};
 
 describe('freeze windows', () => {
   it('holds on the weekend and says when it lifts', () => {
@@ -25,7 +36,9 @@ describe('freeze windows', () => {
 
   it('holds a one-off window from its start until (not including) its end', () => {
     expect(activeFreeze([holiday], new Date('2026-12-22T23:59:59Z'))).toBeNull();
-    expect(activeFreeze([holiday], new Date('2026-12-23T00:00:00Z'))?.until?.toISOString()).toBe('2027-01-04T00:00:00.000Z');
+    expect(activeFreeze([holiday], new Date('2026-12-23T00:00:00Z'))?.until?.toISOString()).toBe(
+      '2027-01-04T00:00:00.000Z',
+    );
     expect(activeFreeze([holiday], new Date('2027-01-04T00:00:00Z'))).toBeNull();
   });
 });

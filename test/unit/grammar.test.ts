@@ -38,7 +38,12 @@ describe('tokenizer', () => {
 describe('grammar', () => {
   it('resolves aliases and reads keyword phrases anywhere', () => {
     const args = parseArgs(lock, tokenize('backend prod "db migration" for 2h'), catalog);
-    expect(args).toEqual({ service: 'api', environment: 'production', reason: 'db migration', duration: '2h' });
+    expect(args).toEqual({
+      service: 'api',
+      environment: 'production',
+      reason: 'db migration',
+      duration: '2h',
+    });
   });
 
   it('lets the reason run over several unquoted words', () => {
@@ -53,7 +58,9 @@ describe('grammar', () => {
   });
 
   it('suggests the closest service for a typo', () => {
-    expect(() => parseArgs(lock, tokenize('apu staging x'), catalog)).toThrow(/no service called "apu". Did you mean api\?/);
+    expect(() => parseArgs(lock, tokenize('apu staging x'), catalog)).toThrow(
+      /no service called "apu". Did you mean api\?/,
+    );
   });
 
   it('suggests the closest environment for a typo', () => {
@@ -61,7 +68,12 @@ describe('grammar', () => {
   });
 
   it('tells a service from an environment in one slot', () => {
-    const g: Grammar = { slots: [{ name: 'target', kind: 'service-or-environment' }, { name: 'target2', kind: 'service-or-environment' }] };
+    const g: Grammar = {
+      slots: [
+        { name: 'target', kind: 'service-or-environment' },
+        { name: 'target2', kind: 'service-or-environment' },
+      ],
+    };
     expect(parseArgs(g, tokenize('prod'), catalog)).toEqual({ environment: 'production' });
     expect(parseArgs(g, tokenize('web stg'), catalog)).toEqual({ service: 'web', environment: 'staging' });
     expect(() => parseArgs(g, tokenize('qa'), catalog)).toThrow(/neither a service nor an environment/);

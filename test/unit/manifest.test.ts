@@ -20,7 +20,11 @@ describe('manifest.yml', () => {
   });
 
   it('asks for exactly the scopes the code uses', () => {
-    expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(['chat:write', 'commands', 'usergroups:read']);
+    expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([
+      'chat:write',
+      'commands',
+      'usergroups:read',
+    ]);
   });
 
   it('enables Socket Mode and interactivity', () => {
