@@ -3,6 +3,7 @@ import { auditExport, auditVerify } from './cli/audit-commands.ts';
 import { configCheck, configJsonSchema } from './cli/config-commands.ts';
 import { processOutput } from './cli/output.ts';
 import { startShell } from './cli/run-shell.ts';
+import { runSandbox } from './cli/run-sandbox.ts';
 import { startSlack } from './cli/run-slack.ts';
 import { hasSlackCredentials, readSettings, type Settings } from './config/env.ts';
 import { loadConfigFile } from './config/load-config.ts';
@@ -50,6 +51,16 @@ program
   .action(async (flags: { as?: string; channel?: string }) => {
     const config = await loadConfigFile(configPath());
     process.exitCode = await startShell(config, settings, flags);
+  });
+
+program
+  .command('sandbox')
+  .description('Run the simulated GitHub Actions and Kubernetes APIs and print how to reach them')
+  .option('--host <host>', 'the address to listen on', '127.0.0.1')
+  .option('--speed <factor>', 'how much faster simulated time runs (default $DECKHAND_SANDBOX_SPEED or 10)')
+  .action(async (flags: { host?: string; speed?: string }) => {
+    const config = await loadConfigFile(configPath());
+    await runSandbox(config, settings, flags, processOutput);
   });
 
 const config = program.command('config').description('Check the configuration, or print its JSON Schema');
