@@ -57,7 +57,7 @@ export const followRunStep: Step = async (op, ctx) => {
         : await github
             .jobLogTail({ owner: target.owner, repo: target.repo, jobId: failedJob.id, lines: 20 })
             .catch(() => []);
-    return fail(ctx, current, `The workflow ${run.conclusion ?? 'failed'}${where}.`, {
+    return fail(ctx, current, `The workflow ${conclusionWords(run.conclusion)}${where}.`, {
       job: failedJob?.name,
       step: failedStep?.name,
       log,
@@ -72,4 +72,17 @@ function jobLine(job: WorkflowJob): string {
       : '';
   const icon = job.conclusion === 'success' ? '✓' : job.conclusion === null ? '…' : '✗';
   return `${icon} job ${job.name}: ${job.conclusion ?? job.status}${took}`;
+}
+
+function conclusionWords(conclusion: string | null): string {
+  switch (conclusion) {
+    case 'failure':
+      return 'failed';
+    case 'cancelled':
+      return 'was cancelled';
+    case 'timed_out':
+      return 'timed out';
+    default:
+      return `ended with ${conclusion ?? 'no conclusion'}`;
+  }
 }

@@ -27,7 +27,8 @@ export const verifyStep: Step = async (op, ctx) => {
   const crashing = status?.pods.find((p) => p.waitingReason === 'CrashLoopBackOff');
   const why =
     crashing === undefined
-      ? judgement.message
-      : `${judgement.message} Pod ${crashing.name} is in CrashLoopBackOff (${crashing.restarts} restarts).`;
-  return fail(ctx, op, `The rollout failed: ${why}`, { rollout: judgement.message });
+      ? `${judgement.message}.`
+      : `${judgement.message}; pod ${crashing.name} is in CrashLoopBackOff (${crashing.restarts} restarts).`;
+  const undo = op.kind === 'deploy' ? ` Roll back with: /ops rollback ${op.service} ${op.environment}` : '';
+  return fail(ctx, op, `The rollout failed: ${why}${undo}`, { rollout: judgement.message });
 };

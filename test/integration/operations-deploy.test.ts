@@ -1,0 +1,115 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { operationCard } from '../../src/operations/card.ts';
+import { renderText } from '../../src/surfaces/shell/render-text.ts';
+import { startSandboxHarness, type SandboxHarness } from '../support/sandbox-harness.ts';
+
+describe('deploys against the sandbox', () => {
+  let h: SandboxHarness;
+  beforeEach(async () => {
+    h = await startSandboxHarness();
+  });
+  afterEach(() => h.close());
+
+  const image = async (env = 'staging') =>
+    (
+      await h.deckhand.ports.kubernetes!.getDeploymentStatus({
+        context: 'sandbox',
+        namespace: env,
+        deployment: 'api',
+      })
+    ).images[0]?.image;
+
+  it('dispatches once, follows the run and the rollout, and releases the lock', async () => {
+    const outcome = await h.run('deploy api v1.2.3 to staging');
+    expect(outcome.decision).toBe('allowed');
+    expect(renderText(outcome.reply)).toContain('Deploy api v1.2.3 → staging');
+    const op = await h.settle((await h.latest()).id);
+
+    expect(op.state).toBe('succeeded');
+    expect(h.sandbox.github.stats().dispatches).toBe(1);
+    expect(await image()).toBe('ghcr.io/acme/api:v1.2.3');
+    expect(await h.store.locks.list(h.clock.now())).toEqual([]);
+    const texts = (await h.store.operations.events(op.id)).map((e) => e.text);
+    expect(texts).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/job build: success/),
+        expect.stringMatching(/Rollout complete/),
+      ]),
+    );
+    const card = renderText(operationCard(op, await h.store.operations.events(op.id), h.clock.now()));
+    expect(card).toContain('Deploy api v1.2.3 → staging: done');
+    expect(card).toContain('Workflow run');
+
+    const history = renderText((await h.run('history api')).reply);
+    expect(history).toMatch(/staging\s+deploy v1\.2\.3\s+@U000ADMIN\s+\S+\s+succeeded/);
+  });
+
+  it('reports a failed workflow with its job, step and log, and offers a rollback', async () => {
+    await h.run('deploy api v1.2.3-fail to staging');
+    const op = await h.settle((await h.latest()).id);
+    expect(op.state).toBe('failed');
+    expect(op.outcome).toMatch(/The workflow failed in job \w+, step “.+”/);
+    const failed = (await h.store.operations.events(op.id)).find((e) => e.type === 'failed');
+    expect(Array.isArray(failed?.data.log) && failed.data.log.length > 0).toBe(true);
+    const card = operationCard(op, await h.store.operations.events(op.id), h.clock.now());
+    expect(card.buttons?.map((b) => b.actionId)).toEqual(['op_rollback']);
+    expect(await image()).toBe('ghcr.io/acme/api:v1.0.0');
+    expect(await h.store.locks.list(h.clock.now())).toEqual([]);
+  });
+
+  it('fails a rollout that crash-loops past its deadline, naming the crash loop', async () => {
+    await h.run('deploy api v2.0.0-bad to staging');
+    const op = await h.settle((await h.latest()).id, { stepMs: 10_000, maxSteps: 200 });
+    expect(op.state).toBe('failed');
+    expect(op.outcome).toContain('The rollout failed');
+    expect(op.outcome).toMatch(/progress deadline|ProgressDeadlineExceeded/);
+    expect(op.outcome).toContain('CrashLoopBackOff');
+  });
+
+  it('tells a second deploy to the same target who is deploying what', async () => {
+    await h.run('deploy api v1.2.3 to staging', { user: 'U000ALICE' });
+    const second = await h.run('deploy api v1.2.4 to staging', { user: 'U000BOB' });
+    expect(second.decision).toBe('denied');
+    expect(renderText(second.reply)).toMatch(
+      /locked by @U000ALICE|@U000ALICE is already changing api in staging/,
+    );
+    await h.settle((await h.latest()).id);
+    expect(h.sandbox.github.stats().dispatches).toBe(1);
+  });
+
+  it('refuses a deploy to a target someone locked by hand, saying who and why', async () => {
+    await h.run('lock api staging "db migration" for 2h', { user: 'U000CAROL' });
+    const outcome = await h.run('deploy api v1.2.3 to staging', { user: 'U000ALICE' });
+    expect(outcome.decision).toBe('denied');
+    expect(renderText(outcome.reply)).toContain('locked by @U000CAROL');
+    expect(renderText(outcome.reply)).toContain('“db migration”');
+    expect(h.sandbox.github.stats().dispatches).toBe(0);
+  });
+
+  it('runs a retried request once', async () => {
+    await h.run('deploy api v1.2.3 to staging', { key: 'slack:trigger:42' });
+    const again = await h.run('deploy api v1.2.3 to staging', { key: 'slack:trigger:42' });
+    expect(again.fresh).toBe(false);
+    await h.settle((await h.latest()).id);
+    expect(h.sandbox.github.stats().dispatches).toBe(1);
+  });
+
+  it('refuses a ref git would refuse, and an unknown service with suggestions', async () => {
+    expect(renderText((await h.run('deploy api v1..2 to staging')).reply)).toContain(
+      'not a valid version or git ref',
+    );
+    expect(renderText((await h.run('deploy apo v1.2.3 to staging')).reply)).toContain('Did you mean api?');
+    expect(h.sandbox.github.stats().dispatches).toBe(0);
+  });
+
+  it('rolls back to the previous revision with a Kubernetes undo', async () => {
+    await h.run('deploy api v1.2.3 to staging');
+    await h.settle((await h.latest()).id);
+    await h.run('rollback api staging');
+    const op = await h.settle((await h.latest()).id);
+    expect(op.kind).toBe('rollback');
+    expect(op.state).toBe('succeeded');
+    expect(await image()).toBe('ghcr.io/acme/api:v1.0.0');
+    expect(h.sandbox.github.stats().dispatches).toBe(1);
+  });
+});

@@ -1,0 +1,109 @@
+import { pino } from 'pino';
+import { createDeckhand, type Deckhand } from '../../src/app.ts';
+import type { ConfigFile } from '../../src/config/schema.ts';
+import { ManualClock } from '../../src/core/clock.ts';
+import type { Outcome } from '../../src/core/dispatcher.ts';
+import { StaticDirectory } from '../../src/core/policy/directory.ts';
+import { OctokitGitHubActions } from '../../src/github/index.ts';
+import { ClientNodeKubernetes } from '../../src/kubernetes/client-node-kubernetes.ts';
+import type { Operation } from '../../src/operations/types.ts';
+import { isFinal } from '../../src/operations/types.ts';
+import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox.ts';
+import { createStore } from '../../src/store/create-store.ts';
+import type { Store } from '../../src/store/types.ts';
+import { exampleConfig } from './example-config.ts';
+import { WEEKDAY } from './deckhand-harness.ts';
+
+/**
+ * The whole of Deckhand against the sandbox, on one ManualClock. Nothing waits in real time: the
+ * operations' sleeps park until `drive` advances the clock, ticks the simulators and releases them.
+ */
+export interface SandboxHarness {
+  deckhand: Deckhand;
+  sandbox: Sandbox;
+  clock: ManualClock;
+  store: Store;
+  run(text: string, as?: { user?: string; channel?: string; key?: string }): Promise<Outcome>;
+  /** Advances time in steps until the operation is final (or the step budget runs out). */
+  settle(id: string, options?: { stepMs?: number; maxSteps?: number }): Promise<Operation>;
+  /** The operation the latest command started. */
+  latest(): Promise<Operation>;
+  close(): Promise<void>;
+}
+
+export async function startSandboxHarness(
+  options: { config?: ConfigFile; at?: string; store?: Store; sandbox?: Sandbox; clock?: ManualClock } = {},
+): Promise<SandboxHarness> {
+  const config = options.config ?? exampleConfig();
+  const clock = options.clock ?? new ManualClock(options.at ?? WEEKDAY);
+  const sandbox = options.sandbox ?? (await startSandbox({ config, clock, tickMs: 0, workflowSeconds: 30 }));
+  const store = options.store ?? (await createStore({ sqlitePath: ':memory:' }));
+  const parked: (() => void)[] = [];
+  let n = 0;
+  const deckhand = await createDeckhand({
+    config,
+    settings: { dataDir: '', databaseUrl: undefined },
+    store,
+    clock,
+    logger: pino({ level: 'silent' }),
+    directory: (catalog) => new StaticDirectory(catalog.config.shell.groups),
+    newId: () => `op${String(++n).padStart(6, '0')}-0000-4000-8000-000000000000`,
+    github: new OctokitGitHubActions({
+      baseUrl: sandbox.github.url,
+      credentials: { kind: 'token', token: 'sandbox' },
+      logger: pino({ level: 'silent' }),
+    }),
+    kubernetes: new ClientNodeKubernetes({ kubeconfig: { kind: 'text', text: sandbox.kubeconfig }, clock }),
+    timing: { pollMs: 1000, findRunTimeoutMs: 60_000 },
+    sleep: (_ms, signal) =>
+      new Promise((resolve) => {
+        parked.push(resolve);
+        signal?.addEventListener('abort', () => resolve());
+      }),
+  });
+  let keys = 0;
+  const harness: SandboxHarness = {
+    deckhand,
+    sandbox,
+    clock,
+    store,
+    run: (text, as = {}) =>
+      deckhand.dispatcher.dispatch({
+        id: `inv-${++keys}`,
+        actor: as.user ?? 'U000ADMIN',
+        channel: as.channel ?? 'shell',
+        text,
+        surface: 'shell',
+        idempotencyKey: as.key ?? `test:${keys}`,
+        receivedAt: clock.now(),
+      }),
+    async settle(id, { stepMs = 1000, maxSteps = 400 } = {}) {
+      for (let step = 0; step < maxSteps; step++) {
+        const op = await store.operations.get(id);
+        if (op !== null && (isFinal(op.state) || op.state === 'awaiting_approval')) {
+          await deckhand.runner.idle();
+          return (await store.operations.get(id)) ?? op;
+        }
+        clock.advance(stepMs);
+        sandbox.kubernetes.tick();
+        await sandbox.github.tick();
+        for (const wake of parked.splice(0)) wake();
+        // Let loopback HTTP answers and watch events arrive before the next step.
+        for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+      }
+      throw new Error(`operation ${id} did not settle in ${maxSteps} steps`);
+    },
+    async latest() {
+      const [op] = await store.operations.history({ limit: 1 });
+      if (op === undefined) throw new Error('no operation was started');
+      return op;
+    },
+    async close() {
+      for (const wake of parked.splice(0)) wake();
+      await deckhand.runner.idle().catch(() => undefined);
+      await deckhand.close();
+      if (options.sandbox === undefined) await sandbox.close();
+    },
+  };
+  return harness;
+}
