@@ -1,17 +1,12 @@
 import { Command } from 'commander';
-import { auditExport, auditVerify } from './cli/audit-commands.ts';
 import { configCheck, configJsonSchema } from './cli/config-commands.ts';
 import { processOutput } from './cli/output.ts';
-import { startShell } from './cli/run-shell.ts';
-import { runSandbox } from './cli/run-sandbox.ts';
-import { startSlack } from './cli/run-slack.ts';
 import { hasSlackCredentials, readSettings, type Settings } from './config/env.ts';
 import { loadConfigFile } from './config/load-config.ts';
 import { join } from 'node:path';
 import { isDeckhandError } from './core/errors.ts';
-import { createStore } from './store/create-store.ts';
 
-/** The `deckhand` executable. */
+/** The `deckhand` executable. Subcommands load their modules on demand, so the shell never loads Bolt. */
 const settings = readSettings();
 const program = new Command('deckhand')
   .description('Deckhand: deploys, rollbacks, runbooks, locks and incidents from Slack, safely and audited.')
@@ -23,6 +18,7 @@ function configPath(): string {
 }
 
 async function openStore(s: Settings) {
+  const { createStore } = await import('./store/create-store.ts');
   return createStore({ databaseUrl: s.databaseUrl, sqlitePath: join(s.dataDir, 'deckhand.db') });
 }
 
@@ -34,9 +30,11 @@ program
   .action(async (flags: { http?: boolean; port?: string }) => {
     const config = await loadConfigFile(configPath());
     if (hasSlackCredentials(settings)) {
+      const { startSlack } = await import('./cli/run-slack.ts');
       await startSlack(config, settings, flags);
       return;
     }
+    const { startShell } = await import('./cli/run-shell.ts');
     process.exitCode = await startShell(config, settings, {
       banner:
         'No Slack credentials (SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN): starting the local shell against the sandbox.',
@@ -50,6 +48,7 @@ program
   .option('--channel <id>', 'pretend to be in this channel (default: shell.channel from the config)')
   .action(async (flags: { as?: string; channel?: string }) => {
     const config = await loadConfigFile(configPath());
+    const { startShell } = await import('./cli/run-shell.ts');
     process.exitCode = await startShell(config, settings, flags);
   });
 
@@ -60,6 +59,7 @@ program
   .option('--speed <factor>', 'how much faster simulated time runs (default $DECKHAND_SANDBOX_SPEED or 10)')
   .action(async (flags: { host?: string; speed?: string }) => {
     const config = await loadConfigFile(configPath());
+    const { runSandbox } = await import('./cli/run-sandbox.ts');
     await runSandbox(config, settings, flags, processOutput);
   });
 
@@ -82,6 +82,7 @@ audit
   .action(async () => {
     const store = await openStore(settings);
     try {
+      const { auditVerify } = await import('./cli/audit-commands.ts');
       process.exitCode = await auditVerify(store, processOutput);
     } finally {
       await store.close();
@@ -96,6 +97,7 @@ audit
   .action(async (flags: { since?: string; until?: string; format: string }) => {
     const store = await openStore(settings);
     try {
+      const { auditExport } = await import('./cli/audit-commands.ts');
       process.exitCode = await auditExport(store, flags, new Date(), processOutput);
     } finally {
       await store.close();

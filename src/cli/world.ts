@@ -53,7 +53,11 @@ export async function connectWorld(config: ConfigFile, settings: Settings, logge
     kubernetes,
     sandbox,
     // The sandbox runs time fast and sends no webhooks to the shell: poll often.
-    ...(sandbox === null ? {} : { timing: { pollMs: 1000, findRunTimeoutMs: 60_000 } }),
+    ...(sandbox === null
+      ? settings.pollMs === undefined
+        ? {}
+        : { timing: { pollMs: settings.pollMs } }
+      : { timing: { pollMs: settings.pollMs ?? 1000, findRunTimeoutMs: 60_000 } }),
     description: [
       realGitHub
         ? `GitHub: ${settings.github.apiUrl ?? 'https://api.github.com'}`

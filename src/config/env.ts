@@ -29,6 +29,8 @@ export interface Settings {
   inCluster: boolean;
   /** Simulated time runs this many times faster in the sandbox (default 10). */
   sandboxSpeed: number;
+  /** How often an operation polls a workflow run when no webhook arrives. */
+  pollMs: number | undefined;
 }
 
 export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
@@ -58,6 +60,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     kubeconfig: nonEmpty(env.KUBECONFIG),
     inCluster: nonEmpty(env.KUBERNETES_SERVICE_HOST) !== undefined,
     sandboxSpeed: Number(env.DECKHAND_SANDBOX_SPEED ?? '10') || 10,
+    pollMs: env.DECKHAND_POLL_MS === undefined ? undefined : Number(env.DECKHAND_POLL_MS) || undefined,
   };
 }
 
