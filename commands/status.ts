@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineCommand } from '../src/core/command.ts';
-import { reply, type Reply, type Tone } from '../src/core/message.ts';
+import { formatDuration } from '../src/core/duration.ts';
+import { mention, reply, type Reply, type Tone } from '../src/core/message.ts';
 import { cell, freezeNote, notes, replicas, rolloutWord, version } from '../src/status/describe.ts';
 import { collectStatuses, type TargetStatus } from '../src/status/target-status.ts';
 
@@ -32,10 +33,11 @@ export const status = defineCommand({
       catalog,
       kubernetes: ctx.ports.kubernetes,
       locks: ctx.store.locks,
+      operations: ctx.store.operations,
       now: ctx.clock.now(),
     });
     if (args.service !== undefined && args.environment !== undefined && statuses[0] !== undefined) {
-      return detail(statuses[0]);
+      return detail(statuses[0], ctx.clock.now());
     }
     if (args.service === undefined && args.environment === undefined)
       return matrix(statuses, catalog.environmentNames);
@@ -56,7 +58,14 @@ export const status = defineCommand({
   },
 });
 
-function detail(s: TargetStatus): Reply {
+function lastChange(s: TargetStatus, now: Date): string {
+  const op = s.lastChange;
+  if (op === null) return 'none through Deckhand';
+  const ago = formatDuration(now.getTime() - op.createdAt.getTime());
+  return `${op.kind} ${op.ref || '(previous)'} by ${mention(op.requester)}, ${ago} ago: ${op.state.replace('_', ' ')}`;
+}
+
+function detail(s: TargetStatus, now: Date): Reply {
   const d = s.deployment;
   if (d === null) {
     return reply('error', `${s.service} in ${s.environment}: unknown`, { text: notes(s).join('\n') });
@@ -67,6 +76,7 @@ function detail(s: TargetStatus): Reply {
       { label: 'Replicas', value: replicas(d) },
       { label: 'Revision', value: d.revision === undefined ? 'unknown' : String(d.revision) },
       { label: 'Rollout', value: d.rollout.message },
+      { label: 'Last change', value: lastChange(s, now) },
     ],
     ...notesText([s], false),
   });
@@ -95,12 +105,12 @@ function notesText(statuses: TargetStatus[], prefix: boolean): { text?: string }
   // One unreachable cluster is said once, naming every target it hides.
   const errors = new Map<string, string[]>();
   for (const s of statuses) {
-    if (s.error !== null)
-      errors.set(s.error.userMessage, [
-        ...(errors.get(s.error.userMessage) ?? []),
-        `${s.service}/${s.environment}`,
-      ]);
+    if (s.error === null) continue;
+    // "…is unreachable (…); reading deployment staging/api did not happen." is one fact for every target.
+    const key = s.error.userMessage.replace(/; [^;]* did not happen\.$/, '.');
+    errors.set(key, [...(errors.get(key) ?? []), `${s.service}/${s.environment}`]);
   }
+
   const freezes = prefix ? [...new Set(statuses.map(freezeNote).filter((n) => n !== null))] : [];
   const lines = [
     ...[...errors].map(([message, targets]) => (prefix ? `${targets.join(', ')}: ${message}` : message)),

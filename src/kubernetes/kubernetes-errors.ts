@@ -72,7 +72,10 @@ export function kubernetesError(error: unknown, context: string, action: string)
       { cause: error },
     );
   }
-  const text = error instanceof Error ? error.message : String(error);
+  // fetch reports every transport failure as "fetch failed"; the reason is in its cause.
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : '';
+  const text =
+    error instanceof Error ? `${error.message}${cause === '' ? '' : ` (${cause})`}` : String(error);
   const suffix = status === undefined ? '' : ` (HTTP ${status})`;
   return new DeckhandError(
     'kubernetes_failed',

@@ -2,6 +2,8 @@ import type { Catalog } from '../config/catalog.ts';
 import { asDeckhandError, DeckhandError } from '../core/errors.ts';
 import { activeFreeze, type ActiveFreeze } from '../core/policy/freeze.ts';
 import type { DeploymentStatus, Kubernetes } from '../kubernetes/port.ts';
+import type { OperationRepository } from '../operations/repository.ts';
+import type { Operation } from '../operations/types.ts';
 import type { Lock, LockRepository } from '../store/types.ts';
 
 /** What `status` knows about one service in one environment; an unreachable cluster is an answer too. */
@@ -12,12 +14,15 @@ export interface TargetStatus {
   error: DeckhandError | null;
   lock: Lock | null;
   freeze: ActiveFreeze | null;
+  /** The latest deploy or rollback Deckhand ran there, if any. */
+  lastChange: Operation | null;
 }
 
 export interface StatusSources {
   catalog: Catalog;
   kubernetes: Kubernetes | undefined;
   locks: LockRepository;
+  operations: OperationRepository;
   now: Date;
 }
 
@@ -31,7 +36,8 @@ export async function collectStatuses(
     pairs.map(async ({ service, environment }) => {
       const lock = locks.find((l) => l.service === service && l.environment === environment) ?? null;
       const freeze = activeFreeze(sources.catalog.environmentConfig(environment).freezes, sources.now);
-      const base = { service, environment, lock, freeze };
+      const [lastChange = null] = await sources.operations.history({ service, environment, limit: 1 });
+      const base = { service, environment, lock, freeze, lastChange };
       if (sources.kubernetes === undefined) {
         const error = new DeckhandError(
           'kubernetes_failed',

@@ -26,6 +26,8 @@ export interface SandboxHarness {
   run(text: string, as?: { user?: string; channel?: string; key?: string }): Promise<Outcome>;
   /** Advances time in steps until the operation is final (or the step budget runs out). */
   settle(id: string, options?: { stepMs?: number; maxSteps?: number }): Promise<Operation>;
+  /** One step of time: the clock moves, the simulators tick, parked sleeps wake. */
+  step(ms?: number): Promise<void>;
   /** The operation the latest command started. */
   latest(): Promise<Operation>;
   close(): Promise<void>;
@@ -84,14 +86,17 @@ export async function startSandboxHarness(
           await deckhand.runner.idle();
           return (await store.operations.get(id)) ?? op;
         }
-        clock.advance(stepMs);
-        sandbox.kubernetes.tick();
-        await sandbox.github.tick();
-        for (const wake of parked.splice(0)) wake();
-        // Let loopback HTTP answers and watch events arrive before the next step.
-        for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+        await harness.step(stepMs);
       }
       throw new Error(`operation ${id} did not settle in ${maxSteps} steps`);
+    },
+    async step(ms = 1000) {
+      clock.advance(ms);
+      sandbox.kubernetes.tick();
+      await sandbox.github.tick();
+      for (const wake of parked.splice(0)) wake();
+      // Let loopback HTTP answers and watch events arrive before the next step.
+      for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
     },
     async latest() {
       const [op] = await store.operations.history({ limit: 1 });
