@@ -24,6 +24,8 @@ export interface SandboxOptions {
   tickMs: number;
   /** Simulated seconds a deploy workflow takes. */
   workflowSeconds?: number;
+  /** Answer return_run_details with 422, as GitHub Enterprise Server releases without it do. */
+  rejectReturnRunDetails?: boolean;
   host?: string;
 }
 
@@ -81,6 +83,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const github = await startGitHubSimulator({
     clock: options.clock,
     repos: [...repos.values()],
+    rejectReturnRunDetails: options.rejectReturnRunDetails ?? false,
     ...(options.host === undefined ? {} : { host: options.host }),
     // A successful deploy run "applies" the new image, so the deploy really rolls out.
     onRunCompleted: (run, inputs) => {

@@ -103,6 +103,6 @@ describe('a deploy survives kill -9', () => {
     await after.exited;
     expect(after.output()).toContain('No locks');
     expect(after.output()).toContain('api in staging: v1.2.3, healthy');
-    expect(after.output()).toMatch(/deploy v1\.2\.3\s+@U000ADMIN\s+\S+\s+succeeded/);
+    expect(after.output()).toMatch(/deploy v1\.2\.3\s+@U000ADMIN\s+\d+[smhd]( \d+[sm])?\s+succeeded/);
   }, 60_000);
 });

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { operationCard } from '../../src/operations/card.ts';
 import { renderText } from '../../src/surfaces/shell/render-text.ts';
+import { exampleConfig } from '../support/example-config.ts';
 import { startSandboxHarness, type SandboxHarness } from '../support/sandbox-harness.ts';
 
 describe('deploys against the sandbox', () => {
@@ -41,7 +42,7 @@ describe('deploys against the sandbox', () => {
     expect(card).toContain('Workflow run');
 
     const history = renderText((await h.run('history api')).reply);
-    expect(history).toMatch(/staging\s+deploy v1\.2\.3\s+@U000ADMIN\s+\S+\s+succeeded/);
+    expect(history).toMatch(/staging\s+deploy v1\.2\.3\s+@U000ADMIN\s+\d+[smhd]( \d+[sm])?\s+succeeded/);
   });
 
   it('reports a failed workflow with its job, step and log, and offers a rollback', async () => {
@@ -111,5 +112,49 @@ describe('deploys against the sandbox', () => {
     expect(op.state).toBe('succeeded');
     expect(await image()).toBe('ghcr.io/acme/api:v1.0.0');
     expect(h.sandbox.github.stats().dispatches).toBe(1);
+  });
+});
+
+describe('deploys on servers and services that differ', () => {
+  let h: SandboxHarness | undefined;
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+  });
+
+  it('finds the run by its correlation id where the server refuses return_run_details', async () => {
+    h = await startSandboxHarness({ rejectReturnRunDetails: true });
+    await h.run('deploy api v1.2.3 to staging');
+    const op = await h.settle((await h.latest()).id);
+    expect(op.state).toBe('succeeded');
+    expect(op.runId).not.toBeNull();
+    expect(h.sandbox.github.stats().dispatches).toBe(1);
+    const started = (await h.store.operations.events(op.id)).find((e) => e.type === 'running');
+    expect(started?.text).toContain(`found run ${op.runId}`);
+  });
+
+  it('rolls back through the workflow with the last good version where the service says so', async () => {
+    const config = exampleConfig();
+    config.services.web!.rollback = 'workflow';
+    h = await startSandboxHarness({ config });
+    for (const version of ['v1.1.0', 'v1.2.0']) {
+      await h.run(`deploy web ${version} to staging`);
+      await h.settle((await h.latest()).id);
+    }
+    const reply = renderText((await h.run('rollback web staging')).reply);
+    expect(reply).toContain('Rollback web to v1.1.0 → staging');
+    const op = await h.settle((await h.latest()).id);
+    expect(op).toMatchObject({
+      kind: 'rollback',
+      state: 'succeeded',
+      inputs: { version: 'v1.1.0', environment: 'staging' },
+    });
+    const status = await h.deckhand.ports.kubernetes!.getDeploymentStatus({
+      context: 'sandbox',
+      namespace: 'staging',
+      deployment: 'web',
+    });
+    expect(status.images[0]?.image).toBe('ghcr.io/acme/web:v1.1.0');
+    expect(h.sandbox.github.stats().dispatches).toBe(3);
   });
 });

@@ -34,11 +34,26 @@ export interface SandboxHarness {
 }
 
 export async function startSandboxHarness(
-  options: { config?: ConfigFile; at?: string; store?: Store; sandbox?: Sandbox; clock?: ManualClock } = {},
+  options: {
+    config?: ConfigFile;
+    at?: string;
+    store?: Store;
+    sandbox?: Sandbox;
+    clock?: ManualClock;
+    rejectReturnRunDetails?: boolean;
+  } = {},
 ): Promise<SandboxHarness> {
   const config = options.config ?? exampleConfig();
   const clock = options.clock ?? new ManualClock(options.at ?? WEEKDAY);
-  const sandbox = options.sandbox ?? (await startSandbox({ config, clock, tickMs: 0, workflowSeconds: 30 }));
+  const sandbox =
+    options.sandbox ??
+    (await startSandbox({
+      config,
+      clock,
+      tickMs: 0,
+      workflowSeconds: 30,
+      rejectReturnRunDetails: options.rejectReturnRunDetails ?? false,
+    }));
   const store = options.store ?? (await createStore({ sqlitePath: ':memory:' }));
   const parked: (() => void)[] = [];
   let n = 0;
