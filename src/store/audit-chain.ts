@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
-import { canonicalJson } from './canonical-json.ts';
+import { hash } from 'node:crypto';
 import type { AuditEntryRow } from './database.ts';
-import { fieldsOfRow, type HashedFields } from './audit-row.ts';
-import type { AuditVerification } from './types.ts';
+import { hashedFields, type HashedFields } from './audit-row.ts';
+import type { AuditEntryInput, AuditVerification } from './types.ts';
 
 /** The `prev_hash` of the first entry. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -12,11 +11,51 @@ export const GENESIS_HASH = '0'.repeat(64);
  * the column names. An export in JSON carries exactly those keys, so anyone can re-check it offline.
  */
 export function chainHash(fields: HashedFields): string {
-  // Picked again so that an object carrying extra properties (a whole row) still hashes the same.
-  const hashed = fieldsOfRow(fields);
-  return createHash('sha256')
-    .update(hashed.prev_hash + canonicalJson(hashed), 'utf8')
-    .digest('hex');
+  return hash('sha256', fields.prev_hash + canonicalHashedJson(fields), 'hex');
+}
+
+/**
+ * `canonicalJson(fieldsOfRow(fields))`, written out because it runs on every append: JSON.stringify
+ * keeps insertion order, and the keys below are inserted already sorted. Picking by name means an
+ * object carrying extra properties (a whole row) still hashes the same; `?? null` matches what
+ * canonicalJson does with a missing value. test/unit/audit-chain.test.ts holds the two equal.
+ */
+function canonicalHashedJson(f: HashedFields): string {
+  return JSON.stringify({
+    actor: orNull(f.actor),
+    at: orNull(f.at),
+    channel: orNull(f.channel),
+    command: orNull(f.command),
+    decision: orNull(f.decision),
+    duration_ms: orNull(f.duration_ms),
+    environment: orNull(f.environment),
+    invocation_id: orNull(f.invocation_id),
+    operation_id: orNull(f.operation_id),
+    prev_hash: orNull(f.prev_hash),
+    reason: orNull(f.reason),
+    service: orNull(f.service),
+    surface: orNull(f.surface),
+    text: orNull(f.text),
+  } satisfies Record<keyof HashedFields, unknown>);
+}
+
+// The type says no field is ever undefined; the old recipe's `?? null` is kept for rows that lie.
+function orNull(value: unknown): unknown {
+  return value ?? null;
+}
+
+/**
+ * The row that follows `head` (undefined when the log is empty). Call it under the lock that holds the
+ * chain head. seq is assigned here rather than by a sequence: a PostgreSQL sequence skips numbers when
+ * a transaction rolls back, and verify reads a gap as a deleted entry. The primary key on seq also makes
+ * a fork impossible: a second entry after the same head cannot be stored.
+ */
+export function nextAuditRow(
+  head: { seq: number; hash: string } | undefined,
+  input: AuditEntryInput,
+): AuditEntryRow {
+  const fields = hashedFields(input, head?.hash ?? GENESIS_HASH);
+  return { ...fields, seq: head === undefined ? 1 : head.seq + 1, hash: chainHash(fields) };
 }
 
 /**

@@ -6,6 +6,7 @@ import { KyselyStore } from './kysely-store.ts';
 import { migrateToLatest } from './migrate.ts';
 import { openPostgres } from './open-postgres.ts';
 import { openSqlite } from './open-sqlite.ts';
+import { SqliteStatements } from './sqlite-statements.ts';
 import { storeError } from './store-error.ts';
 import type { Store } from './types.ts';
 
@@ -38,9 +39,10 @@ export async function createStore(options: StoreOptions): Promise<Store> {
       await migrateToLatest(db, opened.schema);
       return new KyselyStore('postgres', db, postgresChainWriter);
     }
-    db = await openSqlite(options.sqlitePath);
+    const opened = await openSqlite(options.sqlitePath);
+    db = opened.db;
     await migrateToLatest(db);
-    return new KyselyStore('sqlite', db, sqliteChainWriter);
+    return new KyselyStore('sqlite', db, sqliteChainWriter, new SqliteStatements(opened.database));
   } catch (error) {
     await db?.destroy().catch(() => undefined);
     throw storeError(error);

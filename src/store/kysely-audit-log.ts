@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { ChainWriter } from './chain-writers.ts';
-import { chainHash, GENESIS_HASH, verifyChain } from './audit-chain.ts';
-import { AUDIT_COLUMNS, hashedFields, rowToEntry } from './audit-row.ts';
+import { nextAuditRow, verifyChain } from './audit-chain.ts';
+import { AUDIT_COLUMNS, rowToEntry } from './audit-row.ts';
 import type { AuditEntryRow, Database } from './database.ts';
 import { guarded, storeError } from './store-error.ts';
 import type { AuditEntry, AuditEntryInput, AuditFilter, AuditLog, AuditVerification } from './types.ts';
@@ -30,15 +30,7 @@ export class KyselyAuditLog implements AuditLog {
           .orderBy('seq', 'desc')
           .limit(1)
           .executeTakeFirst();
-        // seq is assigned here, under the lock, rather than by a sequence: a PostgreSQL sequence skips
-        // numbers when a transaction rolls back, and verify reads a gap as a deleted entry. The primary
-        // key on seq also makes a fork impossible: a second entry after the same head cannot be stored.
-        const fields = hashedFields(input, head?.hash ?? GENESIS_HASH);
-        const row: AuditEntryRow = {
-          ...fields,
-          seq: head === undefined ? 1 : head.seq + 1,
-          hash: chainHash(fields),
-        };
+        const row = nextAuditRow(head, input);
         await trx.insertInto('audit_entries').values(row).execute();
         return rowToEntry(row);
       }),

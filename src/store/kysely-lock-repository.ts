@@ -97,7 +97,7 @@ function lockToRow(lock: Lock): LockRow {
   };
 }
 
-function rowToLock(row: LockRow): Lock {
+export function rowToLock(row: LockRow): Lock {
   return {
     service: row.service,
     environment: row.environment,

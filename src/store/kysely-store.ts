@@ -9,6 +9,7 @@ import { SqliteAuditLog } from './sqlite-audit-log.ts';
 import { SqliteIdempotencyRepository } from './sqlite-idempotency-repository.ts';
 import { SqliteLockRepository } from './sqlite-lock-repository.ts';
 import type { SqliteStatements } from './sqlite-statements.ts';
+import { SqliteWriter } from './sqlite-writer.ts';
 import { storeError } from './store-error.ts';
 import type { Store } from './types.ts';
 
@@ -18,13 +19,14 @@ export class KyselyStore implements Store {
   readonly locks: KyselyLockRepository;
   readonly idempotency: KyselyIdempotencyRepository;
   readonly operations: KyselyOperationRepository;
+  private readonly writer: SqliteWriter | undefined;
   private closed = false;
 
   constructor(
     readonly kind: 'sqlite' | 'postgres',
     private readonly db: Kysely<Database>,
     writeChain: ChainWriter,
-    /** SQLite only: the hot paths (claim, append, lock reads) run on these instead of through Kysely. */
+    /** SQLite only: claims, appends and lock reads run on these instead of through Kysely. */
     statements?: SqliteStatements,
   ) {
     if (statements === undefined) {
@@ -32,9 +34,10 @@ export class KyselyStore implements Store {
       this.locks = new KyselyLockRepository(db);
       this.idempotency = new KyselyIdempotencyRepository(db);
     } else {
-      this.audit = new SqliteAuditLog(db, writeChain, statements);
+      this.writer = new SqliteWriter(db, statements);
+      this.audit = new SqliteAuditLog(db, writeChain, this.writer);
       this.locks = new SqliteLockRepository(db, statements);
-      this.idempotency = new SqliteIdempotencyRepository(db, statements);
+      this.idempotency = new SqliteIdempotencyRepository(db, this.writer);
     }
     this.operations = new KyselyOperationRepository(db);
   }
@@ -43,6 +46,8 @@ export class KyselyStore implements Store {
     if (this.closed) return;
     this.closed = true;
     try {
+      // Writes already asked for are committed (or fail) before the connection goes.
+      await this.writer?.drain();
       await this.db.destroy();
     } catch (error) {
       throw storeError(error);

@@ -7,7 +7,13 @@ import type { Database } from './database.ts';
 // Another process on the same file (a CLI `audit verify` next to the bot) waits this long for a lock.
 const BUSY_TIMEOUT_MS = 5000;
 
-export async function openSqlite(path: string): Promise<Kysely<Database>> {
+export interface OpenedSqlite {
+  db: Kysely<Database>;
+  /** The one connection under `db`, for statements prepared once (see SqliteStatements). */
+  database: BetterSqlite3.Database;
+}
+
+export async function openSqlite(path: string): Promise<OpenedSqlite> {
   const inMemory = path === ':memory:' || path === '';
   if (!inMemory) await mkdir(dirname(path), { recursive: true });
   const database = new BetterSqlite3(path);
@@ -22,7 +28,7 @@ export async function openSqlite(path: string): Promise<Kysely<Database>> {
     database.close();
     throw error;
   }
-  // Kysely runs every query and transaction over this one connection, one at a time, which is what
-  // serializes audit appends within a process.
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  // Kysely runs every query and transaction over this one connection, one at a time; the statements
+  // prepared on it (SqliteStatements) run synchronously between them. Either way one append at a time.
+  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), database };
 }

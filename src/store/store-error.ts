@@ -19,6 +19,15 @@ export async function guarded<T>(operation: () => Promise<T>): Promise<T> {
   }
 }
 
+/** `guarded` for a synchronous operation (better-sqlite3): settles without waiting a turn. */
+export function guardedSync<T>(operation: () => T): Promise<T> {
+  try {
+    return Promise.resolve(operation());
+  } catch (error) {
+    return Promise.reject(storeError(error));
+  }
+}
+
 function shortReason(error: unknown): string {
   let reason: string;
   if (error instanceof Error) {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { chainHash, GENESIS_HASH, verifyChain } from '../../src/store/audit-chain.ts';
-import { hashedFields } from '../../src/store/audit-row.ts';
+import { fieldsOfRow, hashedFields, type HashedFields } from '../../src/store/audit-row.ts';
 import { canonicalJson } from '../../src/store/canonical-json.ts';
 import type { AuditEntryRow } from '../../src/store/database.ts';
 import type { AuditEntryInput } from '../../src/store/types.ts';
@@ -77,6 +77,25 @@ describe('chainHash', () => {
     expect(chainHash({ ...fields, text: 'deploy ' })).not.toBe(base);
     expect(chainHash({ ...fields, duration_ms: null })).not.toBe(base);
     expect(chainHash({ ...fields, prev_hash: '1'.repeat(64) })).not.toBe(base);
+  });
+
+  it('hashes exactly as sha256(prev_hash + canonicalJson(fieldsOfRow(row))) for awkward values', () => {
+    // chainHash writes the canonical JSON out by hand for speed; this holds it to the generic recipe.
+    const recipe = (row: HashedFields): string =>
+      createHash('sha256')
+        .update(row.prev_hash + canonicalJson(fieldsOfRow(row)), 'utf8')
+        .digest('hex');
+    const base = hashedFields(input('deploy'), GENESIS_HASH);
+    const awkward: HashedFields[] = [
+      base,
+      { ...base, channel: 'C1', environment: 'production', operation_id: 'op-1', duration_ms: 0 },
+      { ...base, text: 'quote " backslash \\ newline \n tab \t nul \u0000 line sep \u2028 é 🚀' },
+      { ...base, reason: '</script>&<>', actor: '', command: null, service: null, duration_ms: -0 },
+      { ...base, duration_ms: Number.MAX_SAFE_INTEGER, prev_hash: 'f'.repeat(64) },
+      { ...base, surface: undefined as unknown as string, channel: undefined as unknown as null },
+      { ...base, extra: 'ignored', seq: 9, hash: 'x' } as HashedFields,
+    ];
+    for (const row of awkward) expect(chainHash(row)).toBe(recipe(row));
   });
 
   it('stores and hashes durations as whole milliseconds', () => {
