@@ -58,13 +58,7 @@ export class Dispatcher {
       first = await store.idempotency.claim(invocation.idempotencyKey, clock.now());
     } catch (error) {
       logger.error({ err: error }, 'idempotency claim failed; refusing to run');
-      return {
-        fresh: true,
-        decision: 'failed',
-        reply: reply('error', 'Not run: Deckhand cannot reach its database', {
-          text: `${asDeckhandError(error).userMessage}\nNothing was changed. Try again in a moment.`,
-        }),
-      };
+      return notRun('Deckhand cannot reach its database', error, 'Nothing was changed.');
     }
     if (!first) {
       logger.info({ key: invocation.idempotencyKey }, 'duplicate delivery ignored');
@@ -131,13 +125,7 @@ export class Dispatcher {
       await this.audit(invocation, started, command, bound, 'allowed', 'allowed by policy', null);
     } catch (error) {
       logger.error({ err: error }, 'audit append failed; refusing to run');
-      return {
-        fresh: true,
-        decision: 'failed',
-        reply: reply('error', 'Not run: the audit log is unavailable', {
-          text: `${asDeckhandError(error).userMessage}\nDeckhand runs nothing it cannot record. Try again in a moment.`,
-        }),
-      };
+      return notRun('the audit log is unavailable', error, 'Deckhand runs nothing it cannot record.');
     }
 
     try {
@@ -213,6 +201,17 @@ export class Dispatcher {
       durationMs,
     });
   }
+}
+
+/** The store failed before anything ran: say so, and that nothing happened. */
+function notRun(what: string, error: unknown, consequence: string): Outcome {
+  return {
+    fresh: true,
+    decision: 'failed',
+    reply: reply('error', `Not run: ${what}`, {
+      text: `${asDeckhandError(error).userMessage}\n${consequence} Try again in a moment.`,
+    }),
+  };
 }
 
 export function usageOf(command: Command): string {

@@ -90,20 +90,12 @@ export class OperationService {
         'You asked for this change, so someone else has to approve it.',
       );
     }
-    const next = await this.deps.operations.update(
+    const next = await this.answer(
       op,
       { state: 'dispatching', approver },
-      this.deps.clock.now(),
+      'approved',
+      `Approved by ${mention(approver)}`,
     );
-    if (next === null)
-      throw new DeckhandError('duplicate_request', 'Someone else answered this request first.');
-    await this.deps.events.emit({
-      operationId: id,
-      at: this.deps.clock.now(),
-      type: 'approved',
-      text: `Approved by ${mention(approver)}`,
-      data: { approver },
-    });
     void this.deps.runner.run(id);
     return next;
   }
@@ -111,20 +103,7 @@ export class OperationService {
   async deny(id: string, denier: string, reason: string, binding?: string): Promise<Operation> {
     const op = await this.awaiting(id, binding);
     const why = `Denied by ${mention(denier)}${reason === '' ? '' : `: “${reason}”`}`;
-    const next = await this.deps.operations.update(
-      op,
-      { state: 'cancelled', outcome: why },
-      this.deps.clock.now(),
-    );
-    if (next === null)
-      throw new DeckhandError('duplicate_request', 'Someone else answered this request first.');
-    await this.deps.events.emit({
-      operationId: id,
-      at: this.deps.clock.now(),
-      type: 'cancelled',
-      text: why,
-      data: {},
-    });
+    const next = await this.answer(op, { state: 'cancelled', outcome: why }, 'cancelled', why);
     await this.releaseIfHeld(next);
     return next;
   }
@@ -163,6 +142,21 @@ export class OperationService {
       expired++;
     }
     return expired;
+  }
+
+  /** Writes the answer to an approval request; of two answers at once, the second is told it lost. */
+  private async answer(
+    op: Operation,
+    changes: Partial<Operation>,
+    type: 'approved' | 'cancelled',
+    text: string,
+  ): Promise<Operation> {
+    const now = this.deps.clock.now();
+    const next = await this.deps.operations.update(op, changes, now);
+    if (next === null)
+      throw new DeckhandError('duplicate_request', 'Someone else answered this request first.');
+    await this.deps.events.emit({ operationId: op.id, at: now, type, text, data: {} });
+    return next;
   }
 
   private async awaiting(id: string, binding: string | undefined): Promise<Operation> {
