@@ -13,6 +13,7 @@ import { Policy } from './core/policy/policy.ts';
 import { Registry } from './core/registry.ts';
 import type { GitHubActions } from './github/port.ts';
 import type { Kubernetes } from './kubernetes/port.ts';
+import { auditOutcomes } from './operations/audit-sink.ts';
 import { EventBus } from './operations/event-bus.ts';
 import { OperationRunner } from './operations/operation-runner.ts';
 import { OperationService } from './operations/operation-service.ts';
@@ -37,6 +38,8 @@ export interface Deckhand {
   newId: () => string;
   /** Resumes every operation a previous process left unfinished; call once at start. */
   resume(): Promise<string[]>;
+  /** Periodic chores (approval requests that ran out of time); returns the stop function. */
+  startHousekeeping(intervalMs?: number): () => void;
   close(): Promise<void>;
 }
 
@@ -73,6 +76,7 @@ export async function createDeckhand(options: DeckhandOptions): Promise<Deckhand
   const policy = new Policy(catalog, options.directory(catalog), store.locks);
   const registry = new Registry(commands);
   const events = new EventBus(store.operations, logger);
+  auditOutcomes(events, store.operations, store.audit, logger);
   const signals = new RunSignals(options.sleep ?? timerSleep);
   const runner = new OperationRunner(
     {
@@ -114,6 +118,15 @@ export async function createDeckhand(options: DeckhandOptions): Promise<Deckhand
     logger,
     newId,
     resume: () => runner.resumeAll(),
+    startHousekeeping: (intervalMs = 30_000) => {
+      const timer = setInterval(() => {
+        operations
+          .expireApprovals()
+          .catch((error: unknown) => logger.warn({ err: error }, 'approval expiry sweep failed'));
+      }, intervalMs);
+      timer.unref();
+      return () => clearInterval(timer);
+    },
     close: async () => {
       await store.close();
     },

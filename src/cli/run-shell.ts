@@ -52,6 +52,7 @@ export async function startShell(config: ConfigFile, settings: Settings, flags: 
     );
   }
   const resumed = await deckhand.resume();
+  const stopHousekeeping = deckhand.startHousekeeping();
   if (resumed.length > 0) process.stdout.write(`Resuming ${resumed.length} unfinished operation(s).\n`);
   try {
     return await runShell({
@@ -69,6 +70,7 @@ export async function startShell(config: ConfigFile, settings: Settings, flags: 
       settle: () => deckhand.runner.idle(),
     });
   } finally {
+    stopHousekeeping();
     await deckhand.close();
     await world.sandbox?.close();
   }

@@ -41,6 +41,14 @@ describe('deploys against the sandbox', () => {
     expect(card).toContain('Deploy api v1.2.3 → staging: done');
     expect(card).toContain('Workflow run');
 
+    const audited = await h.store.audit.recent({ service: 'api' });
+    expect(audited.map((e) => [e.surface, e.decision, e.operationId])).toEqual([
+      ['system', 'allowed', op.id],
+      ['shell', 'allowed', null],
+    ]);
+    expect(audited[0]?.reason).toMatch(/^succeeded: Rollout complete/);
+    expect(audited[0]?.durationMs).toBeGreaterThan(0);
+
     const history = renderText((await h.run('history api')).reply);
     expect(history).toMatch(/staging\s+deploy v1\.2\.3\s+@U000ADMIN\s+\d+[smhd]( \d+[sm])?\s+succeeded/);
   });
@@ -56,6 +64,8 @@ describe('deploys against the sandbox', () => {
     expect(card.buttons?.map((b) => b.actionId)).toEqual(['op_rollback']);
     expect(await image()).toBe('ghcr.io/acme/api:v1.0.0');
     expect(await h.store.locks.list(h.clock.now())).toEqual([]);
+    const [outcome] = await h.store.audit.recent({ service: 'api', decision: 'failed' });
+    expect(outcome).toMatchObject({ operationId: op.id, command: 'deploy', text: 'deploy api v1.2.3-fail to staging' });
   });
 
   it('fails a rollout that crash-loops past its deadline, naming the crash loop', async () => {
