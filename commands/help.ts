@@ -38,14 +38,13 @@ export const help = defineCommand({
         `There is no command "${args.topic}".${hint} Type /ops help for the list.`,
       );
     }
-    return Promise.resolve(
-      reply('info', `/ops ${command.name}`, {
-        text: `${command.summary}.\n*Usage:* \`/ops ${command.usage}\``,
-        fields: [
-          { label: 'Examples', value: command.examples.map((e) => `\`/ops ${e}\``).join('\n') },
-          ...(command.aliases.length > 0 ? [{ label: 'Also', value: command.aliases.join(', ') }] : []),
-        ],
-      }),
-    );
+    const lines = [
+      `${command.summary}.`,
+      `*Usage:* \`/ops ${command.usage}\``,
+      '*Examples:*',
+      ...command.examples.map((e) => `  \`/ops ${e}\``),
+      ...(command.aliases.length > 0 ? [`*Also:* ${command.aliases.join(', ')}`] : []),
+    ];
+    return Promise.resolve(reply('info', `/ops ${command.name}`, { text: lines.join('\n') }));
   },
 });

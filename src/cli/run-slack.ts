@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { webApi } from '@slack/bolt';
 import { createDeckhand } from '../app.ts';
 import type { Settings } from '../config/env.ts';
@@ -5,11 +6,15 @@ import type { ConfigFile } from '../config/schema.ts';
 import { systemClock } from '../core/clock.ts';
 import { DeckhandError } from '../core/errors.ts';
 import { parseDuration } from '../core/duration.ts';
+import { githubWebhookRoute } from '../http/github-webhooks.ts';
 import { createHttpServer, listen } from '../http/server.ts';
 import { createLogger } from '../logger.ts';
 import { createSlackApp } from '../surfaces/slack/slack-app.ts';
 import { boltLogger } from '../surfaces/slack/bolt-logger.ts';
+import { webClientChat } from '../surfaces/slack/card-chat.ts';
+import { ProgressCards } from '../surfaces/slack/progress-cards.ts';
 import { SlackDirectory } from '../surfaces/slack/slack-directory.ts';
+import { connectWorld } from './world.ts';
 
 export interface StartFlags {
   http?: boolean;
@@ -40,6 +45,7 @@ export async function startSlack(config: ConfigFile, settings: Settings, flags: 
       { cause: error },
     );
   }
+  const world = await connectWorld(config, settings, logger);
   const deckhand = await createDeckhand({
     config,
     settings,
@@ -47,7 +53,33 @@ export async function startSlack(config: ConfigFile, settings: Settings, flags: 
     logger,
     directory: () =>
       new SlackDirectory(client, systemClock, parseDuration(config.slack.groupCacheTtl), logger),
+    github: world.github,
+    kubernetes: world.kubernetes,
+    // The sandbox sends webhooks here, and a webhook wakes the poll: it can be slow.
+    timing:
+      world.sandbox === null
+        ? (world.timing ?? {})
+        : { ...world.timing, pollMs: settings.pollMs ?? SANDBOX_POLL_MS },
   });
+  // The sandbox is ours to configure: a fresh secret each start, handed to it and to our route.
+  const webhookSecret =
+    settings.github.webhookSecret ?? (world.sandbox === null ? undefined : randomBytes(32).toString('hex'));
+  // Cards are edited at leisure: a 429 makes this client wait out Retry-After and retry, which only
+  // delays an edit (unlike the directory's client above, which must answer at once).
+  const cardClient = new webApi.WebClient(botToken, {
+    ...(slack.apiUrl === undefined ? {} : { slackApiUrl: withSlash(slack.apiUrl) }),
+    timeout: 10_000,
+    retryConfig: webApi.retryPolicies.fiveRetriesInFiveMinutes,
+    logger: boltLogger(logger),
+  });
+  const cards = new ProgressCards({
+    events: deckhand.events,
+    operations: deckhand.operations.repository,
+    chat: webClientChat(cardClient),
+    clock: systemClock,
+    logger: logger.child({ component: 'progress-cards' }),
+  });
+  cards.start();
   const socketMode = slack.appToken !== undefined && flags.http !== true;
   const app = createSlackApp({
     dispatcher: deckhand.dispatcher,
@@ -65,6 +97,18 @@ export async function startSlack(config: ConfigFile, settings: Settings, flags: 
     clock: systemClock,
     logger,
     slack: app.requestListener,
+    routes:
+      webhookSecret === undefined
+        ? {}
+        : {
+            '/github/webhooks': githubWebhookRoute({
+              secret: webhookSecret,
+              idempotency: deckhand.store.idempotency,
+              notify: (runId) => deckhand.signals.notify(runId),
+              clock: systemClock,
+              logger: logger.child({ component: 'github-webhooks' }),
+            }),
+          },
     health: async () => {
       await deckhand.store.audit.recent({ limit: 1 });
       return {
@@ -75,16 +119,34 @@ export async function startSlack(config: ConfigFile, settings: Settings, flags: 
   });
   const port = flags.port === undefined ? settings.port : Number(flags.port);
   const url = await listen(server, port);
+  if (world.sandbox !== null && webhookSecret !== undefined) {
+    world.sandbox.github.setWebhook({ url: `${url}/github/webhooks`, secret: webhookSecret });
+  }
+  if (webhookSecret === undefined) {
+    logger.info('GITHUB_WEBHOOK_SECRET is not set: runs are followed by polling alone');
+  }
   await app.start();
-  logger.info({ url, mode: socketMode ? 'socket-mode' : 'http' }, 'deckhand is running');
+  logger.info(
+    { url, mode: socketMode ? 'socket-mode' : 'http', world: world.description },
+    'deckhand is running',
+  );
+  const resumed = await deckhand.resume();
+  if (resumed.length > 0) logger.info({ operations: resumed }, 'resumed unfinished operations');
   const stop = (): void => {
     logger.info('shutting down');
     server.close();
-    void app.stop().then(() => deckhand.close());
+    void app
+      .stop()
+      .then(() => cards.stop())
+      .then(() => deckhand.close())
+      .then(() => world.sandbox?.close());
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
 }
+
+/** With the sandbox, webhooks wake the poll; polling is only the fallback. */
+const SANDBOX_POLL_MS = 5000;
 
 function withSlash(url: string): string {
   return url.endsWith('/') ? url : `${url}/`;

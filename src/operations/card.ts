@@ -1,4 +1,4 @@
-import { formatDuration } from '../core/duration.ts';
+import { formatDuration, formatTime } from '../core/duration.ts';
 import { mention, reply, type Button, type Reply, type Tone } from '../core/message.ts';
 import { bindingOf } from './operation-service.ts';
 import type { Operation, OperationEvent, OperationState } from './types.ts';
@@ -60,11 +60,17 @@ export function operationCard(op: Operation, events: OperationEvent[], now: Date
   if (op.runUrl !== null)
     fields.push({ label: 'Workflow run', value: `<${op.runUrl}|run ${op.runId ?? ''}>` });
   if (op.outcome !== null && op.state !== 'succeeded') fields.push({ label: 'Why', value: op.outcome });
+  const waiting =
+    op.state === 'awaiting_approval'
+      ? [
+          `Someone else with ${op.kind}:${op.environment} approves with \`/ops approve ${shortId(op.id)}\` (or \`/ops deny ${shortId(op.id)} "why"\`)${op.approvalExpiresAt === null ? '' : ` before ${formatTime(op.approvalExpiresAt)}`}.`,
+        ]
+      : [];
   return reply(TONES[op.state], title(op), {
     visibility: 'channel',
-    text: [...steps.values()].join('\n'),
+    text: [...steps.values(), ...waiting].join('\n'),
     fields,
-    footer: `Operation ${op.id}`,
+    footer: `Operation ${shortId(op.id)}`,
     ...buttonsFor(op),
   });
 }
@@ -92,4 +98,9 @@ function buttonsFor(op: Operation): { buttons?: Button[] } {
     };
   }
   return {};
+}
+
+/** Enough of the id to name an operation in chat; `approve` accepts it. */
+export function shortId(id: string): string {
+  return id.slice(0, 8);
 }

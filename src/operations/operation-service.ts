@@ -74,7 +74,7 @@ export class OperationService {
       operationId: op.id,
       at: now,
       type: 'requested',
-      text: `${mention(op.requester)} asked to ${request.summary} to ${op.environment}`,
+      text: `${mention(op.requester)} asked to ${request.summary} ${request.kind === 'rollback' ? 'in' : 'to'} ${op.environment}`,
       data: { summary: request.summary },
     });
     if (!needsApproval) void this.deps.runner.run(op.id);
@@ -96,7 +96,7 @@ export class OperationService {
       'approved',
       `Approved by ${mention(approver)}`,
     );
-    void this.deps.runner.run(id);
+    void this.deps.runner.run(next.id);
     return next;
   }
 
@@ -233,9 +233,15 @@ export class OperationService {
   }
 
   private async findByPrefix(prefix: string): Promise<Operation | null> {
-    if (prefix.length < 6) return null;
-    const active = await this.deps.operations.listActive();
-    return active.find((o) => o.id.startsWith(prefix)) ?? null;
+    if (!/^[\w-]{6,}$/.test(prefix)) return null;
+    const found = await this.deps.operations.findByPrefix(prefix, 2);
+    if (found.length > 1) {
+      throw new DeckhandError(
+        'invalid_arguments',
+        `${prefix} names more than one operation; type more of its id.`,
+      );
+    }
+    return found[0] ?? null;
   }
 }
 

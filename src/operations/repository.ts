@@ -11,6 +11,8 @@ export interface HistoryQuery {
 export interface OperationRepository {
   create(operation: Operation): Promise<void>;
   get(id: string): Promise<Operation | null>;
+  /** Operations whose id starts with `prefix` (people type the first 8 characters); at most `limit`. */
+  findByPrefix(prefix: string, limit: number): Promise<Operation[]>;
   /**
    * Writes `changes` only if the stored version is still `operation.version`; returns the new row,
    * or null when someone else advanced it first.
@@ -20,6 +22,11 @@ export interface OperationRepository {
     changes: Partial<Omit<Operation, 'id' | 'version'>>,
     now: Date,
   ): Promise<Operation | null>;
+  /**
+   * Records where the operation's progress card is. Only that column is written and the version is not
+   * bumped: where the card is says nothing about the operation, so the runner's next write must not lose.
+   */
+  setCard(id: string, card: { channel: string; ts: string }): Promise<void>;
   /** Every operation not in a final state, oldest first: what a restart resumes. */
   listActive(): Promise<Operation[]>;
   /** Newest first. */

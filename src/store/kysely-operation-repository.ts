@@ -26,6 +26,19 @@ export class KyselyOperationRepository implements OperationRepository {
     });
   }
 
+  findByPrefix(prefix: string, limit: number): Promise<Operation[]> {
+    return guarded(async () => {
+      const pattern = `${prefix.replace(/[%_\\]/g, '')}%`;
+      const rows = await this.db
+        .selectFrom('operations')
+        .selectAll()
+        .where('id', 'like', pattern)
+        .limit(limit)
+        .execute();
+      return rows.map(fromRow);
+    });
+  }
+
   update(
     operation: Operation,
     changes: Partial<Omit<Operation, 'id' | 'version'>>,
@@ -33,14 +46,37 @@ export class KyselyOperationRepository implements OperationRepository {
   ): Promise<Operation | null> {
     return guarded(async () => {
       const next: Operation = { ...operation, ...changes, updatedAt: now, version: operation.version + 1 };
-      const { id: _id, ...row } = toRow(next);
+      // Only the changed columns: a column someone else owns (the card's location) is never overwritten.
+      const row = toRow(next);
+      const changed: Partial<OperationRow> = { updated_at: row.updated_at, version: row.version };
+      for (const key of Object.keys(changes) as (keyof Operation)[]) {
+        const column = COLUMNS[key];
+        if (column !== undefined) Object.assign(changed, { [column]: row[column] });
+      }
       const result = await this.db
         .updateTable('operations')
-        .set(row)
+        .set(changed)
         .where('id', '=', operation.id)
         .where('version', '=', operation.version)
         .executeTakeFirst();
-      return Number(result.numUpdatedRows) === 1 ? next : null;
+      if (Number(result.numUpdatedRows) !== 1) return null;
+      // Re-read: columns outside `changes` (the card) may be newer than the caller's copy.
+      const stored = await this.db
+        .selectFrom('operations')
+        .selectAll()
+        .where('id', '=', operation.id)
+        .executeTakeFirst();
+      return stored === undefined ? next : fromRow(stored);
+    });
+  }
+
+  setCard(id: string, card: { channel: string; ts: string }): Promise<void> {
+    return guarded(async () => {
+      await this.db
+        .updateTable('operations')
+        .set({ card: JSON.stringify(card) })
+        .where('id', '=', id)
+        .execute();
     });
   }
 
@@ -119,6 +155,27 @@ export class KyselyOperationRepository implements OperationRepository {
     });
   }
 }
+
+const COLUMNS: Partial<Record<keyof Operation, keyof OperationRow>> = {
+  kind: 'kind',
+  service: 'service',
+  environment: 'environment',
+  ref: 'ref',
+  inputs: 'inputs',
+  state: 'state',
+  requester: 'requester',
+  approver: 'approver',
+  channel: 'channel',
+  surface: 'surface',
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
+  approvalExpiresAt: 'approval_expires_at',
+  dispatchedAt: 'dispatched_at',
+  runId: 'run_id',
+  runUrl: 'run_url',
+  card: 'card',
+  outcome: 'outcome',
+};
 
 function toRow(op: Operation): OperationRow {
   return {

@@ -31,7 +31,7 @@ describe('approvals for protected environments', () => {
     expect(developer.decision).toBe('denied');
     expect(renderText(developer.reply)).toContain('None of your roles grants deploy:production');
 
-    const approved = await h.run(`approve ${id}`, { user: 'U000ALICE', ...DEPLOYS });
+    const approved = await h.run(`approve ${id.slice(0, 8)}`, { user: 'U000ALICE', ...DEPLOYS });
     expect(approved.decision).toBe('allowed');
     const op = await h.settle(id);
     expect(op).toMatchObject({ state: 'succeeded', approver: 'U000ALICE' });

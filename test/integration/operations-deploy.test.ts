@@ -65,7 +65,11 @@ describe('deploys against the sandbox', () => {
     expect(await image()).toBe('ghcr.io/acme/api:v1.0.0');
     expect(await h.store.locks.list(h.clock.now())).toEqual([]);
     const [outcome] = await h.store.audit.recent({ service: 'api', decision: 'failed' });
-    expect(outcome).toMatchObject({ operationId: op.id, command: 'deploy', text: 'deploy api v1.2.3-fail to staging' });
+    expect(outcome).toMatchObject({
+      operationId: op.id,
+      command: 'deploy',
+      text: 'deploy api v1.2.3-fail to staging',
+    });
   });
 
   it('fails a rollout that crash-loops past its deadline, naming the crash loop', async () => {

@@ -6,6 +6,7 @@ import { reply } from '../../core/message.ts';
 import type { Clock } from '../../core/clock.ts';
 import { renderBlocks } from './render-blocks.ts';
 import { boltLogger } from './bolt-logger.ts';
+import { registerCardActions } from './card-actions.ts';
 
 export interface SlackAppOptions {
   dispatcher: Dispatcher;
@@ -76,6 +77,8 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     const outcome = await safe;
     if (outcome.fresh) await respond({ ...toResponse(outcome), replace_original: false });
   });
+
+  registerCardActions(app, options);
 
   app.error(async (error) => {
     options.logger.error({ err: error }, 'slack handler failed');

@@ -1,0 +1,64 @@
+import type { App, BlockButtonAction } from '@slack/bolt';
+import type { Logger } from 'pino';
+import type { Clock } from '../../core/clock.ts';
+import type { Dispatcher } from '../../core/dispatcher.ts';
+import { asDeckhandError } from '../../core/errors.ts';
+import { reply, type Reply } from '../../core/message.ts';
+import { renderBlocks } from './render-blocks.ts';
+
+/** The buttons a progress card carries (see operationCard). */
+export const CARD_ACTIONS = /^op_(approve|deny|rollback)$/;
+
+/** A button value is a few words of ours; anything else did not come from a card. */
+const VALUE = /^[\w.-]+:[\w.-]+$/;
+
+/** The command a click stands for, typed as a person would type it; undefined for a value we never wrote. */
+export function commandForAction(actionId: string, value: string): string | undefined {
+  if (!VALUE.test(value)) return undefined;
+  if (actionId === 'op_approve') return `approve ${value}`;
+  if (actionId === 'op_deny') return `deny ${value}`;
+  if (actionId === 'op_rollback') return `rollback ${value.replace(':', ' ')}`;
+  return undefined;
+}
+
+export interface CardActionOptions {
+  dispatcher: Dispatcher;
+  clock: Clock;
+  newId: () => string;
+  logger: Logger;
+}
+
+/**
+ * A click is an invocation like a typed command: same policy, audit and idempotency. The key is the
+ * click's own action_ts, so a double click (or Slack retrying the delivery) runs once. The card
+ * changes through the operation's events; the clicker hears back only when the click was refused.
+ */
+export function registerCardActions(app: InstanceType<typeof App>, options: CardActionOptions): void {
+  app.action<BlockButtonAction>(CARD_ACTIONS, async ({ ack, body, action, client }) => {
+    await ack();
+    const channel = body.channel?.id;
+    const text = commandForAction(action.action_id, action.value ?? '');
+    if (channel === undefined || text === undefined) {
+      options.logger.warn({ actionId: action.action_id }, 'ignored a card action it cannot read');
+      return;
+    }
+    let answer: Reply | undefined;
+    try {
+      const outcome = await options.dispatcher.dispatch({
+        id: options.newId(),
+        actor: body.user.id,
+        channel,
+        text,
+        surface: 'slack',
+        idempotencyKey: `slack:action:${action.action_ts}:${body.user.id}`,
+        receivedAt: options.clock.now(),
+      });
+      if (outcome.fresh && outcome.decision !== 'allowed') answer = outcome.reply;
+    } catch (error) {
+      options.logger.error({ err: error }, 'card action failed');
+      answer = reply('error', 'Deckhand could not handle that', { text: asDeckhandError(error).userMessage });
+    }
+    if (answer === undefined) return;
+    await client.chat.postEphemeral({ channel, user: body.user.id, ...renderBlocks(answer) });
+  });
+}

@@ -1,0 +1,296 @@
+/**
+ * Deploys from Slack, end to end: signed slash commands and button clicks into our HTTP server and
+ * Bolt, operations against the sandbox's GitHub and Kubernetes (real octokit and client-node), the
+ * sandbox's signed webhooks back into POST /github/webhooks, and progress cards on a fake Slack.
+ *
+ * Time: one ManualClock for Deckhand and the simulators, stepped by `drive`; operations sleep on it and
+ * the cards are paced by a ManualScheduler stepped alongside. Polls are a minute apart, longer than a
+ * deploy takes here, so a deploy that finishes proves the webhooks woke it.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { loadConfigFile } from '../../src/config/load-config.ts';
+import { ManualClock } from '../../src/core/clock.ts';
+import { isFinal, type Operation } from '../../src/operations/types.ts';
+import { EXAMPLE_CONFIG, startDeckhandStack, type DeckhandStack } from '../fakes/deckhand-stack.ts';
+import { startFakeSlackApi, type FakeSlackApi, type FakeSlackCall } from '../fakes/fake-slack-api.ts';
+import { sendButtonClick, sendGitHubWebhook, type ButtonClick } from '../fakes/interaction-request.ts';
+import { ManualScheduler } from '../fakes/manual-scheduler.ts';
+import { startSandboxWorld, type SandboxWorld } from '../fakes/sandbox-world.ts';
+import { sendSlashCommand } from '../fakes/signed-request.ts';
+import { asReply, visibleText } from '../fakes/slack-message.ts';
+
+const SIGNING_SECRET = 'test-signing-secret-5d1a77';
+const WEBHOOK_SECRET = 'test-webhook-secret-93be02';
+/** A Tuesday morning, outside the weekend freeze and the end-of-year freeze. */
+const WEEKDAY = '2026-03-03T10:00:00Z';
+const GROUPS = { S000SRE: ['U000ALICE', 'U000BOB'], S000DEVS: ['U000CAROL'] };
+const DEPLOYS = 'C0DEPLOYS';
+const POLL_MS = 60_000;
+
+let slack: FakeSlackApi;
+let clock: ManualClock;
+let scheduler: ManualScheduler;
+let world: SandboxWorld;
+let stack: DeckhandStack;
+/** Card edits made during each simulated second `drive` stepped through. */
+let editsPerSecond: number[];
+
+beforeEach(async () => {
+  slack = await startFakeSlackApi({ groups: GROUPS });
+  clock = new ManualClock(WEEKDAY);
+  scheduler = new ManualScheduler();
+  editsPerSecond = [];
+  world = await startSandboxWorld(await loadConfigFile(EXAMPLE_CONFIG), clock);
+  stack = await startDeckhandStack({
+    slack,
+    clock,
+    signingSecret: SIGNING_SECRET,
+    botId: 'B000BOT',
+    botUserId: 'U000BOT',
+    world: {
+      github: world.github,
+      kubernetes: world.kubernetes,
+      sleep: world.sleep,
+      timing: { pollMs: POLL_MS, findRunTimeoutMs: 120_000 },
+      webhookSecret: WEBHOOK_SECRET,
+      scheduler,
+    },
+  });
+  world.sandbox.github.setWebhook({ url: `${stack.baseUrl}/github/webhooks`, secret: WEBHOOK_SECRET });
+});
+
+afterEach(async () => {
+  await world.close();
+  await stack.deckhand.runner.idle();
+  await stack.close();
+  await slack.close();
+});
+
+const ops = (text: string, userId: string) =>
+  sendSlashCommand(
+    stack.baseUrl,
+    { text, userId, channelId: DEPLOYS, responseUrl: slack.responseUrl() },
+    { signingSecret: SIGNING_SECRET },
+  );
+
+const cards = () => {
+  if (stack.cards === undefined) throw new Error('the stack has no progress cards');
+  return stack.cards;
+};
+
+async function latest(): Promise<Operation> {
+  const [op] = await stack.deckhand.store.operations.history({ limit: 1 });
+  if (op === undefined) throw new Error('no operation was started');
+  return op;
+}
+
+/** Steps simulated time until the operation stops moving on its own; then writes the cards out. */
+async function drive(id: string, maxSteps = 300): Promise<Operation> {
+  for (let step = 0; step < maxSteps; step++) {
+    const op = await stack.deckhand.store.operations.get(id);
+    if (op !== null && (isFinal(op.state) || op.state === 'awaiting_approval')) {
+      await stack.deckhand.runner.idle();
+      await cards().flush();
+      return (await stack.deckhand.store.operations.get(id)) ?? op;
+    }
+    const before = edits().length;
+    await world.step(1000);
+    scheduler.advance(1000);
+    await cards().settled();
+    editsPerSecond.push(edits().length - before);
+    // Let loopback answers and watch events arrive before the next step.
+    for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+  }
+  throw new Error(`operation ${id} did not settle in ${maxSteps} steps`);
+}
+
+/** Card messages: top-level posts in the channel, and edits of them. */
+const posts = () => slack.callsTo('chat.postMessage').filter((c) => c.params.thread_ts === undefined);
+const threadReplies = () => slack.callsTo('chat.postMessage').filter((c) => c.params.thread_ts !== undefined);
+const edits = () => slack.callsTo('chat.update').filter((c) => c.status === 200);
+
+function blocksOf(call: FakeSlackCall): { elements?: { action_id?: string; value?: string }[] }[] {
+  const raw = call.params.blocks;
+  return (typeof raw === 'string' ? JSON.parse(raw) : raw) as never;
+}
+const buttons = (call: FakeSlackCall) =>
+  blocksOf(call).flatMap((b) => (b.elements ?? []).filter((e) => e.action_id !== undefined));
+const actionIds = (call: FakeSlackCall) => buttons(call).map((b) => b.action_id);
+const textOf = (call: FakeSlackCall) => String(call.params.text);
+
+describe('deploys from Slack', () => {
+  it('acks in the channel, keeps one card edited in place to the end, dispatches once and unlocks', async () => {
+    const res = await ops('deploy api v1.2.3 to staging', 'U000ADMIN');
+
+    expect(res.status).toBe(200);
+    const ack = asReply(res.body);
+    expect(ack.response_type).toBe('in_channel');
+    expect(visibleText(ack)).toContain('Deploy api v1.2.3 → staging');
+    const op = await drive((await latest()).id);
+
+    expect(op.state).toBe('succeeded');
+    expect(posts()).toHaveLength(1);
+    const [card] = posts();
+    expect(card?.params.channel).toBe(DEPLOYS);
+    expect(op.card).toEqual({ channel: DEPLOYS, ts: expect.any(String) as string });
+    expect(edits().length).toBeGreaterThan(0);
+    for (const edit of edits()) expect(edit.params).toMatchObject({ channel: DEPLOYS, ts: op.card?.ts });
+    expect(textOf(edits().at(-1)!)).toContain('Deploy api v1.2.3 → staging: done');
+    // Coalesced: fewer edits than events, and never two in the same (simulated) second.
+    const events = await stack.deckhand.store.operations.events(op.id);
+    expect(edits().length).toBeLessThan(events.length);
+    expect(Math.max(...editsPerSecond)).toBe(1);
+    expect(threadReplies()).toEqual([]);
+    // The card's location was stored before the runner's first write: it never lost a race to it.
+    expect(events.map((e) => e.text)).toContain('Workflow deploy.yml started');
+    expect(world.sandbox.github.stats().dispatches).toBe(1);
+    expect(world.sandbox.github.stats().webhooksDelivered).toBeGreaterThan(0);
+    expect(await stack.deckhand.store.locks.list(clock.now())).toEqual([]);
+    // Polls are a minute apart; the run took less because webhooks woke the wait.
+    expect(op.updatedAt.getTime() - op.createdAt.getTime()).toBeLessThan(POLL_MS);
+  });
+
+  it('ends a failed workflow with a Rollback button and the log tail in the thread', async () => {
+    await ops('deploy api v1.2.3-fail to staging', 'U000ADMIN');
+    const op = await drive((await latest()).id);
+
+    expect(op.state).toBe('failed');
+    expect(posts()).toHaveLength(1);
+    const last = edits().at(-1)!;
+    expect(textOf(last)).toContain('Deploy api v1.2.3-fail → staging: failed');
+    expect(actionIds(last)).toEqual(['op_rollback']);
+    expect(threadReplies()).toHaveLength(1);
+    const reply = threadReplies()[0]!;
+    expect(reply.params).toMatchObject({ channel: DEPLOYS, thread_ts: op.card?.ts });
+    const shown = JSON.stringify(blocksOf(reply));
+    expect(shown).toMatch(/Job:\*? `\w+`/);
+    expect(shown).toContain('```');
+    expect(await stack.deckhand.store.locks.list(clock.now())).toEqual([]);
+
+    // The card's Rollback button asks for `rollback api staging`, as the clicker, in that channel.
+    const rollbackClick: ButtonClick = {
+      userId: 'U000ADMIN',
+      channelId: DEPLOYS,
+      actionId: 'op_rollback',
+      value: 'api:staging',
+      actionTs: '1772532000.000300',
+    };
+    const dispatch = vi.spyOn(stack.deckhand.dispatcher, 'dispatch');
+    expect(await sendButtonClick(stack.baseUrl, rollbackClick, SIGNING_SECRET)).toBe(200);
+    await Promise.all(dispatch.mock.results.map((r) => r.value as Promise<unknown>));
+    expect(dispatch.mock.calls[0]?.[0]).toMatchObject({
+      text: 'rollback api staging',
+      actor: 'U000ADMIN',
+      channel: DEPLOYS,
+      idempotencyKey: 'slack:action:1772532000.000300:U000ADMIN',
+    });
+    const rollback = await drive((await latest()).id);
+    expect(rollback).toMatchObject({ kind: 'rollback', requester: 'U000ADMIN', channel: DEPLOYS });
+    expect(isFinal(rollback.state)).toBe(true);
+    expect(posts()).toHaveLength(2);
+  });
+
+  it('waits out a 429 on a card edit and still writes the final state', async () => {
+    slack.rateLimit('chat.update', 0, 2);
+    await ops('deploy api v1.2.4 to staging', 'U000ADMIN');
+    const op = await drive((await latest()).id);
+
+    expect(op.state).toBe('succeeded');
+    expect(slack.callsTo('chat.update').filter((c) => c.status === 429)).toHaveLength(2);
+    expect(posts()).toHaveLength(1);
+    expect(textOf(edits().at(-1)!)).toContain('Deploy api v1.2.4 → staging: done');
+  });
+
+  it('asks for approval in production, refuses the requester, and runs once on a double click', async () => {
+    await ops('deploy api v1.2.3 to production', 'U000ADMIN');
+    const requested = await drive((await latest()).id);
+    expect(requested.state).toBe('awaiting_approval');
+    const card = posts()[0]!;
+    expect(actionIds(card)).toEqual(['op_approve', 'op_deny']);
+    const value = buttons(card).find((b) => b.action_id === 'op_approve')?.value ?? '';
+    expect(value).toMatch(new RegExp(`^${requested.id}:[0-9a-f]{16}$`));
+    const dispatch = vi.spyOn(stack.deckhand.dispatcher, 'dispatch');
+
+    // The requester cannot approve their own change: told privately, nothing moves.
+    const refusal = slack.hold('chat.postEphemeral');
+    const click = (userId: string, actionTs: string): ButtonClick => ({
+      userId,
+      channelId: DEPLOYS,
+      actionId: 'op_approve',
+      value,
+      actionTs,
+    });
+    expect(
+      await sendButtonClick(stack.baseUrl, click('U000ADMIN', '1772532000.000100'), SIGNING_SECRET),
+    ).toBe(200);
+    const ephemeral = await refusal.reached;
+    refusal.release();
+    expect(ephemeral.params).toMatchObject({ channel: DEPLOYS, user: 'U000ADMIN' });
+    expect(String(ephemeral.params.text)).toMatch(/someone else has to approve/);
+    expect((await stack.deckhand.store.operations.get(requested.id))?.state).toBe('awaiting_approval');
+
+    // Alice (in S000SRE) approves; her double click arrives twice with the same action_ts.
+    const twice = click('U000ALICE', '1772532000.000200');
+    await Promise.all([
+      sendButtonClick(stack.baseUrl, twice, SIGNING_SECRET),
+      sendButtonClick(stack.baseUrl, twice, SIGNING_SECRET),
+    ]);
+    const outcomes = await Promise.all(
+      dispatch.mock.results.map((r) => r.value as Promise<{ fresh: boolean }>),
+    );
+    expect(outcomes.map((o) => o.fresh).sort()).toEqual([false, true, true]);
+    const op = await drive(requested.id);
+
+    expect(op).toMatchObject({ state: 'succeeded', approver: 'U000ALICE' });
+    expect(world.sandbox.github.stats().dispatches).toBe(1);
+    expect(slack.callsTo('chat.postEphemeral')).toHaveLength(1);
+    expect(posts()).toHaveLength(1);
+    expect(textOf(edits().at(-1)!)).toContain('Deploy api v1.2.3 → production: done');
+    // One audited invocation per click that ran; the double click's second delivery left no trace.
+    const approvals = (await stack.deckhand.store.audit.recent({})).filter((a) => a.command === 'approve');
+    const byAlice = approvals.filter((a) => a.actor === 'U000ALICE');
+    expect(byAlice.map((a) => a.decision)).toEqual(['allowed']);
+    expect(approvals.filter((a) => a.actor === 'U000ADMIN').map((a) => a.decision)).toContain('denied');
+  });
+});
+
+describe('GitHub webhooks', () => {
+  const payload = {
+    action: 'completed',
+    repository: { name: 'api', owner: { login: 'acme' } },
+    workflow_job: {
+      id: 1,
+      run_id: 4242,
+      name: 'deploy',
+      status: 'completed',
+      conclusion: 'success',
+      html_url: 'https://github.com/acme/api/actions/runs/4242/job/1',
+      started_at: null,
+      completed_at: null,
+      steps: [],
+    },
+  };
+
+  it('refuses a bad signature with 401 and wakes no one', async () => {
+    const notify = vi.spyOn(stack.deckhand.signals, 'notify');
+    const res = await sendGitHubWebhook(stack.baseUrl, {
+      event: 'workflow_job',
+      id: 'delivery-1',
+      payload,
+      secret: WEBHOOK_SECRET,
+      signature: `sha256=${'0'.repeat(64)}`,
+    });
+    expect(res.status).toBe(401);
+    expect(notify).not.toHaveBeenCalled();
+  });
+
+  it('wakes the run on a delivery and ignores the same delivery replayed', async () => {
+    const notify = vi.spyOn(stack.deckhand.signals, 'notify');
+    const delivery = { event: 'workflow_job', id: 'delivery-2', payload, secret: WEBHOOK_SECRET };
+    const first = await sendGitHubWebhook(stack.baseUrl, delivery);
+    const again = await sendGitHubWebhook(stack.baseUrl, delivery);
+    expect(first).toEqual({ status: 202, body: { status: 'accepted' } });
+    expect(again).toEqual({ status: 202, body: { status: 'duplicate' } });
+    expect(notify.mock.calls).toEqual([[4242]]);
+  });
+});
