@@ -132,8 +132,10 @@ export async function startSlack(config: ConfigFile, settings: Settings, flags: 
   );
   const resumed = await deckhand.resume();
   if (resumed.length > 0) logger.info({ operations: resumed }, 'resumed unfinished operations');
+  const stopHousekeeping = deckhand.startHousekeeping();
   const stop = (): void => {
     logger.info('shutting down');
+    stopHousekeeping();
     server.close();
     void app
       .stop()
