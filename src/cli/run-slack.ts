@@ -39,9 +39,14 @@ export async function startSlack(config: ConfigFile, settings: Settings, flags: 
   try {
     await client.auth.test();
   } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    // The Web API client marks transport failures with this code; anything else is Slack's answer.
+    const unreachable = (error as { code?: unknown }).code === 'slack_webapi_request_error';
     throw new DeckhandError(
       'slack_failed',
-      `Slack refused the bot token (${error instanceof Error ? error.message : String(error)}). Check SLACK_BOT_TOKEN.`,
+      unreachable
+        ? `Deckhand cannot reach Slack at ${slack.apiUrl ?? 'https://slack.com/api/'} (${message}). Check the network, or SLACK_API_URL.`
+        : `Slack refused the bot token (${message}). Check SLACK_BOT_TOKEN.`,
       { cause: error },
     );
   }
