@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { commands } from '../commands/index.ts';
@@ -58,6 +59,8 @@ export interface DeckhandOptions {
   /** How operations wait between polls; tests and the sandbox shorten it. */
   timing?: Partial<StepTiming>;
   sleep?: Sleep;
+  /** Names this process among replicas sharing a database (default: derived from the host). */
+  replicaId?: string;
 }
 
 const DEFAULT_TIMING: StepTiming = { pollMs: 10_000, findRunTimeoutMs: 120_000 };
@@ -91,6 +94,12 @@ export async function createDeckhand(options: DeckhandOptions): Promise<Deckhand
       timing: { ...DEFAULT_TIMING, ...options.timing },
     },
     store.locks,
+    // SQLite lives on one host: a restarted process there takes its operations back at once. Replicas
+    // sharing PostgreSQL are told apart, and take over a dead one's operations when its lease runs out.
+    options.replicaId ??
+      (store.kind === 'sqlite'
+        ? `local:${hostname()}`
+        : `${hostname()}:${String(process.pid)}:${newId().slice(0, 8)}`),
   );
   const operations = new OperationService({
     catalog,
@@ -119,10 +128,12 @@ export async function createDeckhand(options: DeckhandOptions): Promise<Deckhand
     newId,
     resume: () => runner.resumeAll(),
     startHousekeeping: (intervalMs = 30_000) => {
+      // Expired approval requests are cancelled; operations a dead replica left behind are taken over.
       const timer = setInterval(() => {
         operations
           .expireApprovals()
-          .catch((error: unknown) => logger.warn({ err: error }, 'approval expiry sweep failed'));
+          .then(() => runner.resumeAll())
+          .catch((error: unknown) => logger.warn({ err: error }, 'housekeeping failed'));
       }, intervalMs);
       timer.unref();
       return () => clearInterval(timer);

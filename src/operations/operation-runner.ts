@@ -20,6 +20,9 @@ export class OperationRunner {
   constructor(
     private readonly ctx: StepContext,
     private readonly locks: LockRepository,
+    /** This process, among replicas sharing a database. */
+    private readonly owner: string,
+    private readonly leaseMs = 60_000,
   ) {}
 
   /** Starts (or joins) the task of an operation; resolves with its final state. */
@@ -31,12 +34,12 @@ export class OperationRunner {
     return task;
   }
 
+  /** Starts every unfinished operation not already running here; another replica's stay with it. */
   async resumeAll(): Promise<string[]> {
     const active = await this.ctx.operations.listActive();
     const resumed: string[] = [];
     for (const op of active) {
-      if (op.state === 'awaiting_approval') continue;
-      this.ctx.logger.info({ operationId: op.id, state: op.state }, 'resuming operation');
+      if (op.state === 'awaiting_approval' || this.tasks.has(op.id)) continue;
       void this.run(op.id);
       resumed.push(op.id);
     }
@@ -48,10 +51,43 @@ export class OperationRunner {
     while (this.tasks.size > 0) await Promise.allSettled([...this.tasks.values()]);
   }
 
+  /**
+   * One replica drives an operation at a time: it holds a lease, renewed while it works. The steps'
+   * versioned writes already make a double dispatch impossible; the lease keeps replicas from doing
+   * the same work twice (two cards, two pollers).
+   */
   private async drive(id: string): Promise<Operation | null> {
+    if (!(await this.lease(id))) {
+      this.ctx.logger.debug({ operationId: id }, 'another replica drives this operation');
+      return this.ctx.operations.get(id);
+    }
+    this.ctx.logger.info({ operationId: id, owner: this.owner }, 'driving operation');
+    const renew = setInterval(() => void this.lease(id).catch(() => false), Math.max(1000, this.leaseMs / 3));
+    renew.unref();
+    try {
+      return await this.steps(id);
+    } finally {
+      clearInterval(renew);
+      await this.ctx.operations.releaseLease(id, this.owner).catch(() => undefined);
+    }
+  }
+
+  private lease(id: string): Promise<boolean> {
+    const now = this.ctx.clock.now();
+    return this.ctx.operations.claimLease(id, this.owner, now, new Date(now.getTime() + this.leaseMs));
+  }
+
+  private async steps(id: string): Promise<Operation | null> {
     let op = await this.ctx.operations.get(id);
     let errors = 0;
     while (op !== null && !isFinal(op.state) && op.state !== 'awaiting_approval') {
+      if (!(await this.lease(id))) {
+        this.ctx.logger.warn(
+          { operationId: id },
+          'lost the lease to another replica; leaving the operation to it',
+        );
+        return op;
+      }
       const current: Operation = op;
       const step = this.stepFor(current);
       try {

@@ -27,6 +27,12 @@ export interface OperationRepository {
    * bumped: where the card is says nothing about the operation, so the runner's next write must not lose.
    */
   setCard(id: string, card: { channel: string; ts: string }): Promise<void>;
+  /**
+   * Takes or renews the lease to drive an operation: true when `owner` holds it until `until`. Free,
+   * expired, or already ours: taken; held by another live replica: refused.
+   */
+  claimLease(id: string, owner: string, now: Date, until: Date): Promise<boolean>;
+  releaseLease(id: string, owner: string): Promise<void>;
   /** Every operation not in a final state, oldest first: what a restart resumes. */
   listActive(): Promise<Operation[]>;
   /** Newest first. */

@@ -60,6 +60,8 @@ export interface OperationRow {
   card: string | null;
   outcome: string | null;
   version: number;
+  lease_owner?: string | null;
+  lease_expires_at?: string | null;
 }
 
 export interface OperationEventRow {

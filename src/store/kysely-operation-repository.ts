@@ -70,6 +70,36 @@ export class KyselyOperationRepository implements OperationRepository {
     });
   }
 
+  claimLease(id: string, owner: string, now: Date, until: Date): Promise<boolean> {
+    return guarded(async () => {
+      const nowIso = now.toISOString();
+      const result = await this.db
+        .updateTable('operations')
+        .set({ lease_owner: owner, lease_expires_at: until.toISOString() })
+        .where('id', '=', id)
+        .where((eb) =>
+          eb.or([
+            eb('lease_owner', 'is', null),
+            eb('lease_owner', '=', owner),
+            eb('lease_expires_at', '<=', nowIso),
+          ]),
+        )
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    });
+  }
+
+  releaseLease(id: string, owner: string): Promise<void> {
+    return guarded(async () => {
+      await this.db
+        .updateTable('operations')
+        .set({ lease_owner: null, lease_expires_at: null })
+        .where('id', '=', id)
+        .where('lease_owner', '=', owner)
+        .execute();
+    });
+  }
+
   setCard(id: string, card: { channel: string; ts: string }): Promise<void> {
     return guarded(async () => {
       await this.db

@@ -41,6 +41,7 @@ export async function startSandboxHarness(
     sandbox?: Sandbox;
     clock?: ManualClock;
     rejectReturnRunDetails?: boolean;
+    replicaId?: string;
   } = {},
 ): Promise<SandboxHarness> {
   const config = options.config ?? exampleConfig();
@@ -72,6 +73,7 @@ export async function startSandboxHarness(
     }),
     kubernetes: new ClientNodeKubernetes({ kubeconfig: { kind: 'text', text: sandbox.kubeconfig }, clock }),
     timing: { pollMs: 1000, findRunTimeoutMs: 60_000 },
+    ...(options.replicaId === undefined ? {} : { replicaId: options.replicaId }),
     sleep: (_ms, signal) =>
       new Promise((resolve) => {
         parked.push(resolve);

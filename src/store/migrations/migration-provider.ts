@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as initial from './0001-initial.ts';
 import * as operations from './0002-operations.ts';
+import * as leases from './0003-operation-leases.ts';
 
 /**
  * Migrations are listed in code rather than read from a folder, so they work the same from source,
@@ -9,6 +10,7 @@ import * as operations from './0002-operations.ts';
 const migrations: Readonly<Record<string, Migration>> = {
   '0001-initial': initial,
   '0002-operations': operations,
+  '0003-operation-leases': leases,
 };
 
 export const migrationProvider: MigrationProvider = {
