@@ -8,44 +8,9 @@ import {
   type GitHubSimulatorOptions,
 } from '../../src/sandbox/github/index.ts';
 
-const repoPath = '/repos/acme/api/actions';
-interface StepJson {
-  name: string;
-  status: string;
-  conclusion: string | null;
-  number: number;
-  completed_at: string | null;
-}
-interface JobJson {
-  id: number;
-  name: string;
-  status: string;
-  conclusion: string | null;
-  steps: StepJson[];
-}
-interface RunJson {
-  id: number;
-  status: string;
-  conclusion: string | null;
-  display_title: string;
-  head_sha: string;
-  run_attempt: number;
-}
-/** Loose view of any answer; tests narrow it with the interfaces above. */
-interface Json {
-  total_count: number;
-  workflow_runs: RunJson[];
-  jobs: JobJson[];
-  message: string;
-  id: number;
-  path: string;
-  status: string;
-  conclusion: string | null;
-  run_attempt: number;
-  workflow_run_id: number;
-  run_url: string;
-}
+import type { Json } from '../support/github-json.ts';
 
+const repoPath = '/repos/acme/api/actions';
 let sim: GitHubSimulator | undefined;
 
 afterEach(async () => {
