@@ -5,7 +5,7 @@ import type { Operation, OperationEvent, OperationState } from './types.ts';
 
 const STATE_WORDS: Record<OperationState, string> = {
   awaiting_approval: 'waiting for approval',
-  dispatching: 'starting the workflow',
+  dispatching: 'starting',
   running: 'workflow running',
   verifying: 'rolling out',
   succeeded: 'done',
