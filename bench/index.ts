@@ -5,12 +5,15 @@ import { startFakeSlackApi } from '../test/fakes/fake-slack-api.ts';
 import { measureScenario, type Plan } from './ack-latency.ts';
 import { startBareBolt } from './bare-bolt.ts';
 import { startLoadClient } from './load-client.ts';
+import { burstTable, githubTable, routeTable, slackTable } from './deploy-report.ts';
+import { deployScenarios, runScenario, type ScenarioResult } from './deploy-scenarios.ts';
 import { SCENARIOS } from './scenarios.ts';
 import { formatTable, type Row } from './table.ts';
 
 /**
  * `npm run bench`: how long Slack waits for Deckhand's acknowledgement, next to a Bolt app that does
- * nothing but acknowledge, in the same run on the same machine. Numbers only; no verdict.
+ * nothing but acknowledge, in the same run on the same machine; then what a deploy costs in GitHub
+ * requests and Slack API calls, in simulated time. Numbers only; no verdict.
  */
 const plan: Plan = {
   signingSecret: 'bench-signing-secret',
@@ -71,3 +74,29 @@ for (const scenario of SCENARIOS) {
 }
 console.log('');
 console.log(`(node ${process.version}, ${((performance.now() - started) / 1000).toFixed(1)} s measuring)`);
+
+const deployStarted = performance.now();
+const results: ScenarioResult[] = [];
+for (const scenario of deployScenarios()) results.push(await runScenario(scenario));
+const burst = results.at(-1);
+
+console.log('');
+console.log(
+  'Deploys from Slack against the sandbox: signed /ops deploy … to staging, real octokit and client-node, ' +
+    'progress cards on a fake Slack behind a per-channel/per-message limiter, one ManualClock stepped a ' +
+    'second at a time (time holds still while octokit spaces dispatches a second apart). Each scenario ' +
+    'starts fresh; "one after another" is api, web, worker. Per deploy unless marked.',
+);
+console.log('');
+console.log('GitHub requests per deploy (counted: used rate-limit quota; all: including 304s)');
+console.log(githubTable(results));
+console.log('');
+console.log(routeTable(results));
+console.log('');
+console.log(slackTable(results));
+if (burst !== undefined) {
+  console.log('');
+  console.log(burstTable(burst));
+}
+console.log('');
+console.log(`(${((performance.now() - deployStarted) / 1000).toFixed(1)} s for the deploy scenarios)`);
