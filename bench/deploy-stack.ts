@@ -106,7 +106,7 @@ export async function startDeployStack(plan: StackPlan): Promise<DeployStack> {
       }),
     ),
     kubernetes: new ClientNodeKubernetes({ kubeconfig: { kind: 'text', text: sandbox.kubeconfig }, clock }),
-    timing: { pollMs: plan.pollMs, findRunTimeoutMs: 120_000 },
+    timing: { pollMs: plan.pollMs, findRunTimeoutMs: 120_000, expectWebhooks: plan.webhooks },
     sleep: time.sleep,
   });
   const chat = retryOnSimulatedTime(
@@ -155,7 +155,7 @@ export async function startDeployStack(plan: StackPlan): Promise<DeployStack> {
       '/github/webhooks': githubWebhookRoute({
         secret: WEBHOOK_SECRET,
         idempotency: deckhand.store.idempotency,
-        notify: (runId) => deckhand.signals.notify(runId),
+        notify: (runId, status) => deckhand.signals.notify(runId, status),
         clock,
         logger,
       }),

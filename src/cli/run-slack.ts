@@ -51,6 +51,9 @@ export async function startSlack(config: ConfigFile, settings: Settings, flags: 
     );
   }
   const world = await connectWorld(config, settings, logger);
+  // The sandbox is ours to configure: a fresh secret each start, handed to it and to our route.
+  const webhookSecret =
+    settings.github.webhookSecret ?? (world.sandbox === null ? undefined : randomBytes(32).toString('hex'));
   const deckhand = await createDeckhand({
     config,
     settings,
@@ -60,15 +63,14 @@ export async function startSlack(config: ConfigFile, settings: Settings, flags: 
       new SlackDirectory(client, systemClock, parseDuration(config.slack.groupCacheTtl), logger),
     github: world.github,
     kubernetes: world.kubernetes,
-    // The sandbox sends webhooks here, and a webhook wakes the poll: it can be slow.
-    timing:
-      world.sandbox === null
-        ? (world.timing ?? {})
-        : { ...world.timing, pollMs: settings.pollMs ?? SANDBOX_POLL_MS },
+    // With webhooks, a run is read when one says it completed; polling is only the fallback.
+    timing: {
+      ...(world.sandbox === null
+        ? world.timing
+        : { ...world.timing, pollMs: settings.pollMs ?? SANDBOX_POLL_MS }),
+      expectWebhooks: webhookSecret !== undefined,
+    },
   });
-  // The sandbox is ours to configure: a fresh secret each start, handed to it and to our route.
-  const webhookSecret =
-    settings.github.webhookSecret ?? (world.sandbox === null ? undefined : randomBytes(32).toString('hex'));
   // Cards are edited at leisure: a 429 makes this client wait out Retry-After and retry, which only
   // delays an edit (unlike the directory's client above, which must answer at once).
   const cardClient = new webApi.WebClient(botToken, {
@@ -109,7 +111,7 @@ export async function startSlack(config: ConfigFile, settings: Settings, flags: 
             '/github/webhooks': githubWebhookRoute({
               secret: webhookSecret,
               idempotency: deckhand.store.idempotency,
-              notify: (runId) => deckhand.signals.notify(runId),
+              notify: (runId, status) => deckhand.signals.notify(runId, status),
               clock: systemClock,
               logger: logger.child({ component: 'github-webhooks' }),
             }),

@@ -12,7 +12,8 @@ export interface GitHubWebhookOptions {
   secret: string;
   idempotency: IdempotencyRepository;
   /** Wakes the operation waiting on a run, so it reads the run now instead of at its next poll. */
-  notify: (runId: number) => void;
+  /** Wakes the run's poll; `status` is the run's status as the delivery tells it. */
+  notify: (runId: number, status: string) => void;
   clock: Clock;
   logger: Logger;
 }
@@ -62,7 +63,8 @@ async function handle(
   if (update !== undefined) {
     const runId = update.kind === 'run' ? update.run.id : update.runId;
     options.logger.debug({ event, action: update.action, runId, delivery }, 'workflow webhook');
-    options.notify(runId);
+    // A job event means its run is under way; only a workflow_run event says the run completed.
+    options.notify(runId, update.kind === 'run' ? update.run.status : 'in_progress');
   }
   send(res, 202, { status: update === undefined ? 'ignored' : 'accepted' });
 }

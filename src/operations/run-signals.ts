@@ -11,13 +11,21 @@ export const timerSleep: Sleep = (ms, signal) =>
     });
   });
 
+/**
+ * Wakes a run's poll when a webhook says the run changed, and hands over what it said, so the poll can
+ * skip a request when the news needs none. A webhook that arrives while nobody waits is kept for the
+ * next wait: the run's completion must never be lost between a read and the next sleep.
+ */
 export class RunSignals {
   private readonly waiting = new Map<number, Set<() => void>>();
+  private readonly pending = new Map<number, string>();
 
   constructor(private readonly sleep: Sleep) {}
 
-  /** Resolves after `ms`, or earlier when `notify(runId)` is called. */
-  async wait(runId: number, ms: number): Promise<void> {
+  /** Resolves after `ms` with undefined, or earlier with the status a webhook reported. */
+  async wait(runId: number, ms: number): Promise<string | undefined> {
+    const early = this.take(runId);
+    if (early !== undefined) return early;
     const controller = new AbortController();
     const wake = (): void => controller.abort();
     const set = this.waiting.get(runId) ?? new Set();
@@ -29,9 +37,18 @@ export class RunSignals {
       set.delete(wake);
       if (set.size === 0) this.waiting.delete(runId);
     }
+    return this.take(runId);
   }
 
-  notify(runId: number): void {
+  notify(runId: number, status = 'unknown'): void {
+    // "completed" is final news: a later "in_progress" delivered out of order must not hide it.
+    if (this.pending.get(runId) !== 'completed') this.pending.set(runId, status);
     for (const wake of this.waiting.get(runId) ?? []) wake();
+  }
+
+  private take(runId: number): string | undefined {
+    const status = this.pending.get(runId);
+    this.pending.delete(runId);
+    return status;
   }
 }

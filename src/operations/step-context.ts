@@ -13,6 +13,11 @@ export interface StepTiming {
   pollMs: number;
   /** How long to look for a dispatched run before giving up. */
   findRunTimeoutMs: number;
+  /**
+   * GitHub sends workflow webhooks to this Deckhand: a run is read when one says it completed (or the
+   * poll interval passes without news), not at every step.
+   */
+  expectWebhooks?: boolean;
 }
 
 export interface StepContext {

@@ -129,7 +129,7 @@ export async function startDeckhandStack(options: DeckhandStackOptions): Promise
             '/github/webhooks': githubWebhookRoute({
               secret: world.webhookSecret,
               idempotency: deckhand.store.idempotency,
-              notify: (runId) => deckhand.signals.notify(runId),
+              notify: (runId, status) => deckhand.signals.notify(runId, status),
               clock: options.clock,
               logger,
             }),

@@ -4,31 +4,36 @@ import { workflowOf } from '../github-target.ts';
 import { advance, fail, moveTo, type Step } from '../step-context.ts';
 
 /**
- * Follows the run until it completes. A webhook wakes the wait early; otherwise it polls with
- * conditional requests, so an unchanged run costs no rate limit.
+ * Follows the run until it completes. Without webhooks it polls with conditional requests, so an
+ * unchanged run costs no rate limit. With webhooks it reads the run only when one says it completed
+ * (or when the poll interval passes without news): the steps in between come from the webhooks.
  */
 export const followRunStep: Step = async (op, ctx) => {
   const gh = ctx.github;
   if (gh === undefined || op.runId === null) return fail(ctx, op, 'Lost track of the workflow run.');
   const github = gh;
+  const runId = op.runId;
   const target = workflowOf(ctx.catalog, op.service);
-  const ref = { owner: target.owner, repo: target.repo, runId: op.runId };
+  const ref = { owner: target.owner, repo: target.repo, runId };
   let lastStatus = '';
+  const report = async (status: string): Promise<void> => {
+    if (status === '' || status === lastStatus || status === 'completed' || status === 'unknown') return;
+    lastStatus = status;
+    const text = `Workflow run ${status.replace('_', ' ')}`;
+    await advance(ctx, op, {}, { type: 'run', text, data: { status } });
+  };
+  let read = ctx.timing.expectWebhooks !== true;
   for (;;) {
-    const run = await github.getRun(ref);
-    if (run.status !== lastStatus) {
-      lastStatus = run.status;
-      if (run.status !== 'completed') {
-        await advance(
-          ctx,
-          op,
-          {},
-          { type: 'run', text: `Workflow run ${run.status.replace('_', ' ')}`, data: { status: run.status } },
-        );
-      }
+    if (read) {
+      const run = await github.getRun(ref);
+      await report(run.status);
+      if (run.status === 'completed') return finish(op, run);
     }
-    if (run.status === 'completed') return finish(op, run);
-    await ctx.signals.wait(op.runId, ctx.timing.pollMs);
+    const news = await ctx.signals.wait(runId, ctx.timing.pollMs);
+    await report(news ?? '');
+    // No news in a whole interval, news of completion, or news we cannot read: look at the run itself.
+    read =
+      ctx.timing.expectWebhooks !== true || news === undefined || news === 'completed' || news === 'unknown';
   }
 
   async function finish(current: typeof op, run: WorkflowRun) {
