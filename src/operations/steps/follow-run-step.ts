@@ -23,13 +23,18 @@ export const followRunStep: Step = async (op, ctx) => {
     await advance(ctx, op, {}, { type: 'run', text, data: { status } });
   };
   let read = ctx.timing.expectWebhooks !== true;
+  // Polling backs off while the run's status stays the same (up to four intervals), as GitHub asks of
+  // pollers; a change brings it back to the configured interval.
+  let interval = ctx.timing.pollMs;
   for (;;) {
     if (read) {
+      const before = lastStatus;
       const run = await github.getRun(ref);
       await report(run.status);
       if (run.status === 'completed') return finish(op, run);
+      interval = run.status === before ? Math.min(interval * 1.5, ctx.timing.pollMs * 4) : ctx.timing.pollMs;
     }
-    const news = await ctx.signals.wait(runId, ctx.timing.pollMs);
+    const news = await ctx.signals.wait(runId, interval);
     await report(news ?? '');
     // No news in a whole interval, news of completion, or news we cannot read: look at the run itself.
     read =
