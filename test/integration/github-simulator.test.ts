@@ -8,7 +8,7 @@ import {
   type GitHubSimulatorOptions,
 } from '../../src/sandbox/github/index.ts';
 
-import type { Json } from '../support/github-json.ts';
+import { simulatorClient } from '../support/github-sim-client.ts';
 
 const repoPath = '/repos/acme/api/actions';
 let sim: GitHubSimulator | undefined;
@@ -22,31 +22,7 @@ async function start(options: Partial<GitHubSimulatorOptions> = {}) {
   const clock = new ManualClock('2026-01-05T10:00:00Z');
   sim = await startGitHubSimulator({ clock, repos: exampleRepos(), ...options });
   const s = sim;
-  const call = async (
-    path: string,
-    init: { method?: string; json?: unknown; headers?: Record<string, string> } = {},
-  ) => {
-    const { json, method = 'GET', headers = {} } = init;
-    const response = await fetch(`${s.url}${path}`, {
-      method,
-      redirect: 'manual',
-      headers: {
-        authorization: 'token t',
-        ...(json === undefined ? {} : { 'content-type': 'application/json' }),
-        ...headers,
-      },
-      body: json === undefined ? undefined : JSON.stringify(json),
-    });
-    const text = await response.text();
-    const body: unknown =
-      text.length > 0 && response.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text;
-    return { status: response.status, headers: response.headers, body: body as Json };
-  };
-  const dispatch = (inputs: Record<string, string>, extra: Record<string, unknown> = {}) =>
-    call(`${repoPath}/workflows/deploy.yml/dispatches`, {
-      method: 'POST',
-      json: { ref: 'main', inputs, ...extra },
-    });
+  const { call, dispatch } = simulatorClient(s);
   return { clock, sim: s, call, dispatch };
 }
 
