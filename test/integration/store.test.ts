@@ -5,8 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { Writable } from 'node:stream';
-import { finished } from 'node:stream/promises';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -18,6 +16,7 @@ import { AUDIT_COLUMNS, entryToRow, fieldsOfRow, hashedFields } from '../../src/
 import { createStore } from '../../src/store/create-store.ts';
 import type { AuditEntryRow } from '../../src/store/database.ts';
 import type { AuditEntry, AuditEntryInput, Lock, Store } from '../../src/store/types.ts';
+import { sink, type Sink } from '../support/sink.ts';
 
 const pgUrl = process.env.TEST_DATABASE_URL;
 if (!pgUrl) {
@@ -115,26 +114,9 @@ function insertStatement(rows: AuditEntryRow[]): string {
   return `insert into audit_entries (${AUDIT_COLUMNS.join(', ')}) values ${values.join(',\n')}`;
 }
 
-/** Collects what is written, accepting a few bytes at a time so the exporter must wait for 'drain'. */
-function slowSink(): { stream: Writable; text: () => Promise<string>; drains: () => number } {
-  const chunks: string[] = [];
-  let drains = 0;
-  const stream = new Writable({
-    highWaterMark: 8,
-    decodeStrings: false,
-    write(chunk: string, _encoding, callback) {
-      chunks.push(chunk);
-      setImmediate(callback);
-    },
-  });
-  stream.on('drain', () => (drains += 1));
-  // Ends the stream and waits until every chunk has reached the sink.
-  const text = async (): Promise<string> => {
-    stream.end();
-    await finished(stream);
-    return chunks.join('');
-  };
-  return { stream, text, drains: () => drains };
+/** Accepts a few bytes at a time, so the exporter must wait for 'drain'. */
+function slowSink(): Sink {
+  return sink(8);
 }
 
 /** A small RFC 4180 reader, enough to prove the writer's quoting round-trips. */

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { finished } from 'node:stream/promises';
+import { sink } from '../support/sink.ts';
 import { describe, expect, it } from 'vitest';
 import { chainHash, GENESIS_HASH } from '../../src/store/audit-chain.ts';
 import { exportAudit } from '../../src/store/audit-export.ts';
@@ -47,31 +47,6 @@ function entries(texts: string[]): AuditEntry[] {
     prev = hash;
     return rowToEntry({ ...fields, seq: i + 1, hash });
   });
-}
-
-function sink(highWaterMark = 1024 * 1024): {
-  stream: Writable;
-  text: () => Promise<string>;
-  drains: () => number;
-} {
-  const chunks: string[] = [];
-  let drains = 0;
-  const stream = new Writable({
-    highWaterMark,
-    decodeStrings: false,
-    write(chunk: string, _encoding, callback) {
-      chunks.push(chunk);
-      setImmediate(callback);
-    },
-  });
-  stream.on('drain', () => (drains += 1));
-  // Ends the stream and waits until every chunk has reached the sink.
-  const text = async (): Promise<string> => {
-    stream.end();
-    await finished(stream);
-    return chunks.join('');
-  };
-  return { stream, text, drains: () => drains };
 }
 
 describe('exportAudit', () => {
