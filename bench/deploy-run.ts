@@ -78,7 +78,7 @@ export async function runDeploys(stack: DeployStack, commands: string[]): Promis
       const state = stack.states.get(id);
       return state !== undefined && isFinal(state);
     });
-    if (done && time.pacing === 0) break;
+    if (done && (await deckhand.sinks.caughtUp())) break;
     if (step >= MAX_STEPS) throw new Error(`deploys did not finish in ${(MAX_STEPS * STEP_MS) / 1000} s`);
     time.advance(STEP_MS);
     sandbox.kubernetes.tick();
@@ -88,7 +88,6 @@ export async function runDeploys(stack: DeployStack, commands: string[]): Promis
     await quiet(stack, ids);
   }
   await deckhand.runner.idle();
-  await stack.cards.settled();
 
   const ops = (await Promise.all(ids.map((id) => deckhand.store.operations.get(id)))).filter(
     (op): op is Operation => op !== null,
@@ -168,18 +167,20 @@ async function quiet(stack: DeployStack, ids: string[]): Promise<void> {
   const started = performance.now();
   let calm = 0;
   while (calm < 3) {
-    let cardsSettled = false;
-    void stack.cards.settled().then(() => (cardsSettled = true));
+    let sinksSettled = false;
+    void stack.deckhand.sinks.settled().then(() => (sinksSettled = true));
     await new Promise((resolve) => setImmediate(resolve));
-    // Card writes waiting out a Retry-After end only when time moves, so they must not hold it still.
-    const cardsQuiet = cardsSettled || (stack.chat.paused > 0 && stack.chat.active === stack.chat.paused);
     // An operation between states counts as polling, so the check errs on the side of waiting.
     const polling = ids.filter((id) => {
       const state = stack.states.get(id);
       return state === undefined || state === 'dispatching' || state === 'running';
     }).length;
+    // Sinks park in a sleep too (idle, or waiting for a card's turn or a 429's Retry-After).
     const busy =
-      !cardsQuiet || stack.github.pending > 0 || stack.github.inFlight > 0 || stack.time.sleeping < polling;
+      !sinksSettled ||
+      stack.github.pending > 0 ||
+      stack.github.inFlight > 0 ||
+      stack.time.sleeping < polling + stack.sinkCount;
     calm = busy ? 0 : calm + 1;
     if (performance.now() - started > QUIET_TIMEOUT_MS) {
       throw new Error('Deckhand did not go quiet after a step of simulated time');

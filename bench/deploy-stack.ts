@@ -1,28 +1,21 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { webApi } from '@slack/bolt';
 import { pino } from 'pino';
 import { createDeckhand, type Deckhand } from '../src/app.ts';
 import type { ConfigFile } from '../src/config/schema.ts';
-import { systemClock } from '../src/core/clock.ts';
 import { parseDuration } from '../src/core/duration.ts';
+import { exhaustive, EVENT_TYPES } from '../src/events/domain-event.ts';
+import type { Sink } from '../src/events/sink.ts';
 import { OctokitGitHubActions } from '../src/github/index.ts';
-import { githubWebhookRoute } from '../src/http/github-webhooks.ts';
-import { createHttpServer, listen } from '../src/http/server.ts';
 import { ClientNodeKubernetes } from '../src/kubernetes/client-node-kubernetes.ts';
 import type { OperationState } from '../src/operations/types.ts';
 import { startSandbox, type Sandbox } from '../src/sandbox/sandbox.ts';
 import { createStore } from '../src/store/create-store.ts';
-import { webClientChat } from '../src/surfaces/slack/card-chat.ts';
-import { ProgressCards } from '../src/surfaces/slack/progress-cards.ts';
-import { createSlackApp, type SlackApp } from '../src/surfaces/slack/slack-app.ts';
-import { SlackDirectory } from '../src/surfaces/slack/slack-directory.ts';
+import { createSlackClients, createSlackSurface, SlackDirectory } from '../src/surfaces/slack/index.ts';
 import { startFakeSlackApi, type FakeSlackApi } from '../test/fakes/fake-slack-api.ts';
 import { GitHubTraffic } from './github-traffic.ts';
 import { SimTime } from './sim-time.ts';
-import { retryOnSimulatedTime, type SimulatedRetryChat } from './simulated-retry-chat.ts';
 import { startSlackLimiter, type SlackLimiter } from './slack-limiter.ts';
 
 export const SIGNING_SECRET = 'bench-signing-secret';
@@ -41,9 +34,10 @@ export interface StackPlan {
 }
 
 /**
- * Deckhand as `deckhand start --http` wires it with the sandbox (run-slack.ts): Bolt over HTTP, the
- * GitHub webhook route, progress cards; real octokit and client-node against the sandbox, a fake
- * Slack behind a per-channel/per-message limiter, and every wait on one simulated clock.
+ * Deckhand as `deckhand start --http` builds it (createDeckhand + createSlackSurface, production's Slack
+ * clients): real octokit and client-node against the sandbox, a fake Slack behind a
+ * per-channel/per-message limiter, and every wait (operations, card pacing, sink retries) on one
+ * simulated clock.
  */
 export interface DeployStack {
   baseUrl: string;
@@ -51,26 +45,58 @@ export interface DeployStack {
   sandbox: Sandbox;
   slack: FakeSlackApi;
   limiter: SlackLimiter;
-  cards: ProgressCards;
-  /** The cards' chat client, to tell a write in flight from one waiting out a 429. */
-  chat: SimulatedRetryChat;
   github: GitHubTraffic;
   time: SimTime;
   /** Each operation's state as its events announced it; cheaper to watch than the database. */
   states: Map<string, OperationState>;
+  /** How many sinks follow the log; each parks in a sleep when it has nothing to do. */
+  sinkCount: number;
   close(): Promise<void>;
 }
 
-/** Event types that name the state an operation moved to (moveTo and fail emit them). */
-const STATES = new Set<string>([
-  'awaiting_approval',
-  'dispatching',
-  'running',
-  'verifying',
-  'succeeded',
-  'failed',
-  'cancelled',
-] satisfies OperationState[]);
+/** Follows each operation's state from the event log, as a sink a test or the bench adds. */
+function stateWatcher(states: Map<string, OperationState>): Sink {
+  return {
+    name: 'bench-states',
+    cursor: 'live',
+    types: EVENT_TYPES.filter((type) => type.startsWith('operation.')),
+    handle(events) {
+      for (const event of events) {
+        switch (event.type) {
+          case 'operation.requested':
+            if (!states.has(event.operationId)) states.set(event.operationId, 'dispatching');
+            break;
+          case 'operation.state_changed':
+            states.set(event.operationId, event.to);
+            break;
+          case 'operation.failed':
+            states.set(event.operationId, 'failed');
+            break;
+          case 'operation.cancelled':
+          case 'operation.denied':
+          case 'operation.expired':
+            states.set(event.operationId, 'cancelled');
+            break;
+          case 'operation.approved':
+            states.set(event.operationId, 'dispatching');
+            break;
+          case 'operation.run_status':
+          case 'operation.job_finished':
+          case 'operation.rollout_progress':
+          case 'invocation.decided':
+          case 'lock.acquired':
+          case 'lock.released':
+          case 'lock.expired':
+          case 'lock.overridden':
+            break;
+          default:
+            exhaustive(event);
+        }
+      }
+      return Promise.resolve();
+    },
+  };
+}
 
 export async function startDeployStack(plan: StackPlan): Promise<DeployStack> {
   const logger = pino({ level: 'silent' });
@@ -88,7 +114,15 @@ export async function startDeployStack(plan: StackPlan): Promise<DeployStack> {
   });
   const limiter = await startSlackLimiter({ upstream: slack.url, now: () => time.now() });
   const github = new GitHubTraffic(() => time.now());
-  const directoryClient = new webApi.WebClient('xoxb-test', { slackApiUrl: limiter.url });
+  const connection = {
+    botToken: 'xoxb-test',
+    apiUrl: limiter.url,
+    signingSecret: SIGNING_SECRET,
+    botId: 'B000BOT',
+    botUserId: 'U000BOT',
+  };
+  const clients = createSlackClients(connection, logger);
+  const states = new Map<string, OperationState>();
   const deckhand = await createDeckhand({
     config: plan.config,
     settings: { dataDir: dir, databaseUrl: undefined },
@@ -96,7 +130,7 @@ export async function startDeployStack(plan: StackPlan): Promise<DeployStack> {
     logger,
     store: await createStore({ sqlitePath: join(dir, 'deckhand.db') }),
     directory: () =>
-      new SlackDirectory(directoryClient, clock, parseDuration(plan.config.slack.groupCacheTtl), logger),
+      new SlackDirectory(clients.lookups, clock, parseDuration(plan.config.slack.groupCacheTtl), logger),
     github: github.wrap(
       new OctokitGitHubActions({
         baseUrl: sandbox.github.url,
@@ -108,61 +142,11 @@ export async function startDeployStack(plan: StackPlan): Promise<DeployStack> {
     kubernetes: new ClientNodeKubernetes({ kubeconfig: { kind: 'text', text: sandbox.kubeconfig }, clock }),
     timing: { pollMs: plan.pollMs, findRunTimeoutMs: 120_000, expectWebhooks: plan.webhooks },
     sleep: time.sleep,
+    webhookSecret: WEBHOOK_SECRET,
+    sinks: [stateWatcher(states)],
   });
-  const chat = retryOnSimulatedTime(
-    webClientChat(
-      new webApi.WebClient('xoxb-test', {
-        slackApiUrl: limiter.url,
-        rejectRateLimitedCalls: true,
-        retryConfig: { retries: 0 },
-      }),
-    ),
-    time,
-  );
-  const cards = new ProgressCards({
-    events: deckhand.events,
-    operations: deckhand.operations.repository,
-    chat,
-    clock,
-    scheduler: time,
-    logger,
-  });
-  cards.start();
-  const states = new Map<string, OperationState>();
-  deckhand.events.subscribe((event) => {
-    if (STATES.has(event.type)) states.set(event.operationId, event.type as OperationState);
-    else if (event.type === 'requested' && !states.has(event.operationId)) {
-      states.set(event.operationId, 'dispatching');
-    }
-  });
-  const slackApp: SlackApp = createSlackApp({
-    dispatcher: deckhand.dispatcher,
-    clock,
-    newId: deckhand.newId,
-    logger,
-    botToken: 'xoxb-test',
-    signingSecret: SIGNING_SECRET,
-    apiUrl: limiter.url,
-    botId: 'B000BOT',
-    botUserId: 'U000BOT',
-  });
-  const server: Server = createHttpServer({
-    // Bolt judges the signature's timestamp on the real clock, so this check does too.
-    clock: systemClock,
-    logger,
-    slack: slackApp.requestListener,
-    routes: {
-      '/github/webhooks': githubWebhookRoute({
-        secret: WEBHOOK_SECRET,
-        idempotency: deckhand.store.idempotency,
-        notify: (runId, status) => deckhand.signals.notify(runId, status),
-        clock,
-        logger,
-      }),
-    },
-  });
-  const baseUrl = await listen(server, 0, '127.0.0.1');
-  await slackApp.start();
+  const surface = createSlackSurface(deckhand, { connection, clients });
+  const { url: baseUrl } = await surface.start({ port: 0, host: '127.0.0.1' });
   if (plan.webhooks) {
     sandbox.github.setWebhook({ url: `${baseUrl}/github/webhooks`, secret: WEBHOOK_SECRET });
   }
@@ -172,20 +156,18 @@ export async function startDeployStack(plan: StackPlan): Promise<DeployStack> {
     sandbox,
     slack,
     limiter,
-    cards,
-    chat,
     github,
     time,
     states,
+    // The audit outcome writer, the state watcher and the progress cards.
+    sinkCount: 3,
     close: async () => {
       sandbox.github.setWebhook(undefined);
       time.wakeAll();
       await deckhand.runner.idle().catch(() => undefined);
-      await cards.stop();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await slackApp.stop();
-      await deckhand.close();
+      const stopping = deckhand.stop();
+      time.wakeAll();
+      await stopping;
       await sandbox.close();
       await limiter.close();
       await slack.close();

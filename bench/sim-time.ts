@@ -1,19 +1,17 @@
 import { ManualClock } from '../src/core/clock.ts';
 import type { Sleep } from '../src/operations/run-signals.ts';
-import type { Scheduler } from '../src/surfaces/slack/scheduler.ts';
 
 interface Timer {
   at: number;
   fn: () => void;
-  /** An operation's sleep (between polls), as opposed to a card's pacing timer. */
-  sleep: boolean;
 }
 
 /**
  * One simulated time for everything a deploy waits on: Deckhand's clock, the operations' sleeps and
- * the progress cards' pacing. Nothing waits in real time, so the counts do not depend on the machine.
+ * the sinks' (a card waiting for its turn, a 429's Retry-After). Nothing waits in real time, so the
+ * counts do not depend on the machine.
  */
-export class SimTime implements Scheduler {
+export class SimTime {
   readonly clock: ManualClock;
   private readonly timers = new Set<Timer>();
 
@@ -25,15 +23,11 @@ export class SimTime implements Scheduler {
     return this.clock.now().getTime();
   }
 
-  after(ms: number, fn: () => void): () => void {
-    return this.add(ms, fn, false);
-  }
-
-  /** How operations wait between polls; a webhook (RunSignals) aborts the signal and ends it early. */
+  /** How operations and sinks wait; a webhook or an append aborts the signal and ends it early. */
   readonly sleep: Sleep = (ms, signal) =>
     new Promise<void>((resolve) => {
       if (signal?.aborted === true) return resolve();
-      const cancel = this.add(ms, done, true);
+      const cancel = this.add(ms, done);
       function done(): void {
         cancel();
         resolve();
@@ -41,18 +35,9 @@ export class SimTime implements Scheduler {
       signal?.addEventListener('abort', done, { once: true });
     });
 
-  /** Operations parked in a sleep right now. */
+  /** Operations and sinks parked in a sleep right now. */
   get sleeping(): number {
-    let n = 0;
-    for (const t of this.timers) if (t.sleep) n++;
-    return n;
-  }
-
-  /** Card writes waiting for their turn (pacing, or a 429's Retry-After). */
-  get pacing(): number {
-    let n = 0;
-    for (const t of this.timers) if (!t.sleep) n++;
-    return n;
+    return this.timers.size;
   }
 
   /** Moves the clock only; `fireDue` runs what is then due (after the simulators caught up). */
@@ -81,8 +66,8 @@ export class SimTime implements Scheduler {
     }
   }
 
-  private add(ms: number, fn: () => void, sleep: boolean): () => void {
-    const timer: Timer = { at: this.now() + ms, fn, sleep };
+  private add(ms: number, fn: () => void): () => void {
+    const timer: Timer = { at: this.now() + ms, fn };
     this.timers.add(timer);
     return () => this.timers.delete(timer);
   }

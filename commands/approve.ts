@@ -25,7 +25,7 @@ export const approve = defineCommand({
   async run(ctx, args) {
     const operations = operationsOf(ctx);
     const op = await operations.approve(args.operation.id, ctx.invocation.actor, args.operation.binding);
-    return operationCard(op, await operations.repository.events(op.id), ctx.clock.now());
+    return operationCard(op, await ctx.events.forOperation(op.id), ctx.clock.now());
   },
 });
 
@@ -53,6 +53,6 @@ export const deny = defineCommand({
       args.reason,
       args.operation.binding,
     );
-    return operationCard(op, await operations.repository.events(op.id), ctx.clock.now());
+    return operationCard(op, await ctx.events.forOperation(op.id), ctx.clock.now());
   },
 });

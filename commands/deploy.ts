@@ -81,6 +81,6 @@ export const deploy = defineCommand({
       ctx.invocation,
     );
     ctx.logger.info({ operationId: op.id, workflow: workflow.workflow }, 'deploy requested');
-    return operationCard(op, await operations.repository.events(op.id), ctx.clock.now());
+    return operationCard(op, await ctx.events.forOperation(op.id), ctx.clock.now());
   },
 });

@@ -29,18 +29,15 @@ export const lock = defineCommand({
     ctx.catalog.target(args.service, args.environment);
     const now = ctx.clock.now();
     const ms = args.duration === undefined ? null : parseDuration(args.duration);
-    const result = await ctx.store.locks.acquire(
-      {
-        service: args.service,
-        environment: args.environment,
-        holder: ctx.invocation.actor,
-        reason: args.reason,
-        createdAt: now,
-        expiresAt: ms === null ? null : new Date(now.getTime() + ms),
-        operationId: null,
-      },
-      now,
-    );
+    const result = await ctx.locks.acquire({
+      service: args.service,
+      environment: args.environment,
+      holder: ctx.invocation.actor,
+      reason: args.reason,
+      createdAt: now,
+      expiresAt: ms === null ? null : new Date(now.getTime() + ms),
+      operationId: null,
+    });
     if (!result.acquired) {
       const held = result.existing;
       const mine = held.holder === ctx.invocation.actor;

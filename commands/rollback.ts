@@ -48,7 +48,7 @@ export const rollback = defineCommand({
       },
       ctx.invocation,
     );
-    return operationCard(op, await operations.repository.events(op.id), ctx.clock.now());
+    return operationCard(op, await ctx.events.forOperation(op.id), ctx.clock.now());
   },
 });
 

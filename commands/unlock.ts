@@ -20,7 +20,7 @@ export const unlock = defineCommand({
   permission: (args) => requestFor('unlock', args.service, args.environment),
   async run(ctx, args) {
     const now = ctx.clock.now();
-    const held = await ctx.store.locks.get(args.service, args.environment, now);
+    const held = await ctx.locks.get(args.service, args.environment);
     if (held === null) {
       return reply('info', `${args.service} in ${args.environment} is not locked`, {
         text: 'Nothing to release. See every lock with: /ops locks',
@@ -34,7 +34,7 @@ export const unlock = defineCommand({
         `${args.service} in ${args.environment} is locked by ${mention(held.holder)}: “${held.reason}”. Only they, or someone with lock:override (${overriders || 'nobody is configured'}), can unlock it.`,
       );
     }
-    await ctx.store.locks.release(args.service, args.environment);
+    await ctx.locks.release(args.service, args.environment, actor);
     const by = held.holder === actor ? '' : ` (held by ${mention(held.holder)}, released with lock:override)`;
     return reply('success', `🔓 ${args.service} in ${args.environment} is unlocked`, {
       visibility: 'channel',

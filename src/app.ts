@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { RequestListener } from 'node:http';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
@@ -6,23 +7,35 @@ import { commands } from '../commands/index.ts';
 import { Catalog } from './config/catalog.ts';
 import type { Settings } from './config/env.ts';
 import type { ConfigFile } from './config/schema.ts';
+import { resolveTiming } from './config/timing.ts';
 import type { Clock } from './core/clock.ts';
 import type { Ports } from './core/command.ts';
 import { Dispatcher } from './core/dispatcher.ts';
 import type { Directory } from './core/policy/directory.ts';
 import { Policy } from './core/policy/policy.ts';
 import { Registry } from './core/registry.ts';
+import { EventLog } from './events/event-log.ts';
+import type { Sink } from './events/sink.ts';
+import { SinkFollowers } from './events/sink-followers.ts';
 import type { GitHubActions } from './github/port.ts';
+import { githubWebhookRoute } from './http/github-webhooks.ts';
 import type { Kubernetes } from './kubernetes/port.ts';
-import { auditOutcomes } from './operations/audit-sink.ts';
-import { EventBus } from './operations/event-bus.ts';
+import { Lifecycle } from './lifecycle.ts';
+import { Locks } from './locks/locks.ts';
 import { OperationRunner } from './operations/operation-runner.ts';
 import { OperationService } from './operations/operation-service.ts';
 import { RunSignals, timerSleep, type Sleep } from './operations/run-signals.ts';
 import type { StepTiming } from './operations/step-context.ts';
+import { TargetLock } from './operations/target-lock.ts';
+import { auditOutcomesSink } from './sinks/audit-outcomes.ts';
 import { createStore } from './store/create-store.ts';
 import type { Store } from './store/types.ts';
 
+/**
+ * Deckhand's core, built once by `createDeckhand`: the dispatcher every surface calls, the operations
+ * and their runner, the event log and its sinks, and the lifecycle that stops it all in order. Surfaces
+ * (Slack, the shell) are built on top of it and register their own sinks and shutdown steps.
+ */
 export interface Deckhand {
   catalog: Catalog;
   store: Store;
@@ -30,18 +43,29 @@ export interface Deckhand {
   dispatcher: Dispatcher;
   registry: Registry;
   ports: Ports;
-  events: EventBus;
+  /** The typed event log: every effect is appended here, then sinks follow it. */
+  events: EventLog;
+  locks: Locks;
   runner: OperationRunner;
   operations: OperationService;
   signals: RunSignals;
+  sinks: SinkFollowers;
+  lifecycle: Lifecycle;
+  timing: StepTiming;
   clock: Clock;
   logger: Logger;
   newId: () => string;
-  /** Resumes every operation a previous process left unfinished; call once at start. */
-  resume(): Promise<string[]>;
-  /** Periodic chores (approval requests that ran out of time); returns the stop function. */
-  startHousekeeping(intervalMs?: number): () => void;
-  close(): Promise<void>;
+  /** HTTP routes of the core, by path: `/github/webhooks` when a webhook secret is set. */
+  routes: Record<string, RequestListener>;
+  /** Starts following the log for one more sink (a surface's, or a test's); returns its stop. */
+  follow(sink: Sink): () => Promise<void>;
+  /**
+   * Resumes every operation a previous process left unfinished and starts the periodic chores
+   * (approval expiry, lock expiry, taking over a dead replica's operations). Returns the resumed ids.
+   */
+  start(options?: { housekeepingMs?: number }): Promise<string[]>;
+  /** Stops in order (see SHUTDOWN_PHASES); safe to call twice. */
+  stop(): Promise<void>;
 }
 
 export interface DeckhandOptions {
@@ -56,16 +80,23 @@ export interface DeckhandOptions {
   /** The Kubernetes and GitHub adapters, real or pointed at the sandbox. */
   kubernetes?: Kubernetes;
   github?: GitHubActions;
-  /** How operations wait between polls; tests and the sandbox shorten it. */
-  timing?: Partial<StepTiming>;
+  /** How operations wait between polls (see `resolveTiming`); tests and the sandbox shorten it. */
+  timing?: StepTiming;
+  /** Every wait of operations and sinks; tests and the bench pass simulated time. */
   sleep?: Sleep;
+  /** Verifies `POST /github/webhooks`; without it no route is served and runs are polled. */
+  webhookSecret?: string | undefined;
+  /** Sinks besides the core's own (the audit outcome writer), followed from the start. */
+  sinks?: Sink[];
   /** Names this process among replicas sharing a database (default: derived from the host). */
   replicaId?: string;
 }
 
-const DEFAULT_TIMING: StepTiming = { pollMs: 10_000, findRunTimeoutMs: 120_000 };
-
-/** The composition root: builds everything from the config and settings. Adapters are chosen here only. */
+/**
+ * The core's composition root: builds the dispatcher, operations, event log and sinks from the config,
+ * the adapters (chosen once, in `src/cli/world.ts`), a clock and a logger. Production, the shell, the
+ * integration tests and the bench all build Deckhand here and differ only in what they pass.
+ */
 export async function createDeckhand(options: DeckhandOptions): Promise<Deckhand> {
   const { clock, logger } = options;
   const catalog = new Catalog(options.config);
@@ -78,9 +109,21 @@ export async function createDeckhand(options: DeckhandOptions): Promise<Deckhand
   const newId = options.newId ?? randomUUID;
   const policy = new Policy(catalog, options.directory(catalog), store.locks);
   const registry = new Registry(commands);
-  const events = new EventBus(store.operations, logger);
-  auditOutcomes(events, store.operations, store.audit, logger);
-  const signals = new RunSignals(options.sleep ?? timerSleep);
+  const lifecycle = new Lifecycle(logger);
+  const sleep = options.sleep ?? timerSleep;
+  const events = new EventLog(store.events);
+  const locks = new Locks(store.locks, events, clock);
+  const signals = new RunSignals(sleep);
+  const timing =
+    options.timing ?? resolveTiming({ sandbox: false, webhooks: options.webhookSecret !== undefined });
+  // SQLite lives on one host: a restarted process there takes its work back at once. Replicas sharing
+  // PostgreSQL are told apart, and take over a dead one's work when its lease runs out.
+  const owner =
+    options.replicaId ??
+    (store.kind === 'sqlite'
+      ? `local:${hostname()}`
+      : `${hostname()}:${String(process.pid)}:${newId().slice(0, 8)}`);
+  const target = new TargetLock({ locks, operations: store.operations, clock, logger });
   const runner = new OperationRunner(
     {
       catalog,
@@ -91,27 +134,68 @@ export async function createDeckhand(options: DeckhandOptions): Promise<Deckhand
       github: options.github,
       kubernetes: options.kubernetes,
       signals,
-      timing: { ...DEFAULT_TIMING, ...options.timing },
+      timing,
     },
-    store.locks,
-    // SQLite lives on one host: a restarted process there takes its operations back at once. Replicas
-    // sharing PostgreSQL are told apart, and take over a dead one's operations when its lease runs out.
-    options.replicaId ??
-      (store.kind === 'sqlite'
-        ? `local:${hostname()}`
-        : `${hostname()}:${String(process.pid)}:${newId().slice(0, 8)}`),
+    target,
+    owner,
   );
   const operations = new OperationService({
     catalog,
     operations: store.operations,
-    locks: store.locks,
+    target,
     events,
     runner,
     clock,
     newId,
   });
   const ports: Ports = { kubernetes: options.kubernetes, github: options.github, operations };
-  const dispatcher = new Dispatcher({ registry, catalog, store, policy, clock, logger, ports });
+  const dispatcher = new Dispatcher({
+    registry,
+    catalog,
+    store,
+    locks,
+    events,
+    policy,
+    clock,
+    logger,
+    ports,
+  });
+  const sinks = new SinkFollowers({ log: events, cursors: store.sinkCursors, clock, logger, sleep, owner });
+  const routes: Record<string, RequestListener> =
+    options.webhookSecret === undefined
+      ? {}
+      : {
+          '/github/webhooks': githubWebhookRoute({
+            secret: options.webhookSecret,
+            idempotency: store.idempotency,
+            notify: (runId, status) => signals.notify(runId, status),
+            clock,
+            logger: logger.child({ component: 'github-webhooks' }),
+          }),
+        };
+  const housekeeping = async (): Promise<void> => {
+    // Expired approval requests are cancelled, expired locks recorded, and operations a dead replica
+    // left behind are taken over.
+    await operations.expireApprovals();
+    await locks.sweep();
+    await runner.resumeAll();
+  };
+  let timer: NodeJS.Timeout | undefined;
+  lifecycle.onStop('acknowledgements', 'housekeeping', () => clearInterval(timer));
+  lifecycle.onStop('sinks', 'sinks', async () => {
+    // Cards and the audit log say what happened up to the end, unless a sink is stuck (a Slack
+    // that is down): then they catch up at the next start.
+    await sinks.drain(5000);
+    await sinks.stop();
+  });
+  lifecycle.onStop('leases', 'operations', () => runner.stop());
+  lifecycle.onStop('store', 'store', () => store.close());
+  for (const sink of [
+    auditOutcomesSink({ operations: store.operations, audit: store.audit, logger }),
+    ...(options.sinks ?? []),
+  ]) {
+    sinks.follow(sink);
+  }
   return {
     catalog,
     store,
@@ -120,26 +204,26 @@ export async function createDeckhand(options: DeckhandOptions): Promise<Deckhand
     registry,
     ports,
     events,
+    locks,
     runner,
     operations,
     signals,
+    sinks,
+    lifecycle,
+    timing,
     clock,
     logger,
     newId,
-    resume: () => runner.resumeAll(),
-    startHousekeeping: (intervalMs = 30_000) => {
-      // Expired approval requests are cancelled; operations a dead replica left behind are taken over.
-      const timer = setInterval(() => {
-        operations
-          .expireApprovals()
-          .then(() => runner.resumeAll())
-          .catch((error: unknown) => logger.warn({ err: error }, 'housekeeping failed'));
-      }, intervalMs);
+    routes,
+    follow: (sink) => sinks.follow(sink),
+    start: async ({ housekeepingMs = 30_000 } = {}) => {
+      const resumed = await runner.resumeAll();
+      timer = setInterval(() => {
+        housekeeping().catch((error: unknown) => logger.warn({ err: error }, 'housekeeping failed'));
+      }, housekeepingMs);
       timer.unref();
-      return () => clearInterval(timer);
+      return resumed;
     },
-    close: async () => {
-      await store.close();
-    },
+    stop: () => lifecycle.stop(),
   };
 }

@@ -7,7 +7,7 @@ import type { ConfigFile } from '../config/schema.ts';
 import { systemClock } from '../core/clock.ts';
 import { StaticDirectory } from '../core/policy/directory.ts';
 import { createLogger } from '../logger.ts';
-import { printProgress } from '../surfaces/shell/progress-printer.ts';
+import { progressPrinterSink } from '../surfaces/shell/progress-printer.ts';
 import { runShell } from '../surfaces/shell/shell.ts';
 import { connectWorld } from './world.ts';
 
@@ -31,7 +31,7 @@ export async function startShell(config: ConfigFile, settings: Settings, flags: 
     settings.logLevel,
     pino.destination({ dest: join(settings.dataDir, 'deckhand.log'), sync: false }),
   );
-  const world = await connectWorld(config, settings, logger);
+  const world = await connectWorld(config, settings, logger, { serveWebhooks: false });
   const deckhand = await createDeckhand({
     config,
     settings,
@@ -40,8 +40,9 @@ export async function startShell(config: ConfigFile, settings: Settings, flags: 
     directory: (catalog) => new StaticDirectory(catalog.config.shell.groups),
     github: world.github,
     kubernetes: world.kubernetes,
-    ...(world.timing === undefined ? {} : { timing: world.timing }),
+    timing: world.timing,
   });
+  deckhand.lifecycle.onStop('world', 'sandbox', () => world.sandbox?.close());
   const interactive = process.stdin.isTTY;
   const channel = flags.channel ?? config.shell.channel;
   const historyFile = join(settings.dataDir, 'shell-history');
@@ -51,8 +52,7 @@ export async function startShell(config: ConfigFile, settings: Settings, flags: 
       `${world.description.join(' · ')}\nActing as ${actor} in channel ${channel}. Type help, or exit.\n`,
     );
   }
-  const resumed = await deckhand.resume();
-  const stopHousekeeping = deckhand.startHousekeeping();
+  const resumed = await deckhand.start();
   if (resumed.length > 0) process.stdout.write(`Resuming ${resumed.length} unfinished operation(s).\n`);
   try {
     return await runShell({
@@ -66,13 +66,14 @@ export async function startShell(config: ConfigFile, settings: Settings, flags: 
       interactive,
       history: interactive ? readHistory(historyFile) : [],
       onHistory: (lines) => writeFileSync(historyFile, lines.join('\n')),
-      progress: (write) => printProgress(deckhand.events, write),
-      settle: () => deckhand.runner.idle(),
+      progress: (write) => deckhand.follow(progressPrinterSink(write)),
+      settle: async () => {
+        await deckhand.runner.idle();
+        await deckhand.sinks.drain();
+      },
     });
   } finally {
-    stopHousekeeping();
-    await deckhand.close();
-    await world.sandbox?.close();
+    await deckhand.stop();
   }
 }
 

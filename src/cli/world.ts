@@ -7,6 +7,8 @@ import { OctokitGitHubActions } from '../github/index.ts';
 import type { GitHubActions } from '../github/port.ts';
 import { ClientNodeKubernetes } from '../kubernetes/client-node-kubernetes.ts';
 import type { Kubernetes } from '../kubernetes/port.ts';
+import { randomBytes } from 'node:crypto';
+import { resolveTiming } from '../config/timing.ts';
 import type { StepTiming } from '../operations/step-context.ts';
 import { startSandbox, type Sandbox } from '../sandbox/sandbox.ts';
 import { ScaledClock } from '../sandbox/sim-clock.ts';
@@ -15,16 +17,26 @@ export interface World {
   github: GitHubActions;
   kubernetes: Kubernetes;
   sandbox: Sandbox | null;
-  timing?: Partial<StepTiming>;
+  /** How operations wait here, resolved once (see resolveTiming). */
+  timing: StepTiming;
+  /** Verifies GitHub's webhooks when this Deckhand receives them; undefined when it does not. */
+  webhookSecret: string | undefined;
   /** One line per port saying what it talks to, for the start-up banner. */
   description: string[];
 }
 
 /**
  * GitHub and Kubernetes: the real ones where credentials are set, the sandbox's simulators otherwise.
- * The only place adapters are chosen.
+ * The only place adapters are chosen, and where the timing follows from that choice. `serveWebhooks`:
+ * this Deckhand has an HTTP server for GitHub's webhooks (Slack mode does, the shell does not); the
+ * sandbox is then given a fresh secret each start.
  */
-export async function connectWorld(config: ConfigFile, settings: Settings, logger: Logger): Promise<World> {
+export async function connectWorld(
+  config: ConfigFile,
+  settings: Settings,
+  logger: Logger,
+  { serveWebhooks }: { serveWebhooks: boolean },
+): Promise<World> {
   const realGitHub = hasGitHubCredentials(settings);
   const realKubernetes = hasKubernetesCredentials(settings);
   const sandbox =
@@ -48,16 +60,19 @@ export async function connectWorld(config: ConfigFile, settings: Settings, logge
         : { kind: 'file', path: settings.kubeconfig }
       : { kind: 'text', text: sandbox?.kubeconfig ?? '' },
   });
+  const webhookSecret = !serveWebhooks
+    ? undefined
+    : (settings.github.webhookSecret ?? (sandbox === null ? undefined : randomBytes(32).toString('hex')));
   return {
     github,
     kubernetes,
     sandbox,
-    // The sandbox runs time fast and sends no webhooks to the shell: poll often.
-    ...(sandbox === null
-      ? settings.pollMs === undefined
-        ? {}
-        : { timing: { pollMs: settings.pollMs } }
-      : { timing: { pollMs: settings.pollMs ?? 1000, findRunTimeoutMs: 60_000 } }),
+    webhookSecret,
+    timing: resolveTiming({
+      sandbox: sandbox !== null,
+      webhooks: webhookSecret !== undefined,
+      pollMs: settings.pollMs,
+    }),
     description: [
       realGitHub
         ? `GitHub: ${settings.github.apiUrl ?? 'https://api.github.com'}`

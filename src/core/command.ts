@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { Catalog } from '../config/catalog.ts';
+import type { EventLog } from '../events/event-log.ts';
+import type { Locks } from '../locks/locks.ts';
 import type { GitHubActions } from '../github/port.ts';
 import type { Kubernetes } from '../kubernetes/port.ts';
 import type { OperationService } from '../operations/operation-service.ts';
@@ -17,6 +19,9 @@ export interface CommandContext {
   invocation: Invocation;
   catalog: Catalog;
   store: Store;
+  /** Every change to a lock goes through here, so it is announced. */
+  locks: Locks;
+  events: EventLog;
   policy: Policy;
   clock: Clock;
   logger: Logger;

@@ -1,5 +1,8 @@
 import type { Logger } from 'pino';
 import type { Catalog } from '../config/catalog.ts';
+import { invocationDecided } from '../events/event-constructors.ts';
+import type { EventLog } from '../events/event-log.ts';
+import type { Locks } from '../locks/locks.ts';
 import type { Decision, Store } from '../store/types.ts';
 import type { Clock } from './clock.ts';
 import type { BoundCommand, Command, CommandContext, Ports } from './command.ts';
@@ -22,6 +25,8 @@ export interface DispatcherDeps {
   registry: Registry;
   catalog: Catalog;
   store: Store;
+  locks: Locks;
+  events: EventLog;
   policy: Policy;
   clock: Clock;
   logger: Logger;
@@ -185,21 +190,28 @@ export class Dispatcher {
     reason: string,
     durationMs: number | null,
   ): Promise<void> {
-    await this.deps.store.audit.append({
-      at: new Date(started),
-      invocationId: invocation.id,
-      actor: invocation.actor,
-      surface: invocation.surface,
-      channel: invocation.channel,
-      text: invocation.text,
+    const decided = {
       command: command?.name ?? null,
       service: bound?.service ?? null,
       environment: bound?.environment ?? null,
       decision,
       reason: plain(reason),
-      operationId: null,
       durationMs,
-    });
+    };
+    // Asked for in the same turn, so on SQLite the chain entry and the event share one commit.
+    await Promise.all([
+      this.deps.store.audit.append({
+        at: new Date(started),
+        invocationId: invocation.id,
+        actor: invocation.actor,
+        surface: invocation.surface,
+        channel: invocation.channel,
+        text: invocation.text,
+        ...decided,
+        operationId: null,
+      }),
+      this.deps.events.emit(invocationDecided(invocation, decided, new Date(started))),
+    ]);
   }
 }
 

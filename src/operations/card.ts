@@ -1,7 +1,9 @@
 import { formatDuration, formatTime } from '../core/duration.ts';
 import { mention, reply, type Button, type Reply, type Tone } from '../core/message.ts';
 import { bindingOf } from './operation-service.ts';
-import type { Operation, OperationEvent, OperationState } from './types.ts';
+import { describeEvent } from '../events/describe-event.ts';
+import { exhaustive, type StoredEvent } from '../events/domain-event.ts';
+import type { Operation, OperationState } from './types.ts';
 
 const STATE_WORDS: Record<OperationState, string> = {
   awaiting_approval: 'waiting for approval',
@@ -23,24 +25,28 @@ const TONES: Record<OperationState, Tone> = {
   cancelled: 'warning',
 };
 
+/** What the operation does, as people say it: `deploy api v1.2.3`, `rollback api to 3`. */
+export function operationSummary(op: Pick<Operation, 'kind' | 'service' | 'ref'>): string {
+  return op.kind === 'deploy'
+    ? `deploy ${op.service} ${op.ref}`
+    : `rollback ${op.service}${op.ref === '' ? '' : ` to ${op.ref}`}`;
+}
+
+/** The card's title: `Deploy api v1.2.3 → staging: rolling out`. */
 export function title(op: Operation): string {
-  const what =
-    op.kind === 'deploy'
-      ? `Deploy ${op.service} ${op.ref}`
-      : `Rollback ${op.service}${op.ref === '' ? '' : ` to ${op.ref}`}`;
-  return `${what} → ${op.environment}: ${STATE_WORDS[op.state]}`;
+  const what = operationSummary(op);
+  return `${what.charAt(0).toUpperCase()}${what.slice(1)} → ${op.environment}: ${STATE_WORDS[op.state]}`;
 }
 
 /**
  * The progress card: one message per operation, edited in place as events arrive. One line per step
  * (the latest word of each), so the card stays short however long the run.
  */
-export function operationCard(op: Operation, events: OperationEvent[], now: Date): Reply {
+export function operationCard(op: Operation, events: readonly StoredEvent[], now: Date): Reply {
   const steps = new Map<string, string>();
   for (const e of events) {
-    const key = e.type.startsWith('job:') || e.type === 'rollout' || e.type === 'run' ? e.type : 'state';
-    if (key === 'state' && (e.type === 'requested' || e.type === 'approved')) steps.set(e.type, e.text);
-    else steps.set(key === 'state' ? `state:${e.type}` : key, e.text);
+    const key = lineKey(e);
+    if (key !== null) steps.set(key, describeEvent(e));
   }
   const end =
     op.state === 'succeeded' || op.state === 'failed' || op.state === 'cancelled' ? op.updatedAt : now;
@@ -98,6 +104,39 @@ function buttonsFor(op: Operation): { buttons?: Button[] } {
     };
   }
   return {};
+}
+
+/**
+ * Which line of the card an event writes: a later event with the same key replaces the line (the run's
+ * latest status, each job's outcome, the rollout's latest counts). Null: not shown on the card.
+ */
+function lineKey(event: StoredEvent): string | null {
+  switch (event.type) {
+    case 'operation.requested':
+    case 'operation.approved':
+    case 'operation.denied':
+    case 'operation.expired':
+    case 'operation.failed':
+    case 'operation.cancelled':
+      return event.type;
+    case 'operation.state_changed':
+      return `state:${event.to}`;
+    case 'operation.run_status':
+      return 'run';
+    case 'operation.job_finished':
+      return `job:${event.job}`;
+    case 'operation.rollout_progress':
+      return 'rollout';
+    case 'invocation.decided':
+    case 'lock.acquired':
+    case 'lock.released':
+    case 'lock.expired':
+    case 'lock.overridden':
+      return null;
+    default:
+      exhaustive(event);
+      return null;
+  }
 }
 
 /** Enough of the id to name an operation in chat; `approve` accepts it. */

@@ -1,10 +1,9 @@
-import { mention } from '../core/message.ts';
-import type { LockRepository } from '../store/types.ts';
 import { fail, type Step, type StepContext } from './step-context.ts';
 import { dispatchStep } from './steps/dispatch-step.ts';
 import { followRunStep } from './steps/follow-run-step.ts';
 import { undoStep } from './steps/undo-step.ts';
 import { verifyStep } from './steps/verify-step.ts';
+import type { TargetLock } from './target-lock.ts';
 import { isFinal, type Operation } from './types.ts';
 
 /** How many times in a row a step may hit a transient error (GitHub or the cluster unreachable) before the operation fails. */
@@ -16,10 +15,11 @@ const MAX_STEP_ERRORS = 5;
  */
 export class OperationRunner {
   private readonly tasks = new Map<string, Promise<Operation | null>>();
+  private stopping = false;
 
   constructor(
     private readonly ctx: StepContext,
-    private readonly locks: LockRepository,
+    private readonly target: TargetLock,
     /** This process, among replicas sharing a database. */
     private readonly owner: string,
     private readonly leaseMs = 60_000,
@@ -27,6 +27,7 @@ export class OperationRunner {
 
   /** Starts (or joins) the task of an operation; resolves with its final state. */
   run(id: string): Promise<Operation | null> {
+    if (this.stopping) return this.ctx.operations.get(id);
     const existing = this.tasks.get(id);
     if (existing !== undefined) return existing;
     const task = this.drive(id).finally(() => this.tasks.delete(id));
@@ -44,6 +45,28 @@ export class OperationRunner {
       resumed.push(op.id);
     }
     return resumed;
+  }
+
+  /**
+   * Takes no new work, gives running operations a moment to reach a step boundary, then hands their
+   * leases back so another replica (or the next start) carries on at once instead of after expiry.
+   */
+  async stop(graceMs = 2000): Promise<void> {
+    this.stopping = true;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.idle(),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, graceMs);
+        timer.unref();
+      }),
+    ]);
+    clearTimeout(timer);
+    await Promise.all(
+      [...this.tasks.keys()].map((id) =>
+        this.ctx.operations.releaseLease(id, this.owner).catch(() => undefined),
+      ),
+    );
   }
 
   /** Waits for every running task; for shutdown and tests. */
@@ -80,7 +103,7 @@ export class OperationRunner {
   private async steps(id: string): Promise<Operation | null> {
     let op = await this.ctx.operations.get(id);
     let errors = 0;
-    while (op !== null && !isFinal(op.state) && op.state !== 'awaiting_approval') {
+    while (op !== null && !isFinal(op.state) && op.state !== 'awaiting_approval' && !this.stopping) {
       if (!(await this.lease(id))) {
         this.ctx.logger.warn(
           { operationId: id },
@@ -110,7 +133,7 @@ export class OperationRunner {
         }
       }
     }
-    if (op !== null && isFinal(op.state)) await this.releaseLock(op);
+    if (op !== null && isFinal(op.state)) await this.target.release(op);
     return op;
   }
 
@@ -124,17 +147,6 @@ export class OperationRunner {
         return followRunStep;
       default:
         return verifyStep;
-    }
-  }
-
-  private async releaseLock(op: Operation): Promise<void> {
-    const lock = await this.locks.get(op.service, op.environment, this.ctx.clock.now());
-    if (lock?.operationId === op.id) {
-      await this.locks.release(op.service, op.environment);
-      this.ctx.logger.info(
-        { operationId: op.id, holder: mention(lock.holder) },
-        'released the operation lock',
-      );
     }
   }
 }

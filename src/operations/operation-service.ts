@@ -1,15 +1,22 @@
 import { createHash } from 'node:crypto';
 import type { Catalog } from '../config/catalog.ts';
 import type { Clock } from '../core/clock.ts';
-import { formatDuration, parseDuration } from '../core/duration.ts';
+import { parseDuration } from '../core/duration.ts';
 import { DeckhandError } from '../core/errors.ts';
 import type { Invocation } from '../core/invocation.ts';
 import { mention } from '../core/message.ts';
-import type { LockRepository } from '../store/types.ts';
-import type { EventBus } from './event-bus.ts';
+import type { DomainEvent } from '../events/domain-event.ts';
+import {
+  operationApproved,
+  operationDenied,
+  operationExpired,
+  operationRequested,
+} from '../events/event-constructors.ts';
+import type { EventLog } from '../events/event-log.ts';
 import type { OperationRunner } from './operation-runner.ts';
 import type { OperationRepository } from './repository.ts';
-import { isFinal, type Operation, type OperationKind } from './types.ts';
+import type { TargetLock } from './target-lock.ts';
+import type { Operation, OperationKind } from './types.ts';
 
 export interface OperationRequest {
   kind: OperationKind;
@@ -29,8 +36,8 @@ export class OperationService {
     private readonly deps: {
       catalog: Catalog;
       operations: OperationRepository;
-      locks: LockRepository;
-      events: EventBus;
+      target: TargetLock;
+      events: EventLog;
       runner: OperationRunner;
       clock: Clock;
       newId: () => string;
@@ -64,19 +71,12 @@ export class OperationService {
       dispatchedAt: null,
       runId: null,
       runUrl: null,
-      card: null,
       outcome: null,
       version: 1,
     };
-    await this.holdTarget(op, request.summary);
+    await this.deps.target.hold(op, request.summary);
     await operations.create(op);
-    await this.deps.events.emit({
-      operationId: op.id,
-      at: now,
-      type: 'requested',
-      text: `${mention(op.requester)} asked to ${request.summary} ${request.kind === 'rollback' ? 'in' : 'to'} ${op.environment}`,
-      data: { summary: request.summary },
-    });
+    await this.deps.events.emit(operationRequested(op, request.summary, now));
     if (!needsApproval) void this.deps.runner.run(op.id);
     return op;
   }
@@ -93,8 +93,7 @@ export class OperationService {
     const next = await this.answer(
       op,
       { state: 'dispatching', approver },
-      'approved',
-      `Approved by ${mention(approver)}`,
+      operationApproved(op, approver, this.deps.clock.now()),
     );
     void this.deps.runner.run(next.id);
     return next;
@@ -103,8 +102,12 @@ export class OperationService {
   async deny(id: string, denier: string, reason: string, binding?: string): Promise<Operation> {
     const op = await this.awaiting(id, binding);
     const why = `Denied by ${mention(denier)}${reason === '' ? '' : `: “${reason}”`}`;
-    const next = await this.answer(op, { state: 'cancelled', outcome: why }, 'cancelled', why);
-    await this.releaseIfHeld(next);
+    const next = await this.answer(
+      op,
+      { state: 'cancelled', outcome: why },
+      operationDenied(op, denier, reason, this.deps.clock.now()),
+    );
+    await this.deps.target.release(next);
     return next;
   }
 
@@ -131,31 +134,19 @@ export class OperationService {
         now,
       );
       if (next === null) continue;
-      await this.deps.events.emit({
-        operationId: op.id,
-        at: now,
-        type: 'cancelled',
-        text: 'The approval request expired',
-        data: {},
-      });
-      await this.releaseIfHeld(next);
+      await this.deps.events.emit(operationExpired(op, now));
+      await this.deps.target.release(next);
       expired++;
     }
     return expired;
   }
 
   /** Writes the answer to an approval request; of two answers at once, the second is told it lost. */
-  private async answer(
-    op: Operation,
-    changes: Partial<Operation>,
-    type: 'approved' | 'cancelled',
-    text: string,
-  ): Promise<Operation> {
-    const now = this.deps.clock.now();
-    const next = await this.deps.operations.update(op, changes, now);
+  private async answer(op: Operation, changes: Partial<Operation>, event: DomainEvent): Promise<Operation> {
+    const next = await this.deps.operations.update(op, changes, this.deps.clock.now());
     if (next === null)
       throw new DeckhandError('duplicate_request', 'Someone else answered this request first.');
-    await this.deps.events.emit({ operationId: op.id, at: now, type, text, data: {} });
+    await this.deps.events.emit(event);
     return next;
   }
 
@@ -179,57 +170,6 @@ export class OperationService {
       throw new DeckhandError('permission_denied', 'This approval request expired. Ask again.');
     }
     return op;
-  }
-
-  /**
-   * Takes the service × environment lock for the operation. A lock left by a finished or vanished
-   * operation is reclaimed; a live one means someone is already changing this target.
-   */
-  private async holdTarget(op: Operation, summary: string): Promise<void> {
-    const { locks, operations, clock } = this.deps;
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const result = await locks.acquire(
-        {
-          service: op.service,
-          environment: op.environment,
-          holder: op.requester,
-          reason: `${summary} (operation ${op.id.slice(0, 8)})`,
-          createdAt: clock.now(),
-          expiresAt: null,
-          operationId: op.id,
-        },
-        clock.now(),
-      );
-      if (result.acquired) return;
-      const held = result.existing;
-      if (held.operationId === null) {
-        // A lock taken by hand: its holder may change the target through it, and it stays theirs.
-        if (held.holder === op.requester) return;
-        throw new DeckhandError(
-          'locked',
-          `${op.service} in ${op.environment} is locked by ${mention(held.holder)}: “${held.reason}”.`,
-        );
-      }
-      const other = await operations.get(held.operationId);
-      if (other === null || isFinal(other.state)) {
-        await locks.release(op.service, op.environment);
-        continue;
-      }
-      const ago = formatDuration(clock.now().getTime() - other.createdAt.getTime());
-      throw new DeckhandError(
-        'locked',
-        `${mention(other.requester)} is already changing ${op.service} in ${op.environment}: ${other.kind} ${other.ref || 'to the previous version'} (${other.state.replace('_', ' ')}, started ${ago} ago). Wait for it, or see /ops status ${op.service} ${op.environment}.`,
-      );
-    }
-    throw new DeckhandError(
-      'locked',
-      `The lock on ${op.service} in ${op.environment} keeps changing hands; try again.`,
-    );
-  }
-
-  private async releaseIfHeld(op: Operation): Promise<void> {
-    const lock = await this.deps.locks.get(op.service, op.environment, this.deps.clock.now());
-    if (lock?.operationId === op.id) await this.deps.locks.release(op.service, op.environment);
   }
 
   private async findByPrefix(prefix: string): Promise<Operation | null> {

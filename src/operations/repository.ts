@@ -1,4 +1,4 @@
-import type { Operation, OperationEvent, OperationKind, OperationState } from './types.ts';
+import type { Operation, OperationKind, OperationState } from './types.ts';
 
 export interface HistoryQuery {
   service?: string;
@@ -7,7 +7,7 @@ export interface HistoryQuery {
   limit?: number;
 }
 
-/** Operations and their events, durable. Implemented over Kysely in src/store/. */
+/** Operations, durable. Implemented over Kysely in src/store/; their events are in the event log. */
 export interface OperationRepository {
   create(operation: Operation): Promise<void>;
   get(id: string): Promise<Operation | null>;
@@ -23,11 +23,6 @@ export interface OperationRepository {
     now: Date,
   ): Promise<Operation | null>;
   /**
-   * Records where the operation's progress card is. Only that column is written and the version is not
-   * bumped: where the card is says nothing about the operation, so the runner's next write must not lose.
-   */
-  setCard(id: string, card: { channel: string; ts: string }): Promise<void>;
-  /**
    * Takes or renews the lease to drive an operation: true when `owner` holds it until `until`. Free,
    * expired, or already ours: taken; held by another live replica: refused.
    */
@@ -39,6 +34,4 @@ export interface OperationRepository {
   history(query: HistoryQuery): Promise<Operation[]>;
   /** Operations in these states for a target, to tell a second deploy who is deploying what. */
   findActive(service: string, environment: string, states?: OperationState[]): Promise<Operation[]>;
-  appendEvent(event: OperationEvent): Promise<void>;
-  events(operationId: string): Promise<OperationEvent[]>;
 }

@@ -5,6 +5,11 @@ export const timerSleep: Sleep = (ms, signal) =>
   new Promise((resolve) => {
     const timer = setTimeout(resolve, ms);
     timer.unref();
+    if (signal?.aborted === true) {
+      clearTimeout(timer);
+      resolve();
+      return;
+    }
     signal?.addEventListener('abort', () => {
       clearTimeout(timer);
       resolve();

@@ -3,7 +3,9 @@ import type { Catalog } from '../config/catalog.ts';
 import type { Clock } from '../core/clock.ts';
 import type { GitHubActions } from '../github/port.ts';
 import type { Kubernetes } from '../kubernetes/port.ts';
-import type { EventBus } from './event-bus.ts';
+import type { DomainEvent } from '../events/domain-event.ts';
+import { operationFailed, operationStateChanged, type FailureDetails } from '../events/event-constructors.ts';
+import type { EventLog } from '../events/event-log.ts';
 import type { OperationRepository } from './repository.ts';
 import type { RunSignals } from './run-signals.ts';
 import type { Operation, OperationState } from './types.ts';
@@ -23,7 +25,7 @@ export interface StepTiming {
 export interface StepContext {
   catalog: Catalog;
   operations: OperationRepository;
-  events: EventBus;
+  events: EventLog;
   clock: Clock;
   logger: Logger;
   github: GitHubActions | undefined;
@@ -35,43 +37,45 @@ export interface StepContext {
 /** A step moves an operation forward and returns it as stored, or null if another worker got there first. */
 export type Step = (op: Operation, ctx: StepContext) => Promise<Operation | null>;
 
-/** Writes a change and an event; the write comes first, so a crash after it never repeats the step. */
+/**
+ * Writes a change, then its event; the write comes first, so a crash after it never repeats the step.
+ * Returns the operation as stored, or null when another worker advanced it first (then no event).
+ */
 export async function advance(
   ctx: StepContext,
   op: Operation,
   changes: Partial<Omit<Operation, 'id' | 'version'>>,
-  event?: { type: string; text: string; data?: Record<string, unknown> },
+  event?: DomainEvent,
 ): Promise<Operation | null> {
-  const now = ctx.clock.now();
   // An event alone changes no row, so the operation's version (and the caller's copy) stays valid.
-  const next = Object.keys(changes).length === 0 ? op : await ctx.operations.update(op, changes, now);
-  if (next !== null && event !== undefined) {
-    await ctx.events.emit({
-      operationId: op.id,
-      at: now,
-      type: event.type,
-      text: event.text,
-      data: event.data ?? {},
-    });
-  }
+  const next =
+    Object.keys(changes).length === 0 ? op : await ctx.operations.update(op, changes, ctx.clock.now());
+  if (next !== null && event !== undefined) await ctx.events.emit(event);
   return next;
 }
 
+/** Ends the operation as failed, saying why (and where: job, step, log tail, rollout verdict). */
 export function fail(
   ctx: StepContext,
   op: Operation,
   reason: string,
-  data: Record<string, unknown> = {},
+  details: FailureDetails = {},
 ): Promise<Operation | null> {
-  return advance(ctx, op, { state: 'failed', outcome: reason }, { type: 'failed', text: reason, data });
+  return advance(
+    ctx,
+    op,
+    { state: 'failed', outcome: reason },
+    operationFailed(op, reason, details, ctx.clock.now()),
+  );
 }
 
+/** Moves the operation to its next state, with one line for people about what the step found. */
 export function moveTo(
   ctx: StepContext,
   op: Operation,
   state: OperationState,
-  text: string,
+  note: string,
   changes: Partial<Omit<Operation, 'id' | 'version'>> = {},
 ): Promise<Operation | null> {
-  return advance(ctx, op, { ...changes, state }, { type: state, text });
+  return advance(ctx, op, { ...changes, state }, operationStateChanged(op, state, note, ctx.clock.now()));
 }

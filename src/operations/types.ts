@@ -36,19 +36,8 @@ export interface Operation {
   dispatchedAt: Date | null;
   runId: number | null;
   runUrl: string | null;
-  /** The progress card, once posted: where it is, so it can be edited in place. */
-  card: { channel: string; ts: string } | null;
   /** Why it failed or was cancelled, in words for people. */
   outcome: string | null;
   /** Bumped on every write; a write with a stale version loses (two workers never both advance a step). */
   version: number;
-}
-
-export interface OperationEvent {
-  operationId: string;
-  at: Date;
-  type: string;
-  /** One line for the card and the timeline. */
-  text: string;
-  data: Record<string, unknown>;
 }

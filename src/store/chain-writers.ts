@@ -11,16 +11,19 @@ export type ChainWriter = <T>(
 ) => Promise<T>;
 
 /**
- * A transaction-scoped advisory lock keyed by the schema: replicas sharing the database wait for each
- * other, stores in other schemas do not.
+ * A transaction-scoped advisory lock keyed by `name` and the schema: replicas sharing the database
+ * wait for each other, stores in other schemas do not.
  */
-export const postgresChainWriter: ChainWriter = (db, work) =>
-  db.transaction().execute(async (trx) => {
-    await sql`select pg_advisory_xact_lock(hashtext('deckhand.audit_entries'), hashtext(current_schema()))`.execute(
-      trx,
-    );
-    return work(trx);
-  });
+export function advisoryTransaction(name: string): ChainWriter {
+  return (db, work) =>
+    db.transaction().execute(async (trx) => {
+      await sql`select pg_advisory_xact_lock(hashtext(${name}), hashtext(current_schema()))`.execute(trx);
+      return work(trx);
+    });
+}
+
+/** Audit appends on PostgreSQL: one at a time across replicas, so the chain cannot fork. */
+export const postgresChainWriter: ChainWriter = advisoryTransaction('deckhand.audit_entries');
 
 /**
  * BEGIN IMMEDIATE takes SQLite's write lock up front. A plain BEGIN would read the head first and then

@@ -56,22 +56,35 @@ export interface OperationRow {
   /** PostgreSQL returns bigint as a string. */
   run_id: number | string | null;
   run_url: string | null;
-  /** JSON. */
-  card: string | null;
   outcome: string | null;
   version: number;
   lease_owner?: string | null;
   lease_expires_at?: string | null;
 }
 
-export interface OperationEventRow {
-  operation_id: string;
-  seq: number;
+export interface EventRow {
+  seq: number | string;
   at: string;
   type: string;
-  text: string;
-  /** JSON. */
+  operation_id: string | null;
+  service: string | null;
+  environment: string | null;
+  /** JSON: the whole event. */
   data: string;
+}
+
+export interface SinkCursorRow {
+  name: string;
+  position: number | string;
+  owner: string | null;
+  lease_expires_at: string | null;
+}
+
+export interface SlackMessageRow {
+  key: string;
+  channel: string;
+  ts: string;
+  posted_at: string;
 }
 
 export interface Database {
@@ -79,5 +92,7 @@ export interface Database {
   locks: LockRow;
   idempotency_keys: IdempotencyKeyRow;
   operations: OperationRow;
-  operation_events: OperationEventRow;
+  events: EventRow;
+  sink_cursors: SinkCursorRow;
+  slack_messages: SlackMessageRow;
 }

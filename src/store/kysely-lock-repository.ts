@@ -74,6 +74,19 @@ export class KyselyLockRepository implements LockRepository {
     });
   }
 
+  removeExpired(now: Date, target?: { service: string; environment: string }): Promise<Lock[]> {
+    return guarded(async () => {
+      let query = this.db
+        .deleteFrom('locks')
+        .where('expires_at', 'is not', null)
+        .where('expires_at', '<=', now.toISOString());
+      if (target !== undefined) {
+        query = query.where('service', '=', target.service).where('environment', '=', target.environment);
+      }
+      return (await query.returningAll().execute()).map(rowToLock);
+    });
+  }
+
   private find(service: string, environment: string, nowIso: string): Promise<LockRow | undefined> {
     return this.db
       .selectFrom('locks')

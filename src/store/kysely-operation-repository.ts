@@ -1,13 +1,8 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { HistoryQuery, OperationRepository } from '../operations/repository.ts';
-import {
-  FINAL_STATES,
-  type Operation,
-  type OperationEvent,
-  type OperationState,
-} from '../operations/types.ts';
+import { FINAL_STATES, type Operation, type OperationState } from '../operations/types.ts';
 import type { Surface } from './types.ts';
-import type { Database, OperationEventRow, OperationRow } from './database.ts';
+import type { Database, OperationRow } from './database.ts';
 import { guarded } from './store-error.ts';
 
 export class KyselyOperationRepository implements OperationRepository {
@@ -46,7 +41,7 @@ export class KyselyOperationRepository implements OperationRepository {
   ): Promise<Operation | null> {
     return guarded(async () => {
       const next: Operation = { ...operation, ...changes, updatedAt: now, version: operation.version + 1 };
-      // Only the changed columns: a column someone else owns (the card's location) is never overwritten.
+      // Only the changed columns: a concurrent write to another column (a lease) is never overwritten.
       const row = toRow(next);
       const changed: Partial<OperationRow> = { updated_at: row.updated_at, version: row.version };
       for (const key of Object.keys(changes) as (keyof Operation)[]) {
@@ -60,7 +55,7 @@ export class KyselyOperationRepository implements OperationRepository {
         .where('version', '=', operation.version)
         .executeTakeFirst();
       if (Number(result.numUpdatedRows) !== 1) return null;
-      // Re-read: columns outside `changes` (the card) may be newer than the caller's copy.
+      // Re-read: columns outside `changes` may be newer than the caller's copy.
       const stored = await this.db
         .selectFrom('operations')
         .selectAll()
@@ -96,16 +91,6 @@ export class KyselyOperationRepository implements OperationRepository {
         .set({ lease_owner: null, lease_expires_at: null })
         .where('id', '=', id)
         .where('lease_owner', '=', owner)
-        .execute();
-    });
-  }
-
-  setCard(id: string, card: { channel: string; ts: string }): Promise<void> {
-    return guarded(async () => {
-      await this.db
-        .updateTable('operations')
-        .set({ card: JSON.stringify(card) })
-        .where('id', '=', id)
         .execute();
     });
   }
@@ -148,42 +133,6 @@ export class KyselyOperationRepository implements OperationRepository {
       return (await q.orderBy('created_at').execute()).map(fromRow);
     });
   }
-
-  appendEvent(event: OperationEvent): Promise<void> {
-    return guarded(async () => {
-      // Events of one operation are numbered; two writers racing for a number retry with the next.
-      for (let attempt = 0; ; attempt++) {
-        try {
-          await this.db
-            .insertInto('operation_events')
-            .values({
-              operation_id: event.operationId,
-              seq: sql<number>`(select coalesce(max(seq), 0) + 1 from operation_events where operation_id = ${event.operationId})`,
-              at: event.at.toISOString(),
-              type: event.type,
-              text: event.text,
-              data: JSON.stringify(event.data),
-            })
-            .execute();
-          return;
-        } catch (error) {
-          if (attempt >= 4) throw error;
-        }
-      }
-    });
-  }
-
-  events(operationId: string): Promise<OperationEvent[]> {
-    return guarded(async () => {
-      const rows = await this.db
-        .selectFrom('operation_events')
-        .selectAll()
-        .where('operation_id', '=', operationId)
-        .orderBy('seq')
-        .execute();
-      return rows.map(eventFromRow);
-    });
-  }
 }
 
 const COLUMNS: Partial<Record<keyof Operation, keyof OperationRow>> = {
@@ -203,7 +152,6 @@ const COLUMNS: Partial<Record<keyof Operation, keyof OperationRow>> = {
   dispatchedAt: 'dispatched_at',
   runId: 'run_id',
   runUrl: 'run_url',
-  card: 'card',
   outcome: 'outcome',
 };
 
@@ -226,7 +174,6 @@ function toRow(op: Operation): OperationRow {
     dispatched_at: op.dispatchedAt?.toISOString() ?? null,
     run_id: op.runId,
     run_url: op.runUrl,
-    card: op.card === null ? null : JSON.stringify(op.card),
     outcome: op.outcome,
     version: op.version,
   };
@@ -251,18 +198,7 @@ function fromRow(row: OperationRow): Operation {
     dispatchedAt: row.dispatched_at === null ? null : new Date(row.dispatched_at),
     runId: row.run_id === null ? null : Number(row.run_id),
     runUrl: row.run_url,
-    card: row.card === null ? null : (JSON.parse(row.card) as Operation['card']),
     outcome: row.outcome,
     version: row.version,
-  };
-}
-
-function eventFromRow(row: OperationEventRow): OperationEvent {
-  return {
-    operationId: row.operation_id,
-    at: new Date(row.at),
-    type: row.type,
-    text: row.text,
-    data: JSON.parse(row.data) as Record<string, unknown>,
   };
 }

@@ -2,6 +2,10 @@ import type { Kysely } from 'kysely';
 import type { Database } from './database.ts';
 import type { ChainWriter } from './chain-writers.ts';
 import { KyselyAuditLog } from './kysely-audit-log.ts';
+import { KyselyEventRepository } from './kysely-event-repository.ts';
+import { KyselySinkCursorRepository } from './kysely-sink-cursor-repository.ts';
+import { KyselySlackMessageRepository } from './kysely-slack-message-repository.ts';
+import { SqliteEventRepository } from './sqlite-event-repository.ts';
 import { KyselyIdempotencyRepository } from './kysely-idempotency-repository.ts';
 import { KyselyLockRepository } from './kysely-lock-repository.ts';
 import { KyselyOperationRepository } from './kysely-operation-repository.ts';
@@ -19,6 +23,9 @@ export class KyselyStore implements Store {
   readonly locks: KyselyLockRepository;
   readonly idempotency: KyselyIdempotencyRepository;
   readonly operations: KyselyOperationRepository;
+  readonly events: KyselyEventRepository;
+  readonly sinkCursors: KyselySinkCursorRepository;
+  readonly slackMessages: KyselySlackMessageRepository;
   private readonly writer: SqliteWriter | undefined;
   private closed = false;
 
@@ -33,13 +40,17 @@ export class KyselyStore implements Store {
       this.audit = new KyselyAuditLog(db, writeChain);
       this.locks = new KyselyLockRepository(db);
       this.idempotency = new KyselyIdempotencyRepository(db);
+      this.events = new KyselyEventRepository(db);
     } else {
       this.writer = new SqliteWriter(db, statements);
       this.audit = new SqliteAuditLog(db, writeChain, this.writer);
       this.locks = new SqliteLockRepository(db, statements);
       this.idempotency = new SqliteIdempotencyRepository(db, this.writer);
+      this.events = new SqliteEventRepository(db, this.writer);
     }
     this.operations = new KyselyOperationRepository(db);
+    this.sinkCursors = new KyselySinkCursorRepository(db);
+    this.slackMessages = new KyselySlackMessageRepository(db);
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,8 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { nextAuditRow } from './audit-chain.ts';
 import { AUDIT_COLUMNS } from './audit-row.ts';
-import type { AuditEntryRow, LockRow } from './database.ts';
+import type { AuditEntryRow, EventRow, LockRow } from './database.ts';
+import { EVENT_COLUMNS } from './event-row.ts';
 import type { AuditEntryInput } from './types.ts';
 
 interface ChainHead {
@@ -9,12 +10,17 @@ interface ChainHead {
   hash: string;
 }
 
-/** One write in a batch: an idempotency claim or an audit append. */
+/** One write in a batch: an idempotency claim, an audit append, or an event (its row, seq to be given). */
 export type Write =
-  { kind: 'claim'; key: string; atIso: string } | { kind: 'append'; input: AuditEntryInput };
+  | { kind: 'claim'; key: string; atIso: string }
+  | { kind: 'append'; input: AuditEntryInput }
+  | { kind: 'event'; row: Omit<EventRow, 'seq'> };
 
-/** What each write of a batch came to, in order: whether the key was claimed, or the stored row. */
-export type WriteResult = boolean | AuditEntryRow;
+/**
+ * What each write of a batch came to, in order: whether the key was claimed, the stored audit row, or
+ * the event's sequence number.
+ */
+export type WriteResult = boolean | AuditEntryRow | number;
 
 const LOCK_COLUMNS = 'service, environment, holder, reason, created_at, expires_at, operation_id';
 const UNEXPIRED = '(expires_at is null or expires_at > ?)';
@@ -31,6 +37,8 @@ export class SqliteStatements {
   private readonly claimKey: BetterSqlite3.Statement<[string, string]>;
   private readonly head: BetterSqlite3.Statement<[], ChainHead>;
   private readonly insertAudit: BetterSqlite3.Statement;
+  private readonly eventHead: BetterSqlite3.Statement<[], { seq: number | null }>;
+  private readonly insertEvent: BetterSqlite3.Statement;
   private readonly findLock: BetterSqlite3.Statement<[string, string, string], LockRow>;
   private readonly listLocks: BetterSqlite3.Statement<[string], LockRow>;
   private readonly writeInTransaction: BetterSqlite3.Transaction<(writes: readonly Write[]) => WriteResult[]>;
@@ -44,6 +52,10 @@ export class SqliteStatements {
     this.insertAudit = database.prepare(
       `insert into audit_entries (${AUDIT_COLUMNS.join(', ')}) values (${AUDIT_COLUMNS.map(() => '?').join(', ')})`,
     );
+    this.eventHead = database.prepare('select max(seq) as seq from events');
+    this.insertEvent = database.prepare(
+      `insert into events (${EVENT_COLUMNS.join(', ')}) values (${EVENT_COLUMNS.map(() => '?').join(', ')})`,
+    );
     this.findLock = database.prepare(
       `select ${LOCK_COLUMNS} from locks where service = ? and environment = ? and ${UNEXPIRED}`,
     );
@@ -55,9 +67,16 @@ export class SqliteStatements {
       // process (a CLI next to the bot) may have appended since.
       let head: ChainHead | undefined;
       let headRead = false;
+      let eventSeq: number | undefined;
       return writes.map((write) => {
         // better-sqlite3 reports 0 changes when ON CONFLICT DO NOTHING skipped the row.
         if (write.kind === 'claim') return this.claimKey.run(write.key, write.atIso).changes === 1;
+        if (write.kind === 'event') {
+          eventSeq = (eventSeq ?? this.eventHead.get()?.seq ?? 0) + 1;
+          const row: EventRow = { ...write.row, seq: eventSeq };
+          this.insertEvent.run(EVENT_COLUMNS.map((column) => row[column]));
+          return eventSeq;
+        }
         if (!headRead) {
           head = this.head.get();
           headRead = true;

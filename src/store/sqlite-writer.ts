@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { AuditEntryRow, Database } from './database.ts';
+import type { AuditEntryRow, Database, EventRow } from './database.ts';
 import type { SqliteStatements, Write, WriteResult } from './sqlite-statements.ts';
 import { storeError } from './store-error.ts';
 import type { AuditEntryInput } from './types.ts';
@@ -39,8 +39,17 @@ export class SqliteWriter {
 
   async append(input: AuditEntryInput): Promise<AuditEntryRow> {
     const result = await this.enqueue({ kind: 'append', input });
-    if (typeof result === 'boolean') throw new Error('an append came back as a claim');
+    if (typeof result !== 'object') throw new Error('an audit append came back as another write');
     return result;
+  }
+
+  /** Appends events to the log in this order; resolves with their sequence numbers. */
+  async events(rows: readonly Omit<EventRow, 'seq'>[]): Promise<number[]> {
+    const results = await Promise.all(rows.map((row) => this.enqueue({ kind: 'event', row })));
+    return results.map((result) => {
+      if (typeof result !== 'number') throw new Error('an event append came back as another write');
+      return result;
+    });
   }
 
   /** Settles every write asked for so far; for closing the store. */

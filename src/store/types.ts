@@ -1,4 +1,6 @@
+import type { EventRepository, SinkCursorRepository } from '../events/event-log.ts';
 import type { OperationRepository } from '../operations/repository.ts';
+import type { SlackMessageRepository } from './kysely-slack-message-repository.ts';
 
 /** The Store port. Two implementations share one set of migrations: better-sqlite3 and PostgreSQL. */
 
@@ -70,6 +72,8 @@ export interface LockRepository {
   get(service: string, environment: string, now: Date): Promise<Lock | null>;
   list(now: Date): Promise<Lock[]>;
   release(service: string, environment: string): Promise<Lock | null>;
+  /** Deletes the locks whose time ran out (of one target, or all) and returns them. */
+  removeExpired(now: Date, target?: { service: string; environment: string }): Promise<Lock[]>;
 }
 
 export interface IdempotencyRepository {
@@ -83,5 +87,10 @@ export interface Store {
   readonly locks: LockRepository;
   readonly idempotency: IdempotencyRepository;
   readonly operations: OperationRepository;
+  /** The typed event log, one global sequence. */
+  readonly events: EventRepository;
+  readonly sinkCursors: SinkCursorRepository;
+  /** Where the Slack surface's messages are (progress cards and their threads). */
+  readonly slackMessages: SlackMessageRepository;
   close(): Promise<void>;
 }

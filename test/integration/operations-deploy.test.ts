@@ -1,3 +1,4 @@
+import { describeEvent } from '../../src/events/describe-event.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { operationCard } from '../../src/operations/card.ts';
 import { renderText } from '../../src/surfaces/shell/render-text.ts';
@@ -30,14 +31,14 @@ describe('deploys against the sandbox', () => {
     expect(h.sandbox.github.stats().dispatches).toBe(1);
     expect(await image()).toBe('ghcr.io/acme/api:v1.2.3');
     expect(await h.store.locks.list(h.clock.now())).toEqual([]);
-    const texts = (await h.store.operations.events(op.id)).map((e) => e.text);
+    const texts = (await h.deckhand.events.forOperation(op.id)).map(describeEvent);
     expect(texts).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/job build: success/),
         expect.stringMatching(/Rollout complete/),
       ]),
     );
-    const card = renderText(operationCard(op, await h.store.operations.events(op.id), h.clock.now()));
+    const card = renderText(operationCard(op, await h.deckhand.events.forOperation(op.id), h.clock.now()));
     expect(card).toContain('Deploy api v1.2.3 → staging: done');
     expect(card).toContain('Workflow run');
 
@@ -58,9 +59,9 @@ describe('deploys against the sandbox', () => {
     const op = await h.settle((await h.latest()).id);
     expect(op.state).toBe('failed');
     expect(op.outcome).toMatch(/The workflow failed in job \w+, step “.+”/);
-    const failed = (await h.store.operations.events(op.id)).find((e) => e.type === 'failed');
-    expect(Array.isArray(failed?.data.log) && failed.data.log.length > 0).toBe(true);
-    const card = operationCard(op, await h.store.operations.events(op.id), h.clock.now());
+    const failed = (await h.deckhand.events.forOperation(op.id)).find((e) => e.type === 'operation.failed');
+    expect(failed?.type === 'operation.failed' && failed.logTail.length > 0).toBe(true);
+    const card = operationCard(op, await h.deckhand.events.forOperation(op.id), h.clock.now());
     expect(card.buttons?.map((b) => b.actionId)).toEqual(['op_rollback']);
     expect(await image()).toBe('ghcr.io/acme/api:v1.0.0');
     expect(await h.store.locks.list(h.clock.now())).toEqual([]);
@@ -143,8 +144,10 @@ describe('deploys on servers and services that differ', () => {
     expect(op.state).toBe('succeeded');
     expect(op.runId).not.toBeNull();
     expect(h.sandbox.github.stats().dispatches).toBe(1);
-    const started = (await h.store.operations.events(op.id)).find((e) => e.type === 'running');
-    expect(started?.text).toContain(`found run ${op.runId}`);
+    const started = (await h.deckhand.events.forOperation(op.id)).find(
+      (e) => e.type === 'operation.state_changed' && e.to === 'running',
+    );
+    expect(started === undefined ? '' : describeEvent(started)).toContain(`found run ${op.runId}`);
   });
 
   it('rolls back through the workflow with the last good version where the service says so', async () => {

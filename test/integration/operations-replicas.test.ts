@@ -43,16 +43,18 @@ describe.skipIf(url === undefined)('replicas sharing PostgreSQL', () => {
   it('lets one replica drive an operation while the other keeps out of it', async () => {
     await a.run('deploy api v1.2.3 to staging');
     const id = (await a.latest()).id;
-    expect(await b.deckhand.resume()).toEqual([id]);
+    expect(await b.deckhand.runner.resumeAll()).toEqual([id]);
     const op = await a.settle(id);
     await b.deckhand.runner.idle();
     expect(op.state).toBe('succeeded');
     expect(sandbox.github.stats().dispatches).toBe(1);
-    const events = await a.store.operations.events(id);
-    expect(events.filter((e) => e.type === 'succeeded')).toHaveLength(1);
-    expect(events.filter((e) => e.type === 'running')).toHaveLength(1);
+    const events = await a.deckhand.events.forOperation(id);
+    const movedTo = (state: string) =>
+      events.filter((e) => e.type === 'operation.state_changed' && e.to === state);
+    expect(movedTo('succeeded')).toHaveLength(1);
+    expect(movedTo('running')).toHaveLength(1);
     // Two drivers would each report the jobs they saw.
-    expect(events.filter((e) => e.type === 'job:build')).toHaveLength(1);
+    expect(events.filter((e) => e.type === 'operation.job_finished' && e.job === 'build')).toHaveLength(1);
   });
 
   it('takes over an operation whose replica died, once its lease runs out', async () => {
@@ -77,7 +79,6 @@ describe.skipIf(url === undefined)('replicas sharing PostgreSQL', () => {
       dispatchedAt: null,
       runId: null,
       runUrl: null,
-      card: null,
       outcome: null,
       version: 1,
     });
@@ -86,12 +87,12 @@ describe.skipIf(url === undefined)('replicas sharing PostgreSQL', () => {
     ).toBe(true);
     const before = sandbox.github.stats().dispatches;
 
-    await b.deckhand.resume();
+    await b.deckhand.runner.resumeAll();
     await b.deckhand.runner.idle();
     expect((await b.store.operations.get(id))?.dispatchedAt).toBeNull();
 
     clock.advance(61_000);
-    await b.deckhand.resume();
+    await b.deckhand.runner.resumeAll();
     const op = await b.settle(id);
     expect(op.state).toBe('succeeded');
     expect(sandbox.github.stats().dispatches).toBe(before + 1);

@@ -3,9 +3,9 @@
  * Bolt, operations against the sandbox's GitHub and Kubernetes (real octokit and client-node), the
  * sandbox's signed webhooks back into POST /github/webhooks, and progress cards on a fake Slack.
  *
- * Time: one ManualClock for Deckhand and the simulators, stepped by `drive`; operations sleep on it and
- * the cards are paced by a ManualScheduler stepped alongside. Polls are a minute apart, longer than a
- * deploy takes here, so a deploy that finishes proves the webhooks woke it.
+ * Time: one ManualClock for Deckhand and the simulators, stepped by `drive`; operations and the card
+ * sink (its pacing, its retries) sleep on it. Polls are a minute apart, longer than a deploy takes
+ * here, so a deploy that finishes proves the webhooks woke it.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadConfigFile } from '../../src/config/load-config.ts';
@@ -14,7 +14,6 @@ import { isFinal, type Operation } from '../../src/operations/types.ts';
 import { EXAMPLE_CONFIG, startDeckhandStack, type DeckhandStack } from '../fakes/deckhand-stack.ts';
 import { startFakeSlackApi, type FakeSlackApi, type FakeSlackCall } from '../fakes/fake-slack-api.ts';
 import { sendButtonClick, sendGitHubWebhook, type ButtonClick } from '../fakes/interaction-request.ts';
-import { ManualScheduler } from '../fakes/manual-scheduler.ts';
 import { startSandboxWorld, type SandboxWorld } from '../fakes/sandbox-world.ts';
 import { sendSlashCommand } from '../fakes/signed-request.ts';
 import { asReply, visibleText } from '../fakes/slack-message.ts';
@@ -29,7 +28,6 @@ const POLL_MS = 60_000;
 
 let slack: FakeSlackApi;
 let clock: ManualClock;
-let scheduler: ManualScheduler;
 let world: SandboxWorld;
 let stack: DeckhandStack;
 /** Card edits made during each simulated second `drive` stepped through. */
@@ -38,7 +36,6 @@ let editsPerSecond: number[];
 beforeEach(async () => {
   slack = await startFakeSlackApi({ groups: GROUPS });
   clock = new ManualClock(WEEKDAY);
-  scheduler = new ManualScheduler();
   editsPerSecond = [];
   world = await startSandboxWorld(await loadConfigFile(EXAMPLE_CONFIG), clock);
   stack = await startDeckhandStack({
@@ -53,7 +50,6 @@ beforeEach(async () => {
       sleep: world.sleep,
       timing: { pollMs: POLL_MS, findRunTimeoutMs: 120_000, expectWebhooks: true },
       webhookSecret: WEBHOOK_SECRET,
-      scheduler,
     },
   });
   world.sandbox.github.setWebhook({ url: `${stack.baseUrl}/github/webhooks`, secret: WEBHOOK_SECRET });
@@ -73,10 +69,8 @@ const ops = (text: string, userId: string) =>
     { signingSecret: SIGNING_SECRET },
   );
 
-const cards = () => {
-  if (stack.cards === undefined) throw new Error('the stack has no progress cards');
-  return stack.cards;
-};
+/** Where the operation's progress card is, as the Slack surface recorded it. */
+const cardOf = (id: string) => stack.deckhand.store.slackMessages.get(`card:${id}`);
 
 async function latest(): Promise<Operation> {
   const [op] = await stack.deckhand.store.operations.history({ limit: 1 });
@@ -90,18 +84,23 @@ async function drive(id: string, maxSteps = 300): Promise<Operation> {
     const op = await stack.deckhand.store.operations.get(id);
     if (op !== null && (isFinal(op.state) || op.state === 'awaiting_approval')) {
       await stack.deckhand.runner.idle();
-      await cards().flush();
+      // The cards may still be waiting for their turn: time moves on until they have caught up.
+      for (let more = 0; more < 30 && !(await stack.deckhand.sinks.caughtUp()); more++) await second();
       return (await stack.deckhand.store.operations.get(id)) ?? op;
     }
-    const before = edits().length;
-    await world.step(1000);
-    scheduler.advance(1000);
-    await cards().settled();
-    editsPerSecond.push(edits().length - before);
-    // Let loopback answers and watch events arrive before the next step.
-    for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+    await second();
   }
   throw new Error(`operation ${id} did not settle in ${maxSteps} steps`);
+}
+
+/** One simulated second: the world moves, then the sinks do what they can before the next. */
+async function second(): Promise<void> {
+  const before = edits().length;
+  await world.step(1000);
+  // Let loopback answers and watch events arrive, then the sinks write.
+  for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+  await stack.deckhand.sinks.settled();
+  editsPerSecond.push(edits().length - before);
 }
 
 /** Card messages: top-level posts in the channel, and edits of them. */
@@ -132,17 +131,19 @@ describe('deploys from Slack', () => {
     expect(posts()).toHaveLength(1);
     const [card] = posts();
     expect(card?.params.channel).toBe(DEPLOYS);
-    expect(op.card).toEqual({ channel: DEPLOYS, ts: expect.any(String) as string });
+    const location = await cardOf(op.id);
+    expect(location).toEqual({ channel: DEPLOYS, ts: expect.any(String) as string });
     expect(edits().length).toBeGreaterThan(0);
-    for (const edit of edits()) expect(edit.params).toMatchObject({ channel: DEPLOYS, ts: op.card?.ts });
+    for (const edit of edits()) expect(edit.params).toMatchObject({ channel: DEPLOYS, ts: location?.ts });
     expect(textOf(edits().at(-1)!)).toContain('Deploy api v1.2.3 → staging: done');
     // Coalesced: fewer edits than events, and never two in the same (simulated) second.
-    const events = await stack.deckhand.store.operations.events(op.id);
+    const events = await stack.deckhand.events.forOperation(op.id);
     expect(edits().length).toBeLessThan(events.length);
     expect(Math.max(...editsPerSecond)).toBe(1);
     expect(threadReplies()).toEqual([]);
-    // The card's location was stored before the runner's first write: it never lost a race to it.
-    expect(events.map((e) => e.text)).toContain('Workflow deploy.yml started');
+    expect(events.map((e) => (e.type === 'operation.state_changed' ? e.note : ''))).toContain(
+      'Workflow deploy.yml started',
+    );
     expect(world.sandbox.github.stats().dispatches).toBe(1);
     expect(world.sandbox.github.stats().webhooksDelivered).toBeGreaterThan(0);
     expect(await stack.deckhand.store.locks.list(clock.now())).toEqual([]);
@@ -161,7 +162,7 @@ describe('deploys from Slack', () => {
     expect(actionIds(last)).toEqual(['op_rollback']);
     expect(threadReplies()).toHaveLength(1);
     const reply = threadReplies()[0]!;
-    expect(reply.params).toMatchObject({ channel: DEPLOYS, thread_ts: op.card?.ts });
+    expect(reply.params).toMatchObject({ channel: DEPLOYS, thread_ts: (await cardOf(op.id))?.ts });
     const shown = JSON.stringify(blocksOf(reply));
     expect(shown).toMatch(/Job:\*? `\w+`/);
     expect(shown).toContain('```');

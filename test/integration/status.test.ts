@@ -69,7 +69,7 @@ describe('/ops status', () => {
     expect(text).toContain('production: ❄ weekend freeze');
     expect(text).toContain('api/production: 🔒 locked by @U000ADMIN');
     expect(text).not.toContain('secret-token');
-    await base.deckhand.close();
+    await base.deckhand.stop();
   });
 });
 

@@ -26,6 +26,8 @@ export interface SandboxHarness {
   run(text: string, as?: { user?: string; channel?: string; key?: string }): Promise<Outcome>;
   /** Advances time in steps until the operation is final (or the step budget runs out). */
   settle(id: string, options?: { stepMs?: number; maxSteps?: number }): Promise<Operation>;
+  /** Waits until every sink (the audit outcome writer…) has handled every event, moving time if it must. */
+  sinksCaughtUp(): Promise<void>;
   /** One step of time: the clock moves, the simulators tick, parked sleeps wake. */
   step(ms?: number): Promise<void>;
   /** The operation the latest command started. */
@@ -63,7 +65,7 @@ export async function startSandboxHarness(
     settings: { dataDir: '', databaseUrl: undefined },
     store,
     clock,
-    logger: pino({ level: 'silent' }),
+    logger: pino({ level: process.env.DBG ? 'debug' : 'silent' }),
     directory: (catalog) => new StaticDirectory(catalog.config.shell.groups),
     newId: () => `op${String(++n).padStart(6, '0')}-0000-4000-8000-000000000000`,
     github: new OctokitGitHubActions({
@@ -76,8 +78,9 @@ export async function startSandboxHarness(
     ...(options.replicaId === undefined ? {} : { replicaId: options.replicaId }),
     sleep: (_ms, signal) =>
       new Promise((resolve) => {
+        if (signal?.aborted === true) return resolve();
         parked.push(resolve);
-        signal?.addEventListener('abort', () => resolve());
+        signal?.addEventListener('abort', () => resolve(), { once: true });
       }),
   });
   let keys = 0;
@@ -101,11 +104,20 @@ export async function startSandboxHarness(
         const op = await store.operations.get(id);
         if (op !== null && (isFinal(op.state) || op.state === 'awaiting_approval')) {
           await deckhand.runner.idle();
+          await harness.sinksCaughtUp();
           return (await store.operations.get(id)) ?? op;
         }
         await harness.step(stepMs);
       }
       throw new Error(`operation ${id} did not settle in ${maxSteps} steps`);
+    },
+    async sinksCaughtUp() {
+      for (let step = 0; step < 50; step++) {
+        await deckhand.sinks.settled();
+        if (await deckhand.sinks.caughtUp()) return;
+        await harness.step();
+      }
+      throw new Error('the sinks did not catch up with the event log');
     },
     async step(ms = 1000) {
       clock.advance(ms);
@@ -123,7 +135,7 @@ export async function startSandboxHarness(
     async close() {
       for (const wake of parked.splice(0)) wake();
       await deckhand.runner.idle().catch(() => undefined);
-      await deckhand.close();
+      await deckhand.stop();
       if (options.sandbox === undefined) await sandbox.close();
     },
   };

@@ -7,7 +7,7 @@ describe('dispatcher', () => {
   beforeEach(async () => {
     h = await startHarness();
   });
-  afterEach(() => h.deckhand.close());
+  afterEach(() => h.deckhand.stop());
 
   const lastAudit = async () => (await h.deckhand.store.audit.recent({ limit: 1 }))[0];
 

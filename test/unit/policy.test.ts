@@ -20,7 +20,7 @@ describe('policy', () => {
   beforeEach(async () => {
     h = await startHarness();
   });
-  afterEach(() => h.deckhand.close());
+  afterEach(() => h.deckhand.stop());
 
   const evaluate = (user: string, action: Parameters<typeof requestFor>[0], env: string, channel = 'shell') =>
     h.deckhand.policy.evaluate({ user, channel }, requestFor(action, 'api', env), h.clock.now());

@@ -1,4 +1,4 @@
-import { formatDuration } from '../../core/duration.ts';
+import { operationJobFinished, operationRunStatus } from '../../events/event-constructors.ts';
 import type { WorkflowJob, WorkflowRun } from '../../github/port.ts';
 import { workflowOf } from '../github-target.ts';
 import { advance, fail, moveTo, type Step } from '../step-context.ts';
@@ -19,8 +19,7 @@ export const followRunStep: Step = async (op, ctx) => {
   const report = async (status: string): Promise<void> => {
     if (status === '' || status === lastStatus || status === 'completed' || status === 'unknown') return;
     lastStatus = status;
-    const text = `Workflow run ${status.replace('_', ' ')}`;
-    await advance(ctx, op, {}, { type: 'run', text, data: { status } });
+    await advance(ctx, op, {}, operationRunStatus(op, runId, status, ctx.clock.now()));
   };
   let read = ctx.timing.expectWebhooks !== true;
   // Polling backs off while the run's status stays the same (up to four intervals), as GitHub asks of
@@ -44,12 +43,7 @@ export const followRunStep: Step = async (op, ctx) => {
   async function finish(current: typeof op, run: WorkflowRun) {
     const jobs = await github.listJobs(ref).catch(() => [] as WorkflowJob[]);
     for (const job of jobs) {
-      await advance(
-        ctx,
-        current,
-        {},
-        { type: `job:${job.name}`, text: jobLine(job), data: { job: job.name, conclusion: job.conclusion } },
-      );
+      await advance(ctx, current, {}, operationJobFinished(current, job, ctx.clock.now()));
     }
     if (run.conclusion === 'success') {
       return moveTo(ctx, current, 'verifying', 'Workflow succeeded; watching the rollout');
@@ -70,19 +64,10 @@ export const followRunStep: Step = async (op, ctx) => {
     return fail(ctx, current, `The workflow ${conclusionWords(run.conclusion)}${where}.`, {
       job: failedJob?.name,
       step: failedStep?.name,
-      log,
+      logTail: log,
     });
   }
 };
-
-function jobLine(job: WorkflowJob): string {
-  const took =
-    job.startedAt !== null && job.completedAt !== null
-      ? ` in ${formatDuration(job.completedAt.getTime() - job.startedAt.getTime())}`
-      : '';
-  const icon = job.conclusion === 'success' ? '✓' : job.conclusion === null ? '…' : '✗';
-  return `${icon} job ${job.name}: ${job.conclusion ?? job.status}${took}`;
-}
 
 function conclusionWords(conclusion: string | null): string {
   switch (conclusion) {

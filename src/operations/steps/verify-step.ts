@@ -1,3 +1,4 @@
+import { operationRolloutProgress } from '../../events/event-constructors.ts';
 import { advance, fail, moveTo, type Step } from '../step-context.ts';
 
 /** Watches the Kubernetes rollout the way `kubectl rollout status` judges it. */
@@ -15,10 +16,10 @@ export const verifyStep: Step = async (op, ctx) => {
   let last = '';
   const judgement = await kubernetes.watchRollout(target, (progress) => {
     const r = progress.replicas;
-    const line = `Rollout: ${r.updated}/${r.desired} updated, ${r.ready} ready, ${r.available} available`;
+    const line = `${r.desired}/${r.updated}/${r.ready}/${r.available}`;
     if (line !== last) {
       last = line;
-      void advance(ctx, op, {}, { type: 'rollout', text: line, data: { ...r } });
+      void advance(ctx, op, {}, operationRolloutProgress(op, r, ctx.clock.now()));
     }
   });
   if (judgement.phase === 'complete')

@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as initial from './0001-initial.ts';
 import * as operations from './0002-operations.ts';
 import * as leases from './0003-operation-leases.ts';
+import * as eventLog from './0004-event-log.ts';
 
 /**
  * Migrations are listed in code rather than read from a folder, so they work the same from source,
@@ -11,6 +12,7 @@ const migrations: Readonly<Record<string, Migration>> = {
   '0001-initial': initial,
   '0002-operations': operations,
   '0003-operation-leases': leases,
+  '0004-event-log': eventLog,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,20 +1,60 @@
-import type { EventBus } from '../../operations/event-bus.ts';
-import type { OperationEvent } from '../../operations/types.ts';
+import { describeEvent } from '../../events/describe-event.ts';
+import { EVENT_TYPES, exhaustive, type StoredEvent } from '../../events/domain-event.ts';
+import type { Sink } from '../../events/sink.ts';
 import { plain } from './render-text.ts';
 
-/** Live progress in the terminal: one line per operation event, labelled with what the operation is. */
-export function printProgress(events: EventBus, write: (line: string) => void): () => void {
+/**
+ * Live progress in the terminal: one line per operation event, labelled with what the operation is.
+ * A live sink: it prints what happens while this shell runs, from the newest event on.
+ */
+export function progressPrinterSink(write: (line: string) => void): Sink {
   const labels = new Map<string, string>();
-  return events.subscribe((event: OperationEvent) => {
-    const summary = event.data.summary;
-    if (event.type === 'requested' && typeof summary === 'string') labels.set(event.operationId, summary);
-    const label = labels.get(event.operationId) ?? `operation ${event.operationId.slice(0, 8)}`;
-    if (event.type === 'requested') return; // the command's own reply says it
-    const icon = event.type === 'failed' ? '✗' : event.type === 'succeeded' ? '✓' : '↳';
-    write(`  ${icon} [${label}] ${plain(event.text)}`);
-    const log = event.data.log;
-    if (event.type === 'failed' && Array.isArray(log) && log.length > 0) {
-      for (const line of log.slice(-10)) write(`      │ ${String(line)}`);
+  return {
+    name: 'shell-progress',
+    cursor: 'live',
+    types: EVENT_TYPES.filter((type) => type.startsWith('operation.')),
+    handle(events) {
+      for (const event of events) print(event, labels, write);
+      return Promise.resolve();
+    },
+  };
+}
+
+function print(event: StoredEvent, labels: Map<string, string>, write: (line: string) => void): void {
+  switch (event.type) {
+    case 'operation.requested':
+      // The command's own reply says it; the label names the operation's later lines.
+      labels.set(event.operationId, event.summary);
+      return;
+    case 'operation.approved':
+    case 'operation.denied':
+    case 'operation.expired':
+    case 'operation.state_changed':
+    case 'operation.run_status':
+    case 'operation.job_finished':
+    case 'operation.rollout_progress':
+    case 'operation.cancelled':
+    case 'operation.failed': {
+      const label = labels.get(event.operationId) ?? `operation ${event.operationId.slice(0, 8)}`;
+      const icon =
+        event.type === 'operation.failed'
+          ? '✗'
+          : event.type === 'operation.state_changed' && event.to === 'succeeded'
+            ? '✓'
+            : '↳';
+      write(`  ${icon} [${label}] ${plain(describeEvent(event))}`);
+      if (event.type === 'operation.failed') {
+        for (const line of event.logTail.slice(-10)) write(`      │ ${line}`);
+      }
+      return;
     }
-  });
+    case 'invocation.decided':
+    case 'lock.acquired':
+    case 'lock.released':
+    case 'lock.expired':
+    case 'lock.overridden':
+      return;
+    default:
+      exhaustive(event);
+  }
 }

@@ -17,7 +17,7 @@ export interface ShellOptions {
   history?: string[];
   onHistory?: (lines: string[]) => void;
   /** Subscribes a writer to operation progress; returns the unsubscribe. */
-  progress?: (write: (line: string) => void) => () => void;
+  progress?: (write: (line: string) => void) => () => Promise<void> | void;
   /** Piped input: waits for the operations the lines started before exiting. */
   settle?: () => Promise<void>;
 }
@@ -74,6 +74,6 @@ export async function runShell(options: ShellOptions): Promise<number> {
   if (interactive) options.onHistory?.((rl as unknown as { history: string[] }).history);
   rl.close();
   if (!interactive) await options.settle?.();
-  stopProgress?.();
+  await stopProgress?.();
   return failures === 0 ? 0 : 1;
 }

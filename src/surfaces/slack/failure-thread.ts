@@ -1,4 +1,4 @@
-import type { OperationEvent } from '../../operations/types.ts';
+import type { EventOf } from '../../events/domain-event.ts';
 import { LIMITS } from './render-blocks.ts';
 import type { ChatMessage } from './card-chat.ts';
 
@@ -7,9 +7,8 @@ import type { ChatMessage } from './card-chat.ts';
  * block. The card says that it failed; the thread says where, without flooding the channel.
  * Undefined when the event carries nothing beyond what the card already shows.
  */
-export function failureThread(event: OperationEvent): ChatMessage | undefined {
-  const { job, step, log, rollout } = event.data;
-  const lines = Array.isArray(log) ? log.map(String) : [];
+export function failureThread(event: EventOf<'operation.failed'>): ChatMessage | undefined {
+  const { job, step, logTail: lines, rollout } = event;
   if (typeof job !== 'string' && typeof rollout !== 'string' && lines.length === 0) return undefined;
   const where = [
     typeof job === 'string' ? `*Job:* \`${plain(job)}\`` : '',
@@ -17,13 +16,13 @@ export function failureThread(event: OperationEvent): ChatMessage | undefined {
   ]
     .filter((part) => part !== '')
     .join('  ·  ');
-  const head = [`:x: ${plain(event.text)}`, where].filter((part) => part !== '').join('\n');
+  const head = [`:x: ${plain(event.reason)}`, where].filter((part) => part !== '').join('\n');
   const room = LIMITS.sectionText - 20;
   const blocks: object[] = [{ type: 'section', text: { type: 'mrkdwn', text: head.slice(0, room) } }];
   if (lines.length > 0) {
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: codeBlock(lines, room) } });
   }
-  return { text: `${event.text}${where === '' ? '' : ` (${where.replace(/[*`]/g, '')})`}`, blocks };
+  return { text: `${event.reason}${where === '' ? '' : ` (${where.replace(/[*`]/g, '')})`}`, blocks };
 }
 
 /** The log's last lines that fit, newest kept: the error is at the end. */

@@ -1,0 +1,48 @@
+import { formatDuration } from '../core/duration.ts';
+import { mention } from '../core/message.ts';
+import { exhaustive, type DomainEvent } from './domain-event.ts';
+
+/**
+ * One line for people about an event, in Slack mrkdwn (mentions as `<@U…>`; the shell renders them as
+ * plain text). The card, the terminal and (next) incident timelines phrase events here, once.
+ */
+export function describeEvent(event: DomainEvent): string {
+  switch (event.type) {
+    case 'invocation.decided':
+      return `${mention(event.actor)} ran “${event.text}”: ${event.decision}`;
+    case 'operation.requested':
+      return `${mention(event.requester)} asked to ${event.summary} ${event.kind === 'rollback' ? 'in' : 'to'} ${event.environment}`;
+    case 'operation.approved':
+      return `Approved by ${mention(event.approver)}`;
+    case 'operation.denied':
+      return `Denied by ${mention(event.by)}${event.reason === '' ? '' : `: “${event.reason}”`}`;
+    case 'operation.expired':
+      return 'The approval request expired';
+    case 'operation.state_changed':
+      return event.note;
+    case 'operation.run_status':
+      return `Workflow run ${event.status.replace('_', ' ')}`;
+    case 'operation.job_finished': {
+      const took = event.durationMs === null ? '' : ` in ${formatDuration(event.durationMs)}`;
+      const icon = event.conclusion === 'success' ? '✓' : event.conclusion === null ? '…' : '✗';
+      return `${icon} job ${event.job}: ${event.conclusion ?? event.status}${took}`;
+    }
+    case 'operation.rollout_progress':
+      return `Rollout: ${event.updated}/${event.desired} updated, ${event.ready} ready, ${event.available} available`;
+    case 'operation.failed':
+      return event.reason;
+    case 'operation.cancelled':
+      return event.reason;
+    case 'lock.acquired':
+      return `${mention(event.holder)} locked ${event.service} in ${event.environment}: “${event.reason}”`;
+    case 'lock.released':
+      return `${event.by === 'system' ? 'Deckhand' : mention(event.by)} unlocked ${event.service} in ${event.environment}`;
+    case 'lock.expired':
+      return `The lock on ${event.service} in ${event.environment} by ${mention(event.holder)} expired`;
+    case 'lock.overridden':
+      return `${mention(event.by)} released ${mention(event.holder)}'s lock on ${event.service} in ${event.environment}`;
+    default:
+      exhaustive(event);
+      return '';
+  }
+}

@@ -1,0 +1,186 @@
+import { z } from 'zod';
+
+/**
+ * Every effect Deckhand has on the world, as one discriminated union on `type`. Events are written to
+ * the event log with a global sequence number before anyone is told (see `EventLog`); sinks follow the
+ * log from their own cursor. The schema is the single source: the TypeScript type is inferred from it
+ * and stored events are decoded through it, so a row that does not fit is caught at the read.
+ *
+ * Names are `<subject>.<what happened>` in the past tense. `docs/architecture.md` lists them (the
+ * event catalogue; a test keeps the two in step). Add a member here and every sink's exhaustive
+ * `switch` fails to compile until it decides what to do with it.
+ */
+
+const at = z.coerce.date();
+const operationKind = z.enum(['deploy', 'rollback']);
+const operationState = z.enum([
+  'awaiting_approval',
+  'dispatching',
+  'running',
+  'verifying',
+  'succeeded',
+  'failed',
+  'cancelled',
+]);
+const surface = z.enum(['slack', 'shell', 'http', 'system']);
+const decision = z.enum(['allowed', 'denied', 'invalid', 'failed']);
+
+/** The operation an event is about; service and environment ride along so sinks can filter on them. */
+const operationSubject = {
+  at,
+  operationId: z.string(),
+  service: z.string(),
+  environment: z.string(),
+};
+
+const lockSubject = { at, service: z.string(), environment: z.string() };
+
+export const domainEventSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('invocation.decided'),
+    at,
+    invocationId: z.string(),
+    actor: z.string(),
+    surface,
+    channel: z.string().nullable(),
+    text: z.string(),
+    command: z.string().nullable(),
+    service: z.string().nullable(),
+    environment: z.string().nullable(),
+    decision,
+    reason: z.string(),
+    /** From the request's arrival to the decision; null when the command is about to run. */
+    durationMs: z.number().nullable(),
+  }),
+  z.object({
+    type: z.literal('operation.requested'),
+    ...operationSubject,
+    kind: operationKind,
+    ref: z.string(),
+    /** What people read: `deploy api v1.2.3`. */
+    summary: z.string(),
+    requester: z.string(),
+    channel: z.string(),
+    surface,
+    approvalExpiresAt: at.nullable(),
+  }),
+  z.object({ type: z.literal('operation.approved'), ...operationSubject, approver: z.string() }),
+  z.object({
+    type: z.literal('operation.denied'),
+    ...operationSubject,
+    by: z.string(),
+    reason: z.string(),
+  }),
+  z.object({ type: z.literal('operation.expired'), ...operationSubject }),
+  z.object({
+    type: z.literal('operation.state_changed'),
+    ...operationSubject,
+    from: operationState,
+    to: operationState,
+    /** One line for people: what the step found (`Workflow deploy.yml started`). */
+    note: z.string(),
+  }),
+  z.object({
+    type: z.literal('operation.run_status'),
+    ...operationSubject,
+    runId: z.number(),
+    /** GitHub's workflow run `status`: queued, in_progress, waiting, … */
+    status: z.string(),
+  }),
+  z.object({
+    type: z.literal('operation.job_finished'),
+    ...operationSubject,
+    job: z.string(),
+    /** GitHub's job `conclusion` (success, failure, cancelled, skipped, …), or null if it never ended. */
+    conclusion: z.string().nullable(),
+    status: z.string(),
+    durationMs: z.number().nullable(),
+  }),
+  z.object({
+    type: z.literal('operation.rollout_progress'),
+    ...operationSubject,
+    /** Kubernetes Deployment replica counts, as `kubectl rollout status` reads them. */
+    desired: z.number(),
+    updated: z.number(),
+    ready: z.number(),
+    available: z.number(),
+  }),
+  z.object({
+    type: z.literal('operation.failed'),
+    ...operationSubject,
+    from: operationState,
+    reason: z.string(),
+    job: z.string().optional(),
+    step: z.string().optional(),
+    /** The failed job's last log lines, oldest first. */
+    logTail: z.array(z.string()),
+    /** The rollout's own verdict, when the rollout failed. */
+    rollout: z.string().optional(),
+  }),
+  z.object({
+    type: z.literal('operation.cancelled'),
+    ...operationSubject,
+    from: operationState,
+    /** Who cancelled it; null when Deckhand did (a deadline). */
+    by: z.string().nullable(),
+    reason: z.string(),
+  }),
+  z.object({
+    type: z.literal('lock.acquired'),
+    ...lockSubject,
+    holder: z.string(),
+    reason: z.string(),
+    expiresAt: at.nullable(),
+    /** Set when an operation holds the lock while it changes the target. */
+    operationId: z.string().nullable(),
+  }),
+  z.object({
+    type: z.literal('lock.released'),
+    ...lockSubject,
+    holder: z.string(),
+    /** Who released it: the holder, or Deckhand (`system`) when the holding operation ended. */
+    by: z.string(),
+    operationId: z.string().nullable(),
+  }),
+  z.object({
+    type: z.literal('lock.expired'),
+    ...lockSubject,
+    holder: z.string(),
+    reason: z.string(),
+  }),
+  z.object({
+    type: z.literal('lock.overridden'),
+    ...lockSubject,
+    holder: z.string(),
+    by: z.string(),
+    reason: z.string(),
+  }),
+]);
+
+/** Any domain event, before it is stored. */
+export type DomainEvent = z.infer<typeof domainEventSchema>;
+
+/** The `type` of a domain event. */
+export type EventType = DomainEvent['type'];
+
+/** One member of the union, by its type. */
+export type EventOf<T extends EventType> = Extract<DomainEvent, { type: T }>;
+
+/** An event as the log holds it: with its place in the global order (1, 2, 3, … across all events). */
+export type StoredEvent = DomainEvent & { seq: number };
+
+/** Every event type, in catalogue order. */
+export const EVENT_TYPES: readonly EventType[] = domainEventSchema.options.map(
+  (option) => option.shape.type.value,
+);
+
+/** The operation states an event can name; the same list the Operation type uses. */
+export type EventOperationState = z.infer<typeof operationState>;
+
+/**
+ * The `default` of a `switch` over event types: a forgotten case is a compile error. Nothing reaches it
+ * at run time, because the log decodes every row through the schema and skips what it does not know.
+ */
+export function exhaustive(event: never): void {
+  return event;
+}

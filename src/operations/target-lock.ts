@@ -1,0 +1,78 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../core/clock.ts';
+import { formatDuration } from '../core/duration.ts';
+import { DeckhandError } from '../core/errors.ts';
+import { mention } from '../core/message.ts';
+import type { Locks } from '../locks/locks.ts';
+import type { OperationRepository } from './repository.ts';
+import { isFinal, type Operation } from './types.ts';
+
+/** What holding and letting go of a target needs. */
+export interface TargetLockDeps {
+  locks: Locks;
+  operations: OperationRepository;
+  clock: Clock;
+  logger: Logger;
+}
+
+/**
+ * One change per service × environment: the operation holds the target's lock while it runs. The one
+ * module that takes and gives back an operation's lock, and says so in the event log.
+ */
+export class TargetLock {
+  constructor(private readonly deps: TargetLockDeps) {}
+
+  /**
+   * Takes the lock for `op`. A lock left by a finished or vanished operation is reclaimed; a lock taken
+   * by hand lets its own holder through (it stays theirs); anything else is refused.
+   *
+   * @throws DeckhandError `locked`, naming who holds the target and why.
+   */
+  async hold(op: Operation, summary: string): Promise<void> {
+    const { locks, operations, clock } = this.deps;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const result = await locks.acquire({
+        service: op.service,
+        environment: op.environment,
+        holder: op.requester,
+        reason: `${summary} (operation ${op.id.slice(0, 8)})`,
+        createdAt: clock.now(),
+        expiresAt: null,
+        operationId: op.id,
+      });
+      if (result.acquired) return;
+      const held = result.existing;
+      if (held.operationId === null) {
+        // A lock taken by hand: its holder may change the target through it, and it stays theirs.
+        if (held.holder === op.requester) return;
+        throw new DeckhandError(
+          'locked',
+          `${op.service} in ${op.environment} is locked by ${mention(held.holder)}: “${held.reason}”.`,
+        );
+      }
+      const other = await operations.get(held.operationId);
+      if (other === null || isFinal(other.state)) {
+        await locks.release(op.service, op.environment, 'system');
+        continue;
+      }
+      const ago = formatDuration(clock.now().getTime() - other.createdAt.getTime());
+      throw new DeckhandError(
+        'locked',
+        `${mention(other.requester)} is already changing ${op.service} in ${op.environment}: ${other.kind} ${other.ref || 'to the previous version'} (${other.state.replace('_', ' ')}, started ${ago} ago). Wait for it, or see /ops status ${op.service} ${op.environment}.`,
+      );
+    }
+    throw new DeckhandError(
+      'locked',
+      `The lock on ${op.service} in ${op.environment} keeps changing hands; try again.`,
+    );
+  }
+
+  /** Gives the target back if `op` still holds it (a hand lock, or another operation's, is left alone). */
+  async release(op: Operation): Promise<void> {
+    const { locks, logger } = this.deps;
+    const lock = await locks.get(op.service, op.environment);
+    if (lock?.operationId !== op.id) return;
+    await locks.release(op.service, op.environment, 'system');
+    logger.info({ operationId: op.id, holder: lock.holder }, 'released the operation lock');
+  }
+}

@@ -1,0 +1,100 @@
+import type { Server } from 'node:http';
+import type { Deckhand } from '../../app.ts';
+import { createHttpServer, listen } from '../../http/server.ts';
+import { webClientChat } from './card-chat.ts';
+import { progressCardSink } from './progress-card-sink.ts';
+import type { SlackClients, SlackConnection } from './slack-clients.ts';
+import { createSlackApp, type SlackApp } from './slack-app.ts';
+
+export {
+  checkSlackToken,
+  createSlackClients,
+  type SlackClients,
+  type SlackConnection,
+} from './slack-clients.ts';
+export { SlackDirectory } from './slack-directory.ts';
+
+export interface SlackSurfaceOptions {
+  connection: SlackConnection;
+  clients: SlackClients;
+  /** A reply ready by this deadline goes in the acknowledgement itself (default 2 s; Slack allows 3). */
+  ackDeadlineMs?: number;
+}
+
+export interface SlackSurface {
+  mode: 'socket-mode' | 'http';
+  slackApp: SlackApp;
+  /**
+   * Serves HTTP (Slack's endpoint in HTTP mode, the core's routes, `/healthz`) on `port` and connects
+   * Socket Mode when configured. Resolves with the server's base URL.
+   */
+  start(listenOn: { port: number; host?: string }): Promise<{ url: string; server: Server }>;
+}
+
+/**
+ * Deckhand in Slack, built on the core: Bolt (Socket Mode or HTTP), the progress-card sink, and the
+ * HTTP server that shares the port with GitHub webhooks and health. The only place a Bolt app is
+ * built; `deckhand start`, the integration tests and the bench all come through here.
+ */
+export function createSlackSurface(deckhand: Deckhand, options: SlackSurfaceOptions): SlackSurface {
+  const { connection, clients } = options;
+  const { logger, clock } = deckhand;
+  const socketMode = connection.appToken !== undefined;
+  const slackApp = createSlackApp({
+    dispatcher: deckhand.dispatcher,
+    clock,
+    newId: deckhand.newId,
+    logger,
+    botToken: connection.botToken,
+    signingSecret: connection.signingSecret,
+    appToken: connection.appToken,
+    apiUrl: connection.apiUrl,
+    botId: connection.botId,
+    botUserId: connection.botUserId,
+    ackDeadlineMs: options.ackDeadlineMs,
+  });
+  deckhand.follow(
+    progressCardSink({
+      events: deckhand.events,
+      operations: deckhand.store.operations,
+      messages: deckhand.store.slackMessages,
+      chat: webClientChat(clients.chat),
+      clock,
+      logger: logger.child({ component: 'progress-cards' }),
+    }),
+  );
+  const mode = socketMode ? 'socket-mode' : 'http';
+  return {
+    mode,
+    slackApp,
+    async start({ port, host }) {
+      const server = createHttpServer({
+        // Bolt judges a signature's timestamp on the real clock, so the future-timestamp check does too.
+        clock: { now: () => new Date() },
+        logger,
+        ...(slackApp.requestListener === undefined ? {} : { slack: slackApp.requestListener }),
+        routes: deckhand.routes,
+        health: async () => {
+          await deckhand.store.audit.recent({ limit: 1 });
+          return { ok: true, details: { store: deckhand.store.kind, slack: mode } };
+        },
+      });
+      const url = await listen(server, port, host);
+      await slackApp.start();
+      let closed: Promise<void> = Promise.resolve();
+      deckhand.lifecycle.onStop('intake', 'slack', async () => {
+        closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        await slackApp.stop();
+      });
+      deckhand.lifecycle.onStop('acknowledgements', 'http', async () => {
+        // Requests in flight get their answers; a connection still open after that is cut.
+        const cut = setTimeout(() => server.closeAllConnections(), 3000);
+        cut.unref();
+        await closed;
+        clearTimeout(cut);
+      });
+      return { url, server };
+    },
+  };
+}

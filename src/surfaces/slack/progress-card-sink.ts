@@ -1,0 +1,129 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../../core/clock.ts';
+import { EVENT_TYPES, type EventOf, type StoredEvent } from '../../events/domain-event.ts';
+import type { EventLog } from '../../events/event-log.ts';
+import type { Sink } from '../../events/sink.ts';
+import { operationCard } from '../../operations/card.ts';
+import type { OperationRepository } from '../../operations/repository.ts';
+import { isFinal } from '../../operations/types.ts';
+import type {
+  SlackMessageLocation,
+  SlackMessageRepository,
+} from '../../store/kysely-slack-message-repository.ts';
+import type { CardChat } from './card-chat.ts';
+import { failureThread } from './failure-thread.ts';
+import { renderBlocks } from './render-blocks.ts';
+import { SlackPacer } from './slack-pacer.ts';
+
+export interface ProgressCardSinkOptions {
+  events: EventLog;
+  operations: OperationRepository;
+  messages: SlackMessageRepository;
+  chat: CardChat;
+  /** For pacing, the card's "elapsed" line, and when a message was posted. */
+  clock: Clock;
+  logger: Logger;
+  /** Slack allows about one update a second per message… */
+  editIntervalMs?: number;
+  /** …and about one new message a second per channel (chat.postMessage's special rate limit). */
+  channelIntervalMs?: number;
+}
+
+/** Not an error: a card must wait for its turn. The follower pauses, then reads the batch again. */
+class NotYet extends Error {
+  constructor(readonly retryAfterMs: number) {
+    super(`a Slack write must wait ${String(retryAfterMs)} ms for its turn`);
+  }
+}
+
+/**
+ * The progress card: one Slack message per operation asked for in Slack, posted on its first event and
+ * edited in place as more arrive; the failure's details (job, step, log tail) go in the card's thread.
+ *
+ * A sink of the event log: a batch of events becomes at most one write per card, rendered with the
+ * state of the moment, and a Slack that is slow, rate-limited or down never holds up an operation.
+ * When a card must wait (its pace, a 429, Slack down), the batch is read again later with everything
+ * that happened meanwhile, so the card catches up with one edit. Where each message is lives in
+ * `slack_messages`: a restart edits the same card and never posts a thread reply twice.
+ */
+export function progressCardSink(options: ProgressCardSinkOptions): Sink {
+  const pacer = new SlackPacer(options.clock, {
+    editIntervalMs: options.editIntervalMs ?? 1000,
+    channelIntervalMs: options.channelIntervalMs ?? 1000,
+  });
+  // What each card shows now, to skip an edit that would change nothing.
+  const shown = new Map<string, string>();
+  return {
+    name: 'slack-progress-cards',
+    types: EVENT_TYPES.filter((type) => type.startsWith('operation.')),
+    async handle(events) {
+      const byOperation = new Map<string, StoredEvent[]>();
+      for (const event of events) {
+        if (!('operationId' in event) || typeof event.operationId !== 'string') continue;
+        byOperation.set(event.operationId, [...(byOperation.get(event.operationId) ?? []), event]);
+      }
+      // Cards are independent: one that must wait does not stop another from being written now.
+      const results = await Promise.allSettled(
+        [...byOperation].map(([id, batch]) => refresh(options, pacer, shown, id, batch)),
+      );
+      const failure = results.find(
+        (r): r is PromiseRejectedResult => r.status === 'rejected' && !(r.reason instanceof NotYet),
+      );
+      if (failure !== undefined) throw failure.reason;
+      const waits = results.flatMap((r) =>
+        r.status === 'rejected' && r.reason instanceof NotYet ? [r.reason.retryAfterMs] : [],
+      );
+      if (waits.length > 0) throw new NotYet(Math.min(...waits));
+    },
+  };
+}
+
+async function refresh(
+  options: ProgressCardSinkOptions,
+  pacer: SlackPacer,
+  shown: Map<string, string>,
+  id: string,
+  batch: StoredEvent[],
+): Promise<void> {
+  const { operations, messages, chat, clock } = options;
+  const op = await operations.get(id);
+  // Operations asked for in the shell have no Slack channel to show a card in.
+  if (op === null || op.surface !== 'slack') return;
+  const key = `card:${id}`;
+  let location = await messages.get(key);
+  const wait = location === null ? pacer.newMessage(op.channel) : pacer.edit(key);
+  if (wait > 0) throw new NotYet(wait);
+  const message = renderBlocks(operationCard(op, await options.events.forOperation(id), clock.now()));
+  const blocks = JSON.stringify(message.blocks);
+  if (location === null) {
+    location = await chat.post(op.channel, message);
+    await messages.save(key, location, clock.now());
+    pacer.wrote(key);
+  } else if (shown.get(id) !== blocks) {
+    await chat.update(location, message);
+    pacer.wrote(key);
+  }
+  shown.set(id, blocks);
+  for (const event of batch) {
+    if (event.type === 'operation.failed') await postFailure(options, pacer, location, event);
+  }
+  if (isFinal(op.state)) {
+    shown.delete(id);
+    pacer.forget(key);
+  }
+}
+
+async function postFailure(
+  options: ProgressCardSinkOptions,
+  pacer: SlackPacer,
+  card: SlackMessageLocation,
+  event: EventOf<'operation.failed'> & { seq: number },
+): Promise<void> {
+  const note = failureThread(event);
+  const key = `failure:${String(event.seq)}`;
+  if (note === undefined || (await options.messages.get(key)) !== null) return;
+  const wait = pacer.newMessage(card.channel);
+  if (wait > 0) throw new NotYet(wait);
+  const location = await options.chat.post(card.channel, note, card.ts);
+  await options.messages.save(key, location, options.clock.now());
+}
