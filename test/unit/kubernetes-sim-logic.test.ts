@@ -44,6 +44,38 @@ describe('JSON patch', () => {
     expect(() => applyJsonPatch(doc, { op: 'add' })).toThrow(JsonPatchError);
   });
 
+  it('words failures as the apiserver does and leaves the document as it was', () => {
+    const copy = structuredClone(doc);
+    expect(() =>
+      applyJsonPatch(doc, [
+        { op: 'replace', path: '/spec/list/0', value: 9 },
+        { op: 'test', path: '/metadata/resourceVersion', value: '6' },
+      ]),
+    ).toThrow('testing value /metadata/resourceVersion failed: test failed');
+    expect(() => applyJsonPatch(doc, [{ op: 'remove', path: '/metadata/labels/tier' }])).toThrow(
+      'remove operation does not apply: doc is missing path: "/metadata/labels/tier"',
+    );
+    expect(() => applyJsonPatch(doc, [{ op: 'add', path: '/spec/list/3', value: 1 }])).toThrow(
+      'doc is missing path: "/spec/list/3"',
+    );
+    expect(doc).toEqual(copy);
+  });
+
+  it('refuses malformed operations as a JsonPatchError, never a TypeError', () => {
+    const malformed: unknown[] = [
+      [null],
+      [{ op: 'add', value: 1 }],
+      [{ op: 'add', path: 'spec', value: 1 }],
+      [{ op: 'move', from: 7, path: '/spec/x' }],
+      [{ op: 'copy', path: '/spec/x' }],
+      [{ op: 'add', path: '/spec/x' }],
+      [{ op: 'frob', path: '/spec' }],
+    ];
+    for (const patch of malformed) {
+      expect(() => applyJsonPatch(doc, patch), JSON.stringify(patch)).toThrow(JsonPatchError);
+    }
+  });
+
   it('unescapes ~1 and ~0 in pointers', () => {
     expect(
       applyJsonPatch({ a: {} }, [{ op: 'add', path: '/a/kubectl.kubernetes.io~1restartedAt', value: 'now' }]),
