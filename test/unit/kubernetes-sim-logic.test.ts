@@ -113,6 +113,17 @@ describe('merge patches', () => {
     });
   });
 
+  it('merge patch deletes a key given null and changes neither input', () => {
+    const patch = { spec: { template: { metadata: { annotations: { a: null, b: '2' } } } } };
+    const before = structuredClone(deployment);
+    const result = applyMergePatch(deployment, patch) as typeof deployment;
+    expect(result.spec.template.metadata.annotations).toEqual({ b: '2' });
+    expect(result.spec.replicas).toBe(2);
+    expect(deployment).toEqual(before);
+    expect(patch.spec.template.metadata.annotations).toEqual({ a: null, b: '2' });
+    expect(applyMergePatch(deployment, ['x'])).toEqual(['x']);
+  });
+
   it('strategic merge merges containers by name and maps key by key', () => {
     const result = applyStrategicMergePatch(deployment, {
       spec: {
