@@ -1,41 +1,32 @@
+import ms from 'ms';
 import { DeckhandError } from './errors.ts';
 
-const UNIT_MS: Record<string, number> = {
-  s: 1000,
-  sec: 1000,
-  secs: 1000,
-  second: 1000,
-  seconds: 1000,
-  m: 60_000,
-  min: 60_000,
-  mins: 60_000,
-  minute: 60_000,
-  minutes: 60_000,
-  h: 3_600_000,
-  hr: 3_600_000,
-  hrs: 3_600_000,
-  hour: 3_600_000,
-  hours: 3_600_000,
-  d: 86_400_000,
-  day: 86_400_000,
-  days: 86_400_000,
-};
-
-/** Parses "30m", "2h", "1d", "90 minutes". */
+/**
+ * Milliseconds in a duration a person typed: a positive number and a unit, as the `ms` package
+ * reads them: "30m", "2h", "90s", "1d", "90 minutes", "2 Hours", "1.5h", "2w" (units ms, s, m,
+ * h, d, w, y and their long forms, any case; surrounding spaces ignored). Throws DeckhandError
+ * 'invalid_arguments' for anything else: a bare number (ms would read "30" as milliseconds),
+ * zero or a negative value, two units ("1h30m") or trailing words ("2 hours please").
+ */
 export function parseDuration(text: string): number {
-  const match = /^(\d+)\s*([a-z]+)$/i.exec(text.trim());
-  const unit = match?.[2] === undefined ? undefined : UNIT_MS[match[2].toLowerCase()];
-  if (match?.[1] === undefined || unit === undefined || Number(match[1]) <= 0) {
+  const trimmed = text.trim();
+  // ms's typings promise a number for its template-literal inputs; for others it gives undefined.
+  const value = /[a-z]$/i.test(trimmed) ? (ms(trimmed as ms.StringValue) as number | undefined) : undefined;
+  if (value === undefined || !(value > 0)) {
     throw new DeckhandError(
       'invalid_arguments',
       `"${text}" is not a duration. Write a number and a unit, like 30m, 2h or 1d.`,
     );
   }
-  return Number(match[1]) * unit;
+  return value;
 }
 
-export function formatDuration(ms: number): string {
-  const s = Math.round(ms / 1000);
+/**
+ * A length of time in milliseconds, rounded to whole seconds, for chat: "45s", "1m 30s", "12m",
+ * "2h 5m", "3d". Ours, not ms's formatter: that one keeps a single unit ("1m 30s" becomes "2m").
+ */
+export function formatDuration(durationMs: number): string {
+  const s = Math.round(durationMs / 1000);
   if (s < 60) return `${s}s`;
   const m = Math.floor(s / 60);
   if (m < 60) return s % 60 === 0 || m >= 10 ? `${m}m` : `${m}m ${s % 60}s`;
@@ -44,7 +35,11 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(h / 24)}d`;
 }
 
-/** "2026-01-05 10:00 UTC": times in chat are read by people across time zones. */
+/**
+ * A point in time for chat, in UTC to the minute: "2026-01-05 10:00 UTC" (ISO 8601 / RFC 3339
+ * date and time with a space for the "T"); people across time zones read it. Throws RangeError
+ * for an invalid Date, as toISOString does.
+ */
 export function formatTime(at: Date): string {
   return `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }

@@ -155,6 +155,36 @@ describe('Kubernetes simulator', () => {
     expect(failedTest.body.reason).toBe('Invalid');
   });
 
+  it('applies a JSON patch all or nothing, and a merge patch deletes a key given null', async () => {
+    await start();
+    const { body: before } = await api(DEPLOY);
+    const failed = await patch<StatusBody>(DEPLOY, 'json-patch', [
+      { op: 'replace', path: '/spec/replicas', value: 5 },
+      { op: 'test', path: '/metadata/resourceVersion', value: 'stale' },
+    ]);
+    expect(failed.status).toBe(422);
+    expect(failed.body).toMatchObject({
+      reason: 'Invalid',
+      code: 422,
+      details: { causes: [{ message: 'testing value /metadata/resourceVersion failed: test failed' }] },
+    });
+    const missing = await patch<StatusBody>(DEPLOY, 'json-patch', [{ op: 'remove', path: '/spec/nope' }]);
+    expect(missing.status).toBe(422);
+    expect(missing.body.details?.causes?.[0]?.message).toBe(
+      'remove operation does not apply: doc is missing path: "/spec/nope"',
+    );
+    const malformed = await patch<StatusBody>(DEPLOY, 'json-patch', { op: 'remove', path: '/spec' });
+    expect(malformed.status).toBe(422);
+    const { body: unchanged } = await api(DEPLOY);
+    expect(unchanged.metadata.resourceVersion).toBe(before.metadata.resourceVersion);
+    expect(unchanged.spec.replicas).toBe(3);
+
+    await patch(DEPLOY, 'merge-patch', { metadata: { labels: { team: 'core' } } });
+    const removed = await patch(DEPLOY, 'merge-patch', { metadata: { labels: { team: null } } });
+    expect(removed.status).toBe(200);
+    expect(removed.body.metadata.labels).toEqual(before.metadata.labels);
+  });
+
   it('bumps resourceVersion on every write, generation on spec changes, observedGeneration on reconcile', async () => {
     await start();
     const { body: before } = await api(DEPLOY);

@@ -44,6 +44,38 @@ describe('JSON patch', () => {
     expect(() => applyJsonPatch(doc, { op: 'add' })).toThrow(JsonPatchError);
   });
 
+  it('words failures as the apiserver does and leaves the document as it was', () => {
+    const copy = structuredClone(doc);
+    expect(() =>
+      applyJsonPatch(doc, [
+        { op: 'replace', path: '/spec/list/0', value: 9 },
+        { op: 'test', path: '/metadata/resourceVersion', value: '6' },
+      ]),
+    ).toThrow('testing value /metadata/resourceVersion failed: test failed');
+    expect(() => applyJsonPatch(doc, [{ op: 'remove', path: '/metadata/labels/tier' }])).toThrow(
+      'remove operation does not apply: doc is missing path: "/metadata/labels/tier"',
+    );
+    expect(() => applyJsonPatch(doc, [{ op: 'add', path: '/spec/list/3', value: 1 }])).toThrow(
+      'doc is missing path: "/spec/list/3"',
+    );
+    expect(doc).toEqual(copy);
+  });
+
+  it('refuses malformed operations as a JsonPatchError, never a TypeError', () => {
+    const malformed: unknown[] = [
+      [null],
+      [{ op: 'add', value: 1 }],
+      [{ op: 'add', path: 'spec', value: 1 }],
+      [{ op: 'move', from: 7, path: '/spec/x' }],
+      [{ op: 'copy', path: '/spec/x' }],
+      [{ op: 'add', path: '/spec/x' }],
+      [{ op: 'frob', path: '/spec' }],
+    ];
+    for (const patch of malformed) {
+      expect(() => applyJsonPatch(doc, patch), JSON.stringify(patch)).toThrow(JsonPatchError);
+    }
+  });
+
   it('unescapes ~1 and ~0 in pointers', () => {
     expect(
       applyJsonPatch({ a: {} }, [{ op: 'add', path: '/a/kubectl.kubernetes.io~1restartedAt', value: 'now' }]),
@@ -79,6 +111,17 @@ describe('merge patches', () => {
         },
       },
     });
+  });
+
+  it('merge patch deletes a key given null and changes neither input', () => {
+    const patch = { spec: { template: { metadata: { annotations: { a: null, b: '2' } } } } };
+    const before = structuredClone(deployment);
+    const result = applyMergePatch(deployment, patch) as typeof deployment;
+    expect(result.spec.template.metadata.annotations).toEqual({ b: '2' });
+    expect(result.spec.replicas).toBe(2);
+    expect(deployment).toEqual(before);
+    expect(patch.spec.template.metadata.annotations).toEqual({ a: null, b: '2' });
+    expect(applyMergePatch(deployment, ['x'])).toEqual(['x']);
   });
 
   it('strategic merge merges containers by name and maps key by key', () => {

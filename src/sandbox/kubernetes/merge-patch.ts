@@ -1,24 +1,22 @@
+import { apply as applyRfc7396 } from 'json-merge-patch';
+
 /**
- * JSON merge patch (RFC 7386) and a minimal strategic merge patch. There is no strategic-merge
- * implementation on npm we have installed, and the real one needs the Go type schema; clients
- * only touch a few fields (template annotations for `rollout restart`, container images for
- * `set image`, labels and replicas), so lists of known kinds merge by their key and everything
- * else follows merge-patch rules. `$patch: replace|delete` is honoured; other `$` directives
- * (`$setElementOrder/...`, `$retainKeys`) are ignored.
+ * Applies an RFC 7396 JSON merge patch (`application/merge-patch+json`), with the
+ * `json-merge-patch` package: objects merge key by key, `null` deletes a key, anything else
+ * (lists included) replaces the target's value, and a patch that is not an object replaces the
+ * whole target. Returns a new value; `target` and `patch` are never changed (the package edits
+ * its target in place and can hand back pieces of the patch, so it gets copies of both).
+ * Never throws; the caller validates the result.
  */
+export function applyMergePatch(target: unknown, patch: unknown): unknown {
+  return applyRfc7396(structuredClone(target), structuredClone(patch));
+}
+
 function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-export function applyMergePatch(target: unknown, patch: unknown): unknown {
-  if (!isObject(patch)) return structuredClone(patch);
-  const result: Record<string, unknown> = isObject(target) ? structuredClone(target) : {};
-  for (const [key, value] of Object.entries(patch)) {
-    if (value === null) Reflect.deleteProperty(result, key);
-    else result[key] = applyMergePatch(result[key], value);
-  }
-  return result;
-}
+// Strategic merge stays hand-written: no npm package does it, as it needs the Go API types' patch tags.
 
 /** Merge keys of the lists clients patch, by field name. */
 const MERGE_KEYS: Record<string, string> = {
@@ -53,6 +51,14 @@ function mergeList(target: unknown, patch: unknown[], mergeKey: string): unknown
   return result;
 }
 
+/**
+ * Applies a Kubernetes strategic merge patch (`application/strategic-merge-patch+json`), the
+ * minimal form clients send to a Deployment: template annotations for `rollout restart`,
+ * container images for `set image`, labels and replicas. Lists named in MERGE_KEYS merge item
+ * by item on their key, `$patch: delete` removes such an item and `$patch: replace` replaces
+ * an object whole; other `$` directives (`$setElementOrder/...`, `$retainKeys`) are ignored,
+ * and everything else follows merge-patch (RFC 7396) rules. Returns a new value; never throws.
+ */
 export function applyStrategicMergePatch(target: unknown, patch: unknown): unknown {
   if (!isObject(patch)) return structuredClone(patch);
   if (patch.$patch === 'replace') return stripDirectives(patch);

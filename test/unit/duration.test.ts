@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { formatDuration, formatTime, parseDuration } from '../../src/core/duration.ts';
+import { DeckhandError } from '../../src/core/errors.ts';
+
+describe('parseDuration', () => {
+  it('reads a number and a unit as milliseconds', () => {
+    expect(parseDuration('30m')).toBe(30 * 60_000);
+    expect(parseDuration('2h')).toBe(2 * 3_600_000);
+    expect(parseDuration('90s')).toBe(90_000);
+    expect(parseDuration('1d')).toBe(86_400_000);
+    expect(parseDuration(' 7d ')).toBe(7 * 86_400_000);
+    expect(parseDuration('90 minutes')).toBe(90 * 60_000);
+    expect(parseDuration('2 Hours')).toBe(2 * 3_600_000);
+    expect(parseDuration('1.5h')).toBe(90 * 60_000);
+  });
+
+  it.each(['2 hours please', '-2h', '0m', '30', '1h30m', '', 'soon', 'h2', '2 parsecs'])(
+    'refuses %j with an invalid_arguments error that says what to type',
+    (text) => {
+      let caught: unknown;
+      try {
+        parseDuration(text);
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBeInstanceOf(DeckhandError);
+      expect(caught).toMatchObject({
+        code: 'invalid_arguments',
+        userMessage: `"${text}" is not a duration. Write a number and a unit, like 30m, 2h or 1d.`,
+      });
+    },
+  );
+});
+
+describe('formatDuration and formatTime', () => {
+  it('keeps two units while they help and one after', () => {
+    expect(formatDuration(45_000)).toBe('45s');
+    expect(formatDuration(90_000)).toBe('1m 30s');
+    expect(formatDuration(630_000)).toBe('10m');
+    expect(formatDuration(2 * 3_600_000 + 5 * 60_000)).toBe('2h 5m');
+    expect(formatDuration(3 * 86_400_000)).toBe('3d');
+  });
+
+  it('writes times in UTC to the minute', () => {
+    expect(formatTime(new Date('2026-01-05T10:00:59.999Z'))).toBe('2026-01-05 10:00 UTC');
+  });
+});
