@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { defineCommand } from '../src/core/command.ts';
 import { formatDuration } from '../src/core/duration.ts';
-import { mention, reply, type Reply, type Tone } from '../src/core/message.ts';
+import { mention } from '../src/core/markup.ts';
+import { reply, type Reply, type Tone } from '../src/core/message.ts';
 import { cell, freezeNote, notes, replicas, rolloutWord, version } from '../src/status/describe.ts';
 import { collectStatuses, type TargetStatus } from '../src/status/target-status.ts';
 

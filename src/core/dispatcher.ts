@@ -6,7 +6,8 @@ import type { BoundCommand, Command, CommandContext, Ports } from './command.ts'
 import { asDeckhandError, DeckhandError, type DeckhandErrorCode } from './errors.ts';
 import { parseArgs } from './grammar.ts';
 import type { Invocation } from './invocation.ts';
-import { mention, reply, type Reply } from './message.ts';
+import { mention, plainText, typedText } from './markup.ts';
+import { reply, type Reply } from './message.ts';
 import type { PermissionRequest, Policy } from './policy/policy.ts';
 import type { Registry } from './registry.ts';
 import { tokenize } from './tokenizer.ts';
@@ -50,7 +51,9 @@ const INVALID = new Set<DeckhandErrorCode>([
 export class Dispatcher {
   constructor(private readonly deps: DispatcherDeps) {}
 
-  async dispatch(invocation: Invocation): Promise<Outcome> {
+  async dispatch(typed: Invocation): Promise<Outcome> {
+    // What a person typed is text: it can never pass for markup Deckhand wrote (see markup.ts).
+    const invocation = { ...typed, text: typedText(typed.text) };
     const { store, clock } = this.deps;
     const logger = this.deps.logger.child({ invocationId: invocation.id, actor: invocation.actor });
     let first: boolean;
@@ -196,7 +199,7 @@ export class Dispatcher {
       service: bound?.service ?? null,
       environment: bound?.environment ?? null,
       decision,
-      reason: plain(reason),
+      reason: plainText(reason),
       operationId: null,
       durationMs,
     });
@@ -238,12 +241,4 @@ export function stripPrefix(text: string): string {
 
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-/** Audit reasons are stored as plain text, without Slack markup. */
-function plain(text: string): string {
-  return text
-    .replace(/<@([UW][A-Z0-9]+)>/g, '@$1')
-    .replace(/<!subteam\^([A-Z0-9]+)>/g, '@$1')
-    .replace(/<#([A-Z0-9]+)>/g, '#$1');
 }

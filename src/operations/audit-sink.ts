@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { plainText } from '../core/markup.ts';
 import type { AuditLog, Decision } from '../store/types.ts';
 import type { EventBus } from './event-bus.ts';
 import type { OperationRepository } from './repository.ts';
@@ -43,7 +44,7 @@ export function auditOutcomes(
         service: op.service,
         environment: op.environment,
         decision: outcome.decision,
-        reason: `${outcome.state}${approval}: ${event.text.replace(/<@([UW][A-Z0-9]+)>/g, '@$1')}`,
+        reason: `${outcome.state}${approval}: ${plainText(event.text)}`,
         operationId: op.id,
         durationMs: event.at.getTime() - op.createdAt.getTime(),
       })

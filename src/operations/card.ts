@@ -1,5 +1,6 @@
 import { formatDuration, formatTime } from '../core/duration.ts';
-import { mention, reply, type Button, type Reply, type Tone } from '../core/message.ts';
+import { link, mention } from '../core/markup.ts';
+import { reply, type Button, type Reply, type Tone } from '../core/message.ts';
 import { bindingOf } from './operation-service.ts';
 import type { Operation, OperationEvent, OperationState } from './types.ts';
 
@@ -58,7 +59,7 @@ export function operationCard(op: Operation, events: OperationEvent[], now: Date
     { label: 'Elapsed', value: formatDuration(end.getTime() - op.createdAt.getTime()) },
   ];
   if (op.runUrl !== null)
-    fields.push({ label: 'Workflow run', value: `<${op.runUrl}|run ${op.runId ?? ''}>` });
+    fields.push({ label: 'Workflow run', value: link(op.runUrl, `run ${op.runId ?? ''}`) });
   if (op.outcome !== null && op.state !== 'succeeded') fields.push({ label: 'Why', value: op.outcome });
   const waiting =
     op.state === 'awaiting_approval'

@@ -1,4 +1,3 @@
-import { mention } from '../core/message.ts';
 import type { LockRepository } from '../store/types.ts';
 import { fail, type Step, type StepContext } from './step-context.ts';
 import { dispatchStep } from './steps/dispatch-step.ts';
@@ -131,10 +130,7 @@ export class OperationRunner {
     const lock = await this.locks.get(op.service, op.environment, this.ctx.clock.now());
     if (lock?.operationId === op.id) {
       await this.locks.release(op.service, op.environment);
-      this.ctx.logger.info(
-        { operationId: op.id, holder: mention(lock.holder) },
-        'released the operation lock',
-      );
+      this.ctx.logger.info({ operationId: op.id, holder: lock.holder }, 'released the operation lock');
     }
   }
 }

@@ -4,7 +4,7 @@ import type { Clock } from '../core/clock.ts';
 import { formatDuration, parseDuration } from '../core/duration.ts';
 import { DeckhandError } from '../core/errors.ts';
 import type { Invocation } from '../core/invocation.ts';
-import { mention } from '../core/message.ts';
+import { mention } from '../core/markup.ts';
 import type { LockRepository } from '../store/types.ts';
 import type { EventBus } from './event-bus.ts';
 import type { OperationRunner } from './operation-runner.ts';

@@ -1,5 +1,5 @@
 import { formatTime } from '../core/duration.ts';
-import { mention } from '../core/message.ts';
+import { mention } from '../core/markup.ts';
 import type { DeploymentStatus } from '../kubernetes/port.ts';
 import { versionOf, type TargetStatus } from './target-status.ts';
 

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mention } from '../../src/core/markup.ts';
 import { bindingOf } from '../../src/operations/operation-service.ts';
 import { renderText } from '../../src/surfaces/shell/render-text.ts';
 import { startSandboxHarness, type SandboxHarness } from '../support/sandbox-harness.ts';
@@ -67,7 +68,10 @@ describe('approvals for protected environments', () => {
     const id = await request();
     await h.run(`deny ${id} "not during the sale"`, { user: 'U000BOB', ...DEPLOYS });
     const op = await h.store.operations.get(id);
-    expect(op).toMatchObject({ state: 'cancelled', outcome: 'Denied by <@U000BOB>: “not during the sale”' });
+    expect(op).toMatchObject({
+      state: 'cancelled',
+      outcome: `Denied by ${mention('U000BOB')}: “not during the sale”`,
+    });
     expect(await h.store.locks.list(h.clock.now())).toEqual([]);
     const rows = await h.store.audit.recent({ actor: 'U000BOB' });
     expect(rows[0]).toMatchObject({
