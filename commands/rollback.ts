@@ -60,7 +60,7 @@ async function kubernetesTarget(
   const kubernetes = ctx.ports.kubernetes;
   if (kubernetes === undefined) {
     throw new DeckhandError(
-      'kubernetes_failed',
+      'config_invalid',
       'Kubernetes is not configured: set KUBECONFIG, or run npm start without credentials to use the sandbox.',
     );
   }

@@ -3,7 +3,7 @@ import type { Catalog } from '../config/catalog.ts';
 import type { Decision, Store } from '../store/types.ts';
 import type { Clock } from './clock.ts';
 import type { BoundCommand, Command, CommandContext, Ports } from './command.ts';
-import { asDeckhandError, DeckhandError, type DeckhandErrorCode } from './errors.ts';
+import { asDeckhandError, DeckhandError, errorInfo, type ErrorCodeInfo } from './errors.ts';
 import { parseArgs } from './grammar.ts';
 import type { Invocation } from './invocation.ts';
 import { mention, plainText, typedText } from './markup.ts';
@@ -29,20 +29,15 @@ export interface DispatcherDeps {
   ports: Ports;
 }
 
-/** Errors raised by a command's own rules (a lock already held) are refusals, not failures. */
-const REFUSALS = new Set<DeckhandErrorCode>([
-  'locked',
-  'not_lock_holder',
-  'permission_denied',
-  'frozen',
-  'wrong_channel',
-]);
-const INVALID = new Set<DeckhandErrorCode>([
-  'invalid_arguments',
-  'unknown_command',
-  'unknown_service',
-  'unknown_environment',
-]);
+/**
+ * How the audit log records an error, by its kind in ERRORS: errors raised by a command's own rules (a
+ * lock already held) are refusals, not failures.
+ */
+const DECISIONS: Record<ErrorCodeInfo['kind'], Decision> = {
+  refusal: 'denied',
+  invalid: 'invalid',
+  failure: 'failed',
+};
 
 /**
  * Every surface ends here: parse → validate → policy → audit → run. Each attempt is written to the
@@ -136,7 +131,7 @@ export class Dispatcher {
       return { fresh: true, decision: 'allowed', reply: result };
     } catch (error) {
       const e = asDeckhandError(error);
-      const decision: Decision = REFUSALS.has(e.code) ? 'denied' : INVALID.has(e.code) ? 'invalid' : 'failed';
+      const decision: Decision = DECISIONS[errorInfo(e.code).kind];
       if (decision === 'failed') logger.error({ err: error, command: command.name }, 'command failed');
       return this.finish(invocation, started, command, bound, decision, e.userMessage, errorReply(e, null));
     }
@@ -217,20 +212,18 @@ function notRun(what: string, error: unknown, consequence: string): Outcome {
   };
 }
 
+/** `Usage: /ops <usage>` and the command's first example, for replies to a wrong request. */
 export function usageOf(command: Command): string {
   const example = command.examples[0];
   return `Usage: /ops ${command.usage}${example === undefined ? '' : `\nExample: /ops ${example}`}`;
 }
 
+/** An error's reply: its title from ERRORS, its message, the usage when the request was wrong, and a hint when retrying can help. */
 function errorReply(error: DeckhandError, usage: string | null): Reply {
-  const title =
-    error.code === 'unknown_command'
-      ? 'Unknown command'
-      : error.code === 'internal'
-        ? 'Something went wrong'
-        : 'That did not work';
-  return reply('error', title, {
+  const info = errorInfo(error.code);
+  return reply('error', info.title, {
     text: usage === null ? error.userMessage : `${error.userMessage}\n${usage}`,
+    ...(info.retryable ? { footer: 'Trying again in a moment may help.' } : {}),
   });
 }
 
