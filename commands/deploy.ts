@@ -76,7 +76,6 @@ export const deploy = defineCommand({
         environment,
         ref,
         inputs: { version: ref, environment },
-        summary: `deploy ${service} ${ref}`,
       },
       ctx.invocation,
     );

@@ -44,7 +44,6 @@ export const rollback = defineCommand({
         ref: chosen.ref,
         inputs: chosen.inputs,
         skipApproval: env.approval.skipForRollback,
-        summary: `roll back ${args.service}${chosen.ref === '' ? '' : ` to ${chosen.ref}`}`,
       },
       ctx.invocation,
     );

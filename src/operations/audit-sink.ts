@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { plainText } from '../core/markup.ts';
 import type { AuditLog, Decision } from '../store/types.ts';
 import type { EventBus } from './event-bus.ts';
+import { describeOperation } from './operation-name.ts';
 import type { OperationRepository } from './repository.ts';
 import type { OperationState } from './types.ts';
 
@@ -27,10 +28,6 @@ export function auditOutcomes(
     if (outcome === undefined) return;
     const op = await operations.get(event.operationId);
     if (op === null) return;
-    const what =
-      op.kind === 'deploy'
-        ? `deploy ${op.service} ${op.ref}`
-        : `rollback ${op.service}${op.ref === '' ? '' : ` to ${op.ref}`}`;
     const approval = op.approver === null ? '' : ` (approved by ${op.approver})`;
     await audit
       .append({
@@ -39,7 +36,7 @@ export function auditOutcomes(
         actor: op.requester,
         surface: 'system',
         channel: op.channel,
-        text: `${what} to ${op.environment}`,
+        text: describeOperation(op),
         command: op.kind,
         service: op.service,
         environment: op.environment,

@@ -2,6 +2,7 @@ import { formatDuration, formatTime } from '../core/duration.ts';
 import { link, mention } from '../core/markup.ts';
 import { reply, type Button, type Reply, type Tone } from '../core/message.ts';
 import { bindingOf } from './operation-service.ts';
+import { operationTitle } from './operation-name.ts';
 import type { Operation, OperationEvent, OperationState } from './types.ts';
 
 const STATE_WORDS: Record<OperationState, string> = {
@@ -24,12 +25,9 @@ const TONES: Record<OperationState, Tone> = {
   cancelled: 'warning',
 };
 
+/** The card's title: the operation's name and where it stands, `Deploy api v1.2.3 → staging: done`. */
 export function title(op: Operation): string {
-  const what =
-    op.kind === 'deploy'
-      ? `Deploy ${op.service} ${op.ref}`
-      : `Rollback ${op.service}${op.ref === '' ? '' : ` to ${op.ref}`}`;
-  return `${what} → ${op.environment}: ${STATE_WORDS[op.state]}`;
+  return `${operationTitle(op)}: ${STATE_WORDS[op.state]}`;
 }
 
 /**

@@ -7,6 +7,7 @@ import type { Invocation } from '../core/invocation.ts';
 import { mention } from '../core/markup.ts';
 import type { LockRepository } from '../store/types.ts';
 import type { EventBus } from './event-bus.ts';
+import { describeChange, describeOperation } from './operation-name.ts';
 import type { OperationRunner } from './operation-runner.ts';
 import type { OperationRepository } from './repository.ts';
 import { isFinal, type Operation, type OperationKind } from './types.ts';
@@ -19,8 +20,6 @@ export interface OperationRequest {
   inputs: Record<string, string>;
   /** Skips the approval even in a protected environment (rollbacks, when the config says so). */
   skipApproval?: boolean;
-  /** What people read on the card and in the lock: `deploy api v1.2.3`. */
-  summary: string;
 }
 
 /** Starting, approving and denying operations; the commands' way into the state machines. */
@@ -68,14 +67,14 @@ export class OperationService {
       outcome: null,
       version: 1,
     };
-    await this.holdTarget(op, request.summary);
+    await this.holdTarget(op);
     await operations.create(op);
     await this.deps.events.emit({
       operationId: op.id,
       at: now,
       type: 'requested',
-      text: `${mention(op.requester)} asked to ${request.summary} ${request.kind === 'rollback' ? 'in' : 'to'} ${op.environment}`,
-      data: { summary: request.summary },
+      text: `${mention(op.requester)} requested ${describeOperation(op)}`,
+      data: { summary: describeOperation(op) },
     });
     if (!needsApproval) void this.deps.runner.run(op.id);
     return op;
@@ -185,7 +184,7 @@ export class OperationService {
    * Takes the service × environment lock for the operation. A lock left by a finished or vanished
    * operation is reclaimed; a live one means someone is already changing this target.
    */
-  private async holdTarget(op: Operation, summary: string): Promise<void> {
+  private async holdTarget(op: Operation): Promise<void> {
     const { locks, operations, clock } = this.deps;
     for (let attempt = 0; attempt < 3; attempt++) {
       const result = await locks.acquire(
@@ -193,7 +192,7 @@ export class OperationService {
           service: op.service,
           environment: op.environment,
           holder: op.requester,
-          reason: `${summary} (operation ${op.id.slice(0, 8)})`,
+          reason: `${describeOperation(op)} (operation ${op.id.slice(0, 8)})`,
           createdAt: clock.now(),
           expiresAt: null,
           operationId: op.id,
@@ -218,7 +217,7 @@ export class OperationService {
       const ago = formatDuration(clock.now().getTime() - other.createdAt.getTime());
       throw new DeckhandError(
         'locked',
-        `${mention(other.requester)} is already changing ${op.service} in ${op.environment}: ${other.kind} ${other.ref || 'to the previous version'} (${other.state.replace('_', ' ')}, started ${ago} ago). Wait for it, or see /ops status ${op.service} ${op.environment}.`,
+        `${mention(other.requester)} is already changing ${op.service} in ${op.environment}: ${describeChange(other)} (${other.state.replace('_', ' ')}, started ${ago} ago). Wait for it, or see /ops status ${op.service} ${op.environment}.`,
       );
     }
     throw new DeckhandError(
