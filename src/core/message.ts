@@ -20,12 +20,17 @@ export interface Table {
   rows: string[][];
 }
 
+/**
+ * A button stands for a command: a click runs `command` as the clicker, exactly as if they had typed it
+ * (same policy, audit and idempotency). The Slack renderer sends the command as the button's value.
+ */
 export interface Button {
-  /** The action id; the dispatcher routes a click back by it. */
+  /** Slack's action id (`op_approve`, …): unique within a message; Bolt routes clicks by it. */
   actionId: string;
   /** Plain text, no markup: Slack shows a button's label as plain_text. */
   label: string;
-  value: string;
+  /** The command line a click runs, without `/ops`: `approve <id> token=<token>`, `rollback api staging`. */
+  command: string;
   style?: 'primary' | 'danger';
 }
 

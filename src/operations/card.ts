@@ -1,7 +1,7 @@
 import { formatDuration, formatTime } from '../core/duration.ts';
 import { link, mention } from '../core/markup.ts';
 import { reply, type Button, type Reply, type Tone } from '../core/message.ts';
-import { bindingOf } from './operation-service.ts';
+import { answerCommand } from './approval-token.ts';
 import { operationTitle } from './operation-name.ts';
 import type { Operation, OperationEvent, OperationState } from './types.ts';
 
@@ -74,13 +74,13 @@ export function operationCard(op: Operation, events: OperationEvent[], now: Date
   });
 }
 
+/** A card's buttons, each carrying the command it stands for: approve or deny a request, roll back a failure. */
 function buttonsFor(op: Operation): { buttons?: Button[] } {
-  const value = `${op.id}:${bindingOf(op)}`;
   if (op.state === 'awaiting_approval') {
     return {
       buttons: [
-        { actionId: 'op_approve', label: 'Approve', value, style: 'primary' },
-        { actionId: 'op_deny', label: 'Deny', value, style: 'danger' },
+        { actionId: 'op_approve', label: 'Approve', command: answerCommand('approve', op), style: 'primary' },
+        { actionId: 'op_deny', label: 'Deny', command: answerCommand('deny', op), style: 'danger' },
       ],
     };
   }
@@ -90,7 +90,7 @@ function buttonsFor(op: Operation): { buttons?: Button[] } {
         {
           actionId: 'op_rollback',
           label: `Rollback ${op.service} in ${op.environment}`,
-          value: `${op.service}:${op.environment}`,
+          command: `rollback ${op.service} ${op.environment}`,
           style: 'danger',
         },
       ],

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Catalog } from '../config/catalog.ts';
 import type { Clock } from '../core/clock.ts';
 import { formatDuration, parseDuration } from '../core/duration.ts';
@@ -6,6 +5,7 @@ import { DeckhandError } from '../core/errors.ts';
 import type { Invocation } from '../core/invocation.ts';
 import { mention } from '../core/markup.ts';
 import type { LockRepository } from '../store/types.ts';
+import { checkApprovalToken } from './approval-token.ts';
 import type { EventBus } from './event-bus.ts';
 import { describeChange, describeOperation } from './operation-name.ts';
 import type { OperationRunner } from './operation-runner.ts';
@@ -80,9 +80,12 @@ export class OperationService {
     return op;
   }
 
-  /** The requester can never approve; the approval binds to the exact operation and expires. */
-  async approve(id: string, approver: string, binding?: string): Promise<Operation> {
-    const op = await this.awaiting(id, binding);
+  /**
+   * The requester can never approve; the approval expires, and with a token (see approval-token.ts) it
+   * binds to exactly the operation the card showed.
+   */
+  async approve(id: string, approver: string, token?: string): Promise<Operation> {
+    const op = await this.awaiting(id, token);
     if (op.requester === approver) {
       throw new DeckhandError(
         'permission_denied',
@@ -99,8 +102,9 @@ export class OperationService {
     return next;
   }
 
-  async deny(id: string, denier: string, reason: string, binding?: string): Promise<Operation> {
-    const op = await this.awaiting(id, binding);
+  /** Turns down a request waiting for approval; anyone who could approve it may. */
+  async deny(id: string, denier: string, reason: string, token?: string): Promise<Operation> {
+    const op = await this.awaiting(id, token);
     const why = `Denied by ${mention(denier)}${reason === '' ? '' : `: “${reason}”`}`;
     const next = await this.answer(op, { state: 'cancelled', outcome: why }, 'cancelled', why);
     await this.releaseIfHeld(next);
@@ -158,14 +162,9 @@ export class OperationService {
     return next;
   }
 
-  private async awaiting(id: string, binding: string | undefined): Promise<Operation> {
+  private async awaiting(id: string, token: string | undefined): Promise<Operation> {
     const op = await this.get(id);
-    if (binding !== undefined && binding !== bindingOf(op)) {
-      throw new DeckhandError(
-        'permission_denied',
-        'This approval no longer matches the request (its service, environment, version or inputs differ).',
-      );
-    }
+    checkApprovalToken(op, token);
     if (op.state !== 'awaiting_approval') {
       const by = op.approver === null ? '' : ` by ${mention(op.approver)}`;
       throw new DeckhandError(
@@ -242,16 +241,4 @@ export class OperationService {
     }
     return found[0] ?? null;
   }
-}
-
-/** What an approval button carries besides the id: a digest of exactly what is being approved. */
-export function bindingOf(op: Operation): string {
-  const bound = JSON.stringify([
-    op.kind,
-    op.service,
-    op.environment,
-    op.ref,
-    Object.entries(op.inputs).sort(),
-  ]);
-  return createHash('sha256').update(bound).digest('hex').slice(0, 16);
 }

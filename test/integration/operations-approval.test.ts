@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mention } from '../../src/core/markup.ts';
-import { bindingOf } from '../../src/operations/operation-service.ts';
+import { approvalToken } from '../../src/operations/approval-token.ts';
 import { renderText } from '../../src/surfaces/shell/render-text.ts';
 import { startSandboxHarness, type SandboxHarness } from '../support/sandbox-harness.ts';
 
@@ -45,12 +45,11 @@ describe('approvals for protected environments', () => {
   it('binds an approval to exactly what was asked', async () => {
     const id = await request();
     const op = await h.store.operations.get(id);
-    expect((await h.run(`approve ${id}:0000000000000000`, { user: 'U000ALICE', ...DEPLOYS })).decision).toBe(
-      'denied',
-    );
-    expect((await h.run(`approve ${id}:${bindingOf(op!)}`, { user: 'U000ALICE', ...DEPLOYS })).decision).toBe(
-      'allowed',
-    );
+    const alice = { user: 'U000ALICE', ...DEPLOYS };
+    expect((await h.run(`approve ${id} token=0000000000000000`, alice)).decision).toBe('denied');
+    // What cards carried before their buttons carried commands: the same token after a colon.
+    expect((await h.run(`approve ${id}:0000000000000000`, alice)).decision).toBe('denied');
+    expect((await h.run(`approve ${id} token=${approvalToken(op!)}`, alice)).decision).toBe('allowed');
     await h.settle(id);
   });
 

@@ -167,12 +167,14 @@ describe('deploys from Slack', () => {
     expect(shown).toContain('```');
     expect(await stack.deckhand.store.locks.list(clock.now())).toEqual([]);
 
-    // The card's Rollback button asks for `rollback api staging`, as the clicker, in that channel.
+    // The card's Rollback button carries `rollback api staging`; a click runs it as the clicker, there.
+    const value = buttons(last).find((b) => b.action_id === 'op_rollback')?.value;
+    expect(value).toBe('rollback api staging');
     const rollbackClick: ButtonClick = {
       userId: 'U000ADMIN',
       channelId: DEPLOYS,
       actionId: 'op_rollback',
-      value: 'api:staging',
+      value: value ?? '',
       actionTs: '1772532000.000300',
     };
     const dispatch = vi.spyOn(stack.deckhand.dispatcher, 'dispatch');
@@ -208,7 +210,7 @@ describe('deploys from Slack', () => {
     const card = posts()[0]!;
     expect(actionIds(card)).toEqual(['op_approve', 'op_deny']);
     const value = buttons(card).find((b) => b.action_id === 'op_approve')?.value ?? '';
-    expect(value).toMatch(new RegExp(`^${requested.id}:[0-9a-f]{16}$`));
+    expect(value).toMatch(new RegExp(`^approve ${requested.id} token=[0-9a-f]{16}$`));
     const dispatch = vi.spyOn(stack.deckhand.dispatcher, 'dispatch');
 
     // The requester cannot approve their own change: told privately, nothing moves.

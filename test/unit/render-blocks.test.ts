@@ -27,7 +27,7 @@ describe('Block Kit rendering', () => {
       reply('info', 'Long', {
         text: 'y'.repeat(10_000),
         table: { columns: ['a', 'b'], rows },
-        buttons: [{ actionId: 'op_approve', label: 'Approve', value: '1' }],
+        buttons: [{ actionId: 'op_approve', label: 'Approve', command: 'approve 1' }],
         footer: 'end',
       }),
     );

@@ -39,7 +39,11 @@ export function renderBlocks(raw: Reply): SlackMessage {
     tail.push(
       Blocks.Actions().elements(
         reply.buttons.slice(0, LIMITS.buttons).map((b) => {
-          const button = Elements.Button({ text: plainText(b.label), actionId: b.actionId, value: b.value });
+          const button = Elements.Button({
+            text: plainText(b.label),
+            actionId: b.actionId,
+            value: b.command,
+          });
           return b.style === 'primary' ? button.primary() : b.style === 'danger' ? button.danger() : button;
         }),
       ),
