@@ -12,6 +12,7 @@ import type { PermissionRequest, Policy } from './policy/policy.ts';
 import type { Registry } from './registry.ts';
 import { tokenize } from './tokenizer.ts';
 
+/** What a dispatch came to: the reply to show, and the decision the audit log recorded. */
 export interface Outcome {
   reply: Reply;
   decision: Decision;
@@ -19,6 +20,7 @@ export interface Outcome {
   fresh: boolean;
 }
 
+/** What the dispatcher works with. */
 export interface DispatcherDeps {
   registry: Registry;
   catalog: Catalog;
@@ -46,6 +48,7 @@ const DECISIONS: Record<ErrorCodeInfo['kind'], Decision> = {
 export class Dispatcher {
   constructor(private readonly deps: DispatcherDeps) {}
 
+  /** Runs one invocation (at most once per idempotency key) and answers it; never throws for a person's mistake. */
   async dispatch(typed: Invocation): Promise<Outcome> {
     // What a person typed is text: it can never pass for markup Deckhand wrote (see markup.ts).
     const invocation = { ...typed, text: typedText(typed.text) };

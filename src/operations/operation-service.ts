@@ -12,6 +12,7 @@ import type { OperationRunner } from './operation-runner.ts';
 import type { OperationRepository } from './repository.ts';
 import { isFinal, type Operation, type OperationKind } from './types.ts';
 
+/** A deploy or rollback a command asks for: what, where, and the workflow inputs it binds to. */
 export interface OperationRequest {
   kind: OperationKind;
   service: string;
@@ -40,6 +41,10 @@ export class OperationService {
     return this.deps.operations;
   }
 
+  /**
+   * Records an operation and takes its target's lock; it starts at once, or waits for approval in a
+   * protected environment. Throws `locked` when someone else holds the target.
+   */
   async request(request: OperationRequest, invocation: Invocation): Promise<Operation> {
     const { catalog, clock, operations } = this.deps;
     const now = clock.now();
@@ -111,6 +116,7 @@ export class OperationService {
     return next;
   }
 
+  /** The operation with this id, or the one whose id starts with it; `invalid_arguments` when there is none. */
   async get(id: string): Promise<Operation> {
     const op = (await this.deps.operations.get(id)) ?? (await this.findByPrefix(id));
     if (op === null)
