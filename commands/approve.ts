@@ -1,22 +1,22 @@
 import { z } from 'zod';
 import { defineCommand } from '../src/core/command.ts';
 import { requestFor } from '../src/core/policy/actions.ts';
+import { readOperationRef } from '../src/operations/approval-token.ts';
 import { operationCard } from '../src/operations/card.ts';
 import { operationsOf } from '../src/operations/require-operations.ts';
 
-/** `<id>` or `<id>:<binding>` (what an Approve button carries). */
-const operationRef = z.string().transform((value) => {
-  const [id = '', binding] = value.split(':');
-  return { id, binding };
-});
+/** `token=<token>`: what an Approve or Deny button adds to bind the answer (see approval-token.ts). */
+const tokenParam = z.object({ token: z.string().optional() }).strict();
 
 export const approve = defineCommand({
   name: 'approve',
   summary: 'Approve someone else’s deploy or rollback to a protected environment',
   usage: 'approve <operation-id>',
   examples: ['approve 3f2c1e9a'],
-  grammar: { slots: [{ name: 'operation', kind: 'word' }] },
-  args: z.object({ operation: operationRef }),
+  grammar: { slots: [{ name: 'operation', kind: 'word' }], params: true },
+  args: z
+    .object({ operation: z.string(), params: tokenParam })
+    .transform((a) => ({ operation: readOperationRef(a.operation, a.params.token) })),
   // The approver needs the same grant the change needs (deploy:production), and the channel rules apply.
   permission: async (args, ctx) => {
     const op = await operationsOf(ctx).get(args.operation.id);
@@ -24,7 +24,7 @@ export const approve = defineCommand({
   },
   async run(ctx, args) {
     const operations = operationsOf(ctx);
-    const op = await operations.approve(args.operation.id, ctx.invocation.actor, args.operation.binding);
+    const op = await operations.approve(args.operation.id, ctx.invocation.actor, args.operation.token);
     return operationCard(op, await ctx.events.forOperation(op.id), ctx.clock.now());
   },
 });
@@ -39,8 +39,11 @@ export const deny = defineCommand({
       { name: 'operation', kind: 'word' },
       { name: 'reason', kind: 'text' },
     ],
+    params: true,
   },
-  args: z.object({ operation: operationRef, reason: z.string().default('') }),
+  args: z
+    .object({ operation: z.string(), reason: z.string().default(''), params: tokenParam })
+    .transform((a) => ({ operation: readOperationRef(a.operation, a.params.token), reason: a.reason })),
   permission: async (args, ctx) => {
     const op = await operationsOf(ctx).get(args.operation.id);
     return { ...requestFor(op.kind, op.service, op.environment), respectLocks: false, respectFreezes: false };
@@ -51,7 +54,7 @@ export const deny = defineCommand({
       args.operation.id,
       ctx.invocation.actor,
       args.reason,
-      args.operation.binding,
+      args.operation.token,
     );
     return operationCard(op, await ctx.events.forOperation(op.id), ctx.clock.now());
   },

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { defineCommand } from '../src/core/command.ts';
 import { formatTime, parseDuration } from '../src/core/duration.ts';
 import { DeckhandError } from '../src/core/errors.ts';
-import { mention, reply } from '../src/core/message.ts';
-import { parseUserRef } from '../src/core/policy/actions.ts';
+import { mention, parseUserRef } from '../src/core/markup.ts';
+import { reply } from '../src/core/message.ts';
 import type { AuditFilter } from '../src/store/types.ts';
 
 const DECISIONS = ['allowed', 'denied', 'invalid', 'failed'] as const;

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { defineCommand } from '../src/core/command.ts';
-import { mention, reply } from '../src/core/message.ts';
-import { ACTIONS, parseUserRef, requestFor } from '../src/core/policy/actions.ts';
+import { mention, parseUserRef } from '../src/core/markup.ts';
+import { reply } from '../src/core/message.ts';
+import { ACTIONS, requestFor } from '../src/core/policy/actions.ts';
 
 export const canI = defineCommand({
   name: 'can-i',

@@ -65,7 +65,7 @@ export const deploy = defineCommand({
     const workflow = workflowOf(ctx.catalog, service);
     if (ctx.ports.github === undefined) {
       throw new DeckhandError(
-        'github_failed',
+        'config_invalid',
         'GitHub is not configured: set GITHUB_TOKEN, or run npm start without credentials to use the sandbox.',
       );
     }
@@ -76,7 +76,6 @@ export const deploy = defineCommand({
         environment,
         ref,
         inputs: { version: ref, environment },
-        summary: `deploy ${service} ${ref}`,
       },
       ctx.invocation,
     );

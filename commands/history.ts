@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { defineCommand } from '../src/core/command.ts';
 import { formatDuration, formatTime } from '../src/core/duration.ts';
-import { mention, reply } from '../src/core/message.ts';
+import { mention } from '../src/core/markup.ts';
+import { reply } from '../src/core/message.ts';
+import { describeChange } from '../src/operations/operation-name.ts';
 import { operationsOf } from '../src/operations/require-operations.ts';
 
 export const history = defineCommand({
@@ -33,7 +35,7 @@ export const history = defineCommand({
         rows: ops.map((op) => [
           formatTime(op.createdAt),
           op.environment,
-          `${op.kind} ${op.ref || '(previous)'}`,
+          describeChange(op),
           mention(op.requester) + (op.approver === null ? '' : ` ✓${mention(op.approver)}`),
           formatDuration(op.updatedAt.getTime() - op.createdAt.getTime()),
           op.state === 'failed' || op.state === 'cancelled'

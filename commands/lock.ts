@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { defineCommand } from '../src/core/command.ts';
 import { formatDuration, formatTime, parseDuration } from '../src/core/duration.ts';
 import { DeckhandError } from '../src/core/errors.ts';
-import { mention, reply } from '../src/core/message.ts';
+import { mention } from '../src/core/markup.ts';
+import { reply } from '../src/core/message.ts';
 import { requestFor } from '../src/core/policy/actions.ts';
 
 export const lock = defineCommand({

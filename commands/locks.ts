@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { defineCommand } from '../src/core/command.ts';
 import { formatTime } from '../src/core/duration.ts';
-import { mention, reply } from '../src/core/message.ts';
+import { mention } from '../src/core/markup.ts';
+import { reply } from '../src/core/message.ts';
 
 export const locks = defineCommand({
   name: 'locks',

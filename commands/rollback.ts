@@ -44,7 +44,6 @@ export const rollback = defineCommand({
         ref: chosen.ref,
         inputs: chosen.inputs,
         skipApproval: env.approval.skipForRollback,
-        summary: `roll back ${args.service}${chosen.ref === '' ? '' : ` to ${chosen.ref}`}`,
       },
       ctx.invocation,
     );
@@ -60,7 +59,7 @@ async function kubernetesTarget(
   const kubernetes = ctx.ports.kubernetes;
   if (kubernetes === undefined) {
     throw new DeckhandError(
-      'kubernetes_failed',
+      'config_invalid',
       'Kubernetes is not configured: set KUBECONFIG, or run npm start without credentials to use the sandbox.',
     );
   }

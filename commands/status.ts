@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { defineCommand } from '../src/core/command.ts';
 import { formatDuration } from '../src/core/duration.ts';
-import { mention, reply, type Reply, type Tone } from '../src/core/message.ts';
+import { mention } from '../src/core/markup.ts';
+import { reply, type Reply, type Tone } from '../src/core/message.ts';
+import { describeChange } from '../src/operations/operation-name.ts';
 import { cell, freezeNote, notes, replicas, rolloutWord, version } from '../src/status/describe.ts';
 import { collectStatuses, type TargetStatus } from '../src/status/target-status.ts';
 
@@ -62,7 +64,7 @@ function lastChange(s: TargetStatus, now: Date): string {
   const op = s.lastChange;
   if (op === null) return 'none through Deckhand';
   const ago = formatDuration(now.getTime() - op.createdAt.getTime());
-  return `${op.kind} ${op.ref || '(previous)'} by ${mention(op.requester)}, ${ago} ago: ${op.state.replace('_', ' ')}`;
+  return `${describeChange(op)} by ${mention(op.requester)}, ${ago} ago: ${op.state.replace('_', ' ')}`;
 }
 
 function detail(s: TargetStatus, now: Date): Reply {

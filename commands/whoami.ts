@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineCommand } from '../src/core/command.ts';
-import { mention, reply } from '../src/core/message.ts';
+import { mention } from '../src/core/markup.ts';
+import { reply } from '../src/core/message.ts';
 
 export const whoami = defineCommand({
   name: 'whoami',

@@ -6,14 +6,16 @@ import type { Locks } from '../locks/locks.ts';
 import type { Decision, Store } from '../store/types.ts';
 import type { Clock } from './clock.ts';
 import type { BoundCommand, Command, CommandContext, Ports } from './command.ts';
-import { asDeckhandError, DeckhandError, type DeckhandErrorCode } from './errors.ts';
+import { asDeckhandError, DeckhandError, errorInfo, type ErrorCodeInfo } from './errors.ts';
 import { parseArgs } from './grammar.ts';
 import type { Invocation } from './invocation.ts';
-import { mention, reply, type Reply } from './message.ts';
+import { mention, plainText, typedText } from './markup.ts';
+import { reply, type Reply } from './message.ts';
 import type { PermissionRequest, Policy } from './policy/policy.ts';
 import type { Registry } from './registry.ts';
 import { tokenize } from './tokenizer.ts';
 
+/** What a dispatch came to: the reply to show, and the decision the audit log recorded. */
 export interface Outcome {
   reply: Reply;
   decision: Decision;
@@ -21,6 +23,7 @@ export interface Outcome {
   fresh: boolean;
 }
 
+/** What the dispatcher works with. */
 export interface DispatcherDeps {
   registry: Registry;
   catalog: Catalog;
@@ -33,20 +36,15 @@ export interface DispatcherDeps {
   ports: Ports;
 }
 
-/** Errors raised by a command's own rules (a lock already held) are refusals, not failures. */
-const REFUSALS = new Set<DeckhandErrorCode>([
-  'locked',
-  'not_lock_holder',
-  'permission_denied',
-  'frozen',
-  'wrong_channel',
-]);
-const INVALID = new Set<DeckhandErrorCode>([
-  'invalid_arguments',
-  'unknown_command',
-  'unknown_service',
-  'unknown_environment',
-]);
+/**
+ * How the audit log records an error, by its kind in ERRORS: errors raised by a command's own rules (a
+ * lock already held) are refusals, not failures.
+ */
+const DECISIONS: Record<ErrorCodeInfo['kind'], Decision> = {
+  refusal: 'denied',
+  invalid: 'invalid',
+  failure: 'failed',
+};
 
 /**
  * Every surface ends here: parse → validate → policy → audit → run. Each attempt is written to the
@@ -55,7 +53,10 @@ const INVALID = new Set<DeckhandErrorCode>([
 export class Dispatcher {
   constructor(private readonly deps: DispatcherDeps) {}
 
-  async dispatch(invocation: Invocation): Promise<Outcome> {
+  /** Runs one invocation (at most once per idempotency key) and answers it; never throws for a person's mistake. */
+  async dispatch(typed: Invocation): Promise<Outcome> {
+    // What a person typed is text: it can never pass for markup Deckhand wrote (see markup.ts).
+    const invocation = { ...typed, text: typedText(typed.text) };
     const { store, clock } = this.deps;
     const logger = this.deps.logger.child({ invocationId: invocation.id, actor: invocation.actor });
     let first: boolean;
@@ -138,7 +139,7 @@ export class Dispatcher {
       return { fresh: true, decision: 'allowed', reply: result };
     } catch (error) {
       const e = asDeckhandError(error);
-      const decision: Decision = REFUSALS.has(e.code) ? 'denied' : INVALID.has(e.code) ? 'invalid' : 'failed';
+      const decision: Decision = DECISIONS[errorInfo(e.code).kind];
       if (decision === 'failed') logger.error({ err: error, command: command.name }, 'command failed');
       return this.finish(invocation, started, command, bound, decision, e.userMessage, errorReply(e, null));
     }
@@ -195,7 +196,7 @@ export class Dispatcher {
       service: bound?.service ?? null,
       environment: bound?.environment ?? null,
       decision,
-      reason: plain(reason),
+      reason: plainText(reason),
       durationMs,
     };
     // Asked for in the same turn, so on SQLite the chain entry and the event share one commit.
@@ -226,20 +227,18 @@ function notRun(what: string, error: unknown, consequence: string): Outcome {
   };
 }
 
+/** `Usage: /ops <usage>` and the command's first example, for replies to a wrong request. */
 export function usageOf(command: Command): string {
   const example = command.examples[0];
   return `Usage: /ops ${command.usage}${example === undefined ? '' : `\nExample: /ops ${example}`}`;
 }
 
+/** An error's reply: its title from ERRORS, its message, the usage when the request was wrong, and a hint when retrying can help. */
 function errorReply(error: DeckhandError, usage: string | null): Reply {
-  const title =
-    error.code === 'unknown_command'
-      ? 'Unknown command'
-      : error.code === 'internal'
-        ? 'Something went wrong'
-        : 'That did not work';
-  return reply('error', title, {
+  const info = errorInfo(error.code);
+  return reply('error', info.title, {
     text: usage === null ? error.userMessage : `${error.userMessage}\n${usage}`,
+    ...(info.retryable ? { footer: 'Trying again in a moment may help.' } : {}),
   });
 }
 
@@ -250,12 +249,4 @@ export function stripPrefix(text: string): string {
 
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-/** Audit reasons are stored as plain text, without Slack markup. */
-function plain(text: string): string {
-  return text
-    .replace(/<@([UW][A-Z0-9]+)>/g, '@$1')
-    .replace(/<!subteam\^([A-Z0-9]+)>/g, '@$1')
-    .replace(/<#([A-Z0-9]+)>/g, '#$1');
 }

@@ -1,8 +1,4 @@
-/**
- * One error type for everything Deckhand reports to a person. `code` is stable and machine-readable,
- * `userMessage` is what the user sees (it says what went wrong and what to type instead), and the
- * upstream error, if any, stays in `cause` for the logs.
- */
+/** Stable, machine-readable names for what went wrong; ERRORS says what each means. */
 export type DeckhandErrorCode =
   | 'unknown_command'
   | 'invalid_arguments'
@@ -23,6 +19,54 @@ export type DeckhandErrorCode =
   | 'duplicate_request'
   | 'internal';
 
+/**
+ * What an error code means for the person who asked:
+ * - `kind`: `refusal` when a rule said no (the audit log records `denied`), `invalid` when the request
+ *   itself was wrong (`invalid`), `failure` when Deckhand or a system it uses failed (`failed`);
+ * - `title`: what the reply's title says;
+ * - `retryable`: whether trying the same thing again, unchanged, can help.
+ */
+export interface ErrorCodeInfo {
+  kind: 'refusal' | 'invalid' | 'failure';
+  title: string;
+  retryable: boolean;
+}
+
+/**
+ * Every error code and what it means, in the style of bolt-js's `src/errors.ts`. `satisfies` makes a
+ * code without an entry (or an entry without a code) a type error.
+ */
+export const ERRORS = {
+  unknown_command: { kind: 'invalid', title: 'Unknown command', retryable: false },
+  invalid_arguments: { kind: 'invalid', title: 'That did not work', retryable: false },
+  unknown_service: { kind: 'invalid', title: 'Unknown service', retryable: false },
+  unknown_environment: { kind: 'invalid', title: 'Unknown environment', retryable: false },
+  permission_denied: { kind: 'refusal', title: 'Not allowed', retryable: false },
+  locked: { kind: 'refusal', title: 'Locked', retryable: false },
+  frozen: { kind: 'refusal', title: 'Frozen', retryable: false },
+  wrong_channel: { kind: 'refusal', title: 'Not from this channel', retryable: false },
+  not_lock_holder: { kind: 'refusal', title: 'Not your lock', retryable: false },
+  config_invalid: { kind: 'failure', title: 'Deckhand is not configured for this', retryable: false },
+  config_not_found: { kind: 'failure', title: 'Deckhand has no configuration', retryable: false },
+  runbook_invalid: { kind: 'failure', title: 'The runbook is invalid', retryable: false },
+  store_failed: { kind: 'failure', title: 'Deckhand cannot reach its database', retryable: true },
+  slack_failed: { kind: 'failure', title: 'Slack did not answer', retryable: true },
+  github_failed: { kind: 'failure', title: 'GitHub did not do it', retryable: true },
+  kubernetes_failed: { kind: 'failure', title: 'Kubernetes did not do it', retryable: true },
+  duplicate_request: { kind: 'failure', title: 'Already answered', retryable: false },
+  internal: { kind: 'failure', title: 'Something went wrong', retryable: false },
+} as const satisfies Record<DeckhandErrorCode, ErrorCodeInfo>;
+
+/** What an error code means: its kind, the reply's title, and whether trying again can help. */
+export function errorInfo(code: DeckhandErrorCode): ErrorCodeInfo {
+  return ERRORS[code];
+}
+
+/**
+ * One error type for everything Deckhand reports to a person. `code` is stable and machine-readable,
+ * `userMessage` is what the user sees (it says what went wrong and what to type instead), and the
+ * upstream error, if any, stays in `cause` for the logs.
+ */
 export class DeckhandError extends Error {
   readonly code: DeckhandErrorCode;
   readonly userMessage: string;
@@ -38,6 +82,7 @@ export class DeckhandError extends Error {
   }
 }
 
+/** True for a DeckhandError (anything else thrown is a bug or an untranslated upstream error). */
 export function isDeckhandError(error: unknown): error is DeckhandError {
   return error instanceof DeckhandError;
 }

@@ -1,28 +1,40 @@
 /**
  * The message model every command returns. Surfaces render it: Block Kit in Slack, text in the shell.
- * Text uses Slack's mrkdwn subset (*bold*, `code`, <@U123> mentions, <!subteam^S123> groups);
- * the shell renderer turns those into plain text.
+ * Its strings are markup text (see markup.ts): plain text with Slack's *bold* and `code` marks, and
+ * mentions, channel links and links written with markup.ts's functions. Only renderers turn it into a
+ * surface's format; the Slack renderer alone escapes what people typed.
  */
+
+/** The reply's mood: the Slack renderer shows it as an emoji, the shell as an icon. */
 export type Tone = 'info' | 'success' | 'warning' | 'error' | 'progress';
 
+/** A labelled value: a Block Kit section field in Slack, an aligned `label  value` line in the shell. */
 export interface Field {
   label: string;
   value: string;
 }
 
+/** Rows under column names: one line per row in Slack, aligned columns in the shell. */
 export interface Table {
   columns: string[];
   rows: string[][];
 }
 
+/**
+ * A button stands for a command: a click runs `command` as the clicker, exactly as if they had typed it
+ * (same policy, audit and idempotency). The Slack renderer sends the command as the button's value.
+ */
 export interface Button {
-  /** The action id; the dispatcher routes a click back by it. */
+  /** Slack's action id (`op_approve`, …): unique within a message; Bolt routes clicks by it. */
   actionId: string;
+  /** Plain text, no markup: Slack shows a button's label as plain_text. */
   label: string;
-  value: string;
+  /** The command line a click runs, without `/ops`: `approve <id> token=<token>`, `rollback api staging`. */
+  command: string;
   style?: 'primary' | 'danger';
 }
 
+/** What a command answers: a title, and optionally text, fields, a table, buttons and a footer. */
 export interface Reply {
   tone: Tone;
   title: string;
@@ -35,10 +47,10 @@ export interface Reply {
   visibility: 'ephemeral' | 'channel';
 }
 
-export function mention(subject: string): string {
-  return subject.startsWith('S') ? `<!subteam^${subject}>` : `<@${subject}>`;
-}
+/** Kept for imports that predate markup.ts, which owns mentions now. */
+export { mention } from './markup.ts';
 
+/** A reply with the given tone and title; ephemeral unless `rest` says otherwise. */
 export function reply(tone: Tone, title: string, rest: Partial<Omit<Reply, 'tone' | 'title'>> = {}): Reply {
   return { tone, title, visibility: 'ephemeral', ...rest };
 }

@@ -1,5 +1,5 @@
 import { formatDuration } from '../core/duration.ts';
-import { mention } from '../core/message.ts';
+import { mention } from '../core/markup.ts';
 import { exhaustive, type DomainEvent } from './domain-event.ts';
 
 /**
@@ -11,7 +11,7 @@ export function describeEvent(event: DomainEvent): string {
     case 'invocation.decided':
       return `${mention(event.actor)} ran “${event.text}”: ${event.decision}`;
     case 'operation.requested':
-      return `${mention(event.requester)} asked to ${event.summary} ${event.kind === 'rollback' ? 'in' : 'to'} ${event.environment}`;
+      return `${mention(event.requester)} requested ${event.summary}`;
     case 'operation.approved':
       return `Approved by ${mention(event.approver)}`;
     case 'operation.denied':

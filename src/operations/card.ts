@@ -1,8 +1,10 @@
 import { formatDuration, formatTime } from '../core/duration.ts';
-import { mention, reply, type Button, type Reply, type Tone } from '../core/message.ts';
-import { bindingOf } from './operation-service.ts';
+import { link, mention } from '../core/markup.ts';
+import { reply, type Button, type Reply, type Tone } from '../core/message.ts';
 import { describeEvent } from '../events/describe-event.ts';
 import { exhaustive, type StoredEvent } from '../events/domain-event.ts';
+import { answerCommand } from './approval-token.ts';
+import { operationTitle } from './operation-name.ts';
 import type { Operation, OperationState } from './types.ts';
 
 const STATE_WORDS: Record<OperationState, string> = {
@@ -25,17 +27,9 @@ const TONES: Record<OperationState, Tone> = {
   cancelled: 'warning',
 };
 
-/** What the operation does, as people say it: `deploy api v1.2.3`, `rollback api to 3`. */
-export function operationSummary(op: Pick<Operation, 'kind' | 'service' | 'ref'>): string {
-  return op.kind === 'deploy'
-    ? `deploy ${op.service} ${op.ref}`
-    : `rollback ${op.service}${op.ref === '' ? '' : ` to ${op.ref}`}`;
-}
-
-/** The card's title: `Deploy api v1.2.3 → staging: rolling out`. */
+/** The card's title: the operation's name and where it stands, `Deploy api v1.2.3 → staging: done`. */
 export function title(op: Operation): string {
-  const what = operationSummary(op);
-  return `${what.charAt(0).toUpperCase()}${what.slice(1)} → ${op.environment}: ${STATE_WORDS[op.state]}`;
+  return `${operationTitle(op)}: ${STATE_WORDS[op.state]}`;
 }
 
 /**
@@ -64,7 +58,7 @@ export function operationCard(op: Operation, events: readonly StoredEvent[], now
     { label: 'Elapsed', value: formatDuration(end.getTime() - op.createdAt.getTime()) },
   ];
   if (op.runUrl !== null)
-    fields.push({ label: 'Workflow run', value: `<${op.runUrl}|run ${op.runId ?? ''}>` });
+    fields.push({ label: 'Workflow run', value: link(op.runUrl, `run ${op.runId ?? ''}`) });
   if (op.outcome !== null && op.state !== 'succeeded') fields.push({ label: 'Why', value: op.outcome });
   const waiting =
     op.state === 'awaiting_approval'
@@ -81,13 +75,13 @@ export function operationCard(op: Operation, events: readonly StoredEvent[], now
   });
 }
 
+/** A card's buttons, each carrying the command it stands for: approve or deny a request, roll back a failure. */
 function buttonsFor(op: Operation): { buttons?: Button[] } {
-  const value = `${op.id}:${bindingOf(op)}`;
   if (op.state === 'awaiting_approval') {
     return {
       buttons: [
-        { actionId: 'op_approve', label: 'Approve', value, style: 'primary' },
-        { actionId: 'op_deny', label: 'Deny', value, style: 'danger' },
+        { actionId: 'op_approve', label: 'Approve', command: answerCommand('approve', op), style: 'primary' },
+        { actionId: 'op_deny', label: 'Deny', command: answerCommand('deny', op), style: 'danger' },
       ],
     };
   }
@@ -97,7 +91,7 @@ function buttonsFor(op: Operation): { buttons?: Button[] } {
         {
           actionId: 'op_rollback',
           label: `Rollback ${op.service} in ${op.environment}`,
-          value: `${op.service}:${op.environment}`,
+          command: `rollback ${op.service} ${op.environment}`,
           style: 'danger',
         },
       ],

@@ -1,3 +1,4 @@
+import { errorInfo, isDeckhandError } from '../core/errors.ts';
 import { fail, type Step, type StepContext } from './step-context.ts';
 import { dispatchStep } from './steps/dispatch-step.ts';
 import { followRunStep } from './steps/follow-run-step.ts';
@@ -6,7 +7,10 @@ import { verifyStep } from './steps/verify-step.ts';
 import type { TargetLock } from './target-lock.ts';
 import { isFinal, type Operation } from './types.ts';
 
-/** How many times in a row a step may hit a transient error (GitHub or the cluster unreachable) before the operation fails. */
+/**
+ * How many times in a row a step may hit a transient error (GitHub or the cluster unreachable) before the
+ * operation fails; an error whose code is not retryable (see ERRORS) fails it at once.
+ */
 const MAX_STEP_ERRORS = 5;
 
 /**
@@ -121,12 +125,17 @@ export class OperationRunner {
         errors++;
         const logger = this.ctx.logger.child({ operationId: id, state: current.state });
         logger.warn({ err: error, attempt: errors }, 'step failed');
-        if (errors >= MAX_STEP_ERRORS) {
+        // Errors whose code says trying again cannot help fail at once; anything else thrown is retried.
+        const retryable = !isDeckhandError(error) || errorInfo(error.code).retryable;
+        if (!retryable || errors >= MAX_STEP_ERRORS) {
           const message =
             error instanceof Error && 'userMessage' in error ? String(error.userMessage) : String(error);
           op =
-            (await fail(this.ctx, current, `Gave up after ${errors} attempts: ${message}`)) ??
-            (await this.ctx.operations.get(id));
+            (await fail(
+              this.ctx,
+              current,
+              retryable ? `Gave up after ${errors} attempts: ${message}` : message,
+            )) ?? (await this.ctx.operations.get(id));
         } else {
           await this.ctx.signals.wait(-1, this.ctx.timing.pollMs * errors);
           op = await this.ctx.operations.get(id);

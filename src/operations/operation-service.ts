@@ -1,10 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { Catalog } from '../config/catalog.ts';
 import type { Clock } from '../core/clock.ts';
 import { parseDuration } from '../core/duration.ts';
 import { DeckhandError } from '../core/errors.ts';
 import type { Invocation } from '../core/invocation.ts';
-import { mention } from '../core/message.ts';
+import { mention } from '../core/markup.ts';
 import type { DomainEvent } from '../events/domain-event.ts';
 import {
   operationApproved,
@@ -13,11 +12,14 @@ import {
   operationRequested,
 } from '../events/event-constructors.ts';
 import type { EventLog } from '../events/event-log.ts';
+import { checkApprovalToken } from './approval-token.ts';
+import { describeOperation } from './operation-name.ts';
 import type { OperationRunner } from './operation-runner.ts';
 import type { OperationRepository } from './repository.ts';
 import type { TargetLock } from './target-lock.ts';
 import type { Operation, OperationKind } from './types.ts';
 
+/** A deploy or rollback a command asks for: what, where, and the workflow inputs it binds to. */
 export interface OperationRequest {
   kind: OperationKind;
   service: string;
@@ -26,8 +28,6 @@ export interface OperationRequest {
   inputs: Record<string, string>;
   /** Skips the approval even in a protected environment (rollbacks, when the config says so). */
   skipApproval?: boolean;
-  /** What people read on the card and in the lock: `deploy api v1.2.3`. */
-  summary: string;
 }
 
 /** Starting, approving and denying operations; the commands' way into the state machines. */
@@ -48,6 +48,10 @@ export class OperationService {
     return this.deps.operations;
   }
 
+  /**
+   * Records an operation and takes its target's lock; it starts at once, or waits for approval in a
+   * protected environment. Throws `locked` when someone else holds the target.
+   */
   async request(request: OperationRequest, invocation: Invocation): Promise<Operation> {
     const { catalog, clock, operations } = this.deps;
     const now = clock.now();
@@ -74,16 +78,19 @@ export class OperationService {
       outcome: null,
       version: 1,
     };
-    await this.deps.target.hold(op, request.summary);
+    await this.deps.target.hold(op, describeOperation(op));
     await operations.create(op);
-    await this.deps.events.emit(operationRequested(op, request.summary, now));
+    await this.deps.events.emit(operationRequested(op, describeOperation(op), now));
     if (!needsApproval) void this.deps.runner.run(op.id);
     return op;
   }
 
-  /** The requester can never approve; the approval binds to the exact operation and expires. */
-  async approve(id: string, approver: string, binding?: string): Promise<Operation> {
-    const op = await this.awaiting(id, binding);
+  /**
+   * The requester can never approve; the approval expires, and with a token (see approval-token.ts) it
+   * binds to exactly the operation the card showed.
+   */
+  async approve(id: string, approver: string, token?: string): Promise<Operation> {
+    const op = await this.awaiting(id, token);
     if (op.requester === approver) {
       throw new DeckhandError(
         'permission_denied',
@@ -99,8 +106,9 @@ export class OperationService {
     return next;
   }
 
-  async deny(id: string, denier: string, reason: string, binding?: string): Promise<Operation> {
-    const op = await this.awaiting(id, binding);
+  /** Turns down a request waiting for approval; anyone who could approve it may. */
+  async deny(id: string, denier: string, reason: string, token?: string): Promise<Operation> {
+    const op = await this.awaiting(id, token);
     const why = `Denied by ${mention(denier)}${reason === '' ? '' : `: “${reason}”`}`;
     const next = await this.answer(
       op,
@@ -111,6 +119,7 @@ export class OperationService {
     return next;
   }
 
+  /** The operation with this id, or the one whose id starts with it; `invalid_arguments` when there is none. */
   async get(id: string): Promise<Operation> {
     const op = (await this.deps.operations.get(id)) ?? (await this.findByPrefix(id));
     if (op === null)
@@ -150,14 +159,9 @@ export class OperationService {
     return next;
   }
 
-  private async awaiting(id: string, binding: string | undefined): Promise<Operation> {
+  private async awaiting(id: string, token: string | undefined): Promise<Operation> {
     const op = await this.get(id);
-    if (binding !== undefined && binding !== bindingOf(op)) {
-      throw new DeckhandError(
-        'permission_denied',
-        'This approval no longer matches the request (its service, environment, version or inputs differ).',
-      );
-    }
+    checkApprovalToken(op, token);
     if (op.state !== 'awaiting_approval') {
       const by = op.approver === null ? '' : ` by ${mention(op.approver)}`;
       throw new DeckhandError(
@@ -183,16 +187,4 @@ export class OperationService {
     }
     return found[0] ?? null;
   }
-}
-
-/** What an approval button carries besides the id: a digest of exactly what is being approved. */
-export function bindingOf(op: Operation): string {
-  const bound = JSON.stringify([
-    op.kind,
-    op.service,
-    op.environment,
-    op.ref,
-    Object.entries(op.inputs).sort(),
-  ]);
-  return createHash('sha256').update(bound).digest('hex').slice(0, 16);
 }

@@ -2,7 +2,8 @@ import type { Logger } from 'pino';
 import type { Clock } from '../core/clock.ts';
 import { formatDuration } from '../core/duration.ts';
 import { DeckhandError } from '../core/errors.ts';
-import { mention } from '../core/message.ts';
+import { mention } from '../core/markup.ts';
+import { describeChange } from './operation-name.ts';
 import type { Locks } from '../locks/locks.ts';
 import type { OperationRepository } from './repository.ts';
 import { isFinal, type Operation } from './types.ts';
@@ -58,7 +59,7 @@ export class TargetLock {
       const ago = formatDuration(clock.now().getTime() - other.createdAt.getTime());
       throw new DeckhandError(
         'locked',
-        `${mention(other.requester)} is already changing ${op.service} in ${op.environment}: ${other.kind} ${other.ref || 'to the previous version'} (${other.state.replace('_', ' ')}, started ${ago} ago). Wait for it, or see /ops status ${op.service} ${op.environment}.`,
+        `${mention(other.requester)} is already changing ${op.service} in ${op.environment}: ${describeChange(other)} (${other.state.replace('_', ' ')}, started ${ago} ago). Wait for it, or see /ops status ${op.service} ${op.environment}.`,
       );
     }
     throw new DeckhandError(

@@ -2,10 +2,10 @@ import type { Logger } from 'pino';
 import { describeEvent } from '../events/describe-event.ts';
 import { exhaustive, type StoredEvent } from '../events/domain-event.ts';
 import type { Sink } from '../events/sink.ts';
-import { operationSummary } from '../operations/card.ts';
+import { plainText } from '../core/markup.ts';
+import { describeOperation } from '../operations/operation-name.ts';
 import type { OperationRepository } from '../operations/repository.ts';
 import type { AuditEntryInput, AuditLog, Decision } from '../store/types.ts';
-import { plainText } from './plain-text.ts';
 
 /**
  * The audit log records how each operation ended, next to the request that started it: who asked, who
@@ -97,7 +97,7 @@ async function entryFor(
     actor: op.requester,
     surface: 'system',
     channel: op.channel,
-    text: `${operationSummary(op)} to ${op.environment}`,
+    text: describeOperation(op),
     command: op.kind,
     service: op.service,
     environment: op.environment,

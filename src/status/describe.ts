@@ -1,14 +1,16 @@
 import { formatTime } from '../core/duration.ts';
-import { mention } from '../core/message.ts';
+import { mention } from '../core/markup.ts';
 import type { DeploymentStatus } from '../kubernetes/port.ts';
 import { versionOf, type TargetStatus } from './target-status.ts';
 
 const PHASE_ICON = { complete: '✓', progressing: '↻', waiting: '…', failed: '✗' } as const;
 
+/** The versions the deployment's containers run: `v1.2.3`, or `v1.2.3, v1.2.4` mid-rollout. */
 export function version(d: DeploymentStatus): string {
   return [...new Set(d.images.map((i) => versionOf(i.image)))].join(', ') || 'unknown';
 }
 
+/** `2/3 ready · 3 updated · 2 available`. */
 export function replicas(d: DeploymentStatus): string {
   const r = d.replicas;
   return `${r.ready}/${r.desired} ready · ${r.updated} updated · ${r.available} available`;
@@ -22,6 +24,7 @@ export function cell(s: TargetStatus): string {
   return `${version(d)} ${PHASE_ICON[d.rollout.phase]} ${d.replicas.ready}/${d.replicas.desired}${marks}`;
 }
 
+/** The rollout in a word or two, as kubectl rollout status would judge it: `healthy`, `rolling out`, … */
 export function rolloutWord(d: DeploymentStatus): string {
   switch (d.rollout.phase) {
     case 'complete':
@@ -60,6 +63,7 @@ export function notes(s: TargetStatus, options: { freeze: boolean } = { freeze: 
   return out;
 }
 
+/** `production: ❄ weekend freeze until …`, or null when no freeze is in force there. */
 export function freezeNote(s: TargetStatus): string | null {
   if (s.freeze === null) return null;
   const until = s.freeze.until === null ? '' : ` until ${formatTime(s.freeze.until)}`;

@@ -49,6 +49,13 @@ export interface FakeSlackApi {
   rateLimit(method: string, retryAfterSeconds: number, times?: number): void;
   /** The next call of `method` waits until released. */
   hold(method: string): HeldCall;
+  /**
+   * Slack is down (true) or back (false): while down, every connection is cut before an answer, as
+   * when Slack or the network between is gone. Cut attempts are counted, not recorded as calls.
+   */
+  setDown(down: boolean): void;
+  /** Requests cut while Slack was down. */
+  readonly refused: number;
   setGroup(group: string, members: string[]): void;
   close(): Promise<void>;
 }
@@ -77,6 +84,8 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
   const holds = new Map<string, { arrived: (call: FakeSlackCall) => void; gate: Promise<void> }[]>();
   const waiters: { id: string | undefined; resolve: (r: FakeSlackResponse) => void }[] = [];
   const releases: (() => void)[] = [];
+  let down = false;
+  let refused = 0;
 
   const accepts = (token: string | null): boolean =>
     token !== null &&
@@ -126,6 +135,11 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
   }
 
   const server = createServer((req, res) => {
+    if (down) {
+      refused += 1;
+      req.socket.destroy();
+      return;
+    }
     const path = new URL(req.url ?? '/', 'http://fake').pathname;
     const apiMatch = /^\/api\/([A-Za-z0-9_.]+)$/.exec(path);
     const responseMatch = /^\/response\/([A-Za-z0-9_-]+)$/.exec(path);
@@ -167,6 +181,12 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
       queue.push({ arrived, gate });
       holds.set(method, queue);
       return { reached, release };
+    },
+    setDown: (value) => {
+      down = value;
+    },
+    get refused() {
+      return refused;
     },
     setGroup: (group, members) => {
       state.groups.set(group, [...members]);

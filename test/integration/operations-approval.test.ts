@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bindingOf } from '../../src/operations/operation-service.ts';
+import { mention } from '../../src/core/markup.ts';
+import { approvalToken } from '../../src/operations/approval-token.ts';
 import { renderText } from '../../src/surfaces/shell/render-text.ts';
 import { startSandboxHarness, type SandboxHarness } from '../support/sandbox-harness.ts';
 
@@ -44,12 +45,11 @@ describe('approvals for protected environments', () => {
   it('binds an approval to exactly what was asked', async () => {
     const id = await request();
     const op = await h.store.operations.get(id);
-    expect((await h.run(`approve ${id}:0000000000000000`, { user: 'U000ALICE', ...DEPLOYS })).decision).toBe(
-      'denied',
-    );
-    expect((await h.run(`approve ${id}:${bindingOf(op!)}`, { user: 'U000ALICE', ...DEPLOYS })).decision).toBe(
-      'allowed',
-    );
+    const alice = { user: 'U000ALICE', ...DEPLOYS };
+    expect((await h.run(`approve ${id} token=0000000000000000`, alice)).decision).toBe('denied');
+    // What cards carried before their buttons carried commands: the same token after a colon.
+    expect((await h.run(`approve ${id}:0000000000000000`, alice)).decision).toBe('denied');
+    expect((await h.run(`approve ${id} token=${approvalToken(op!)}`, alice)).decision).toBe('allowed');
     await h.settle(id);
   });
 
@@ -67,7 +67,10 @@ describe('approvals for protected environments', () => {
     const id = await request();
     await h.run(`deny ${id} "not during the sale"`, { user: 'U000BOB', ...DEPLOYS });
     const op = await h.store.operations.get(id);
-    expect(op).toMatchObject({ state: 'cancelled', outcome: 'Denied by <@U000BOB>: “not during the sale”' });
+    expect(op).toMatchObject({
+      state: 'cancelled',
+      outcome: `Denied by ${mention('U000BOB')}: “not during the sale”`,
+    });
     expect(await h.store.locks.list(h.clock.now())).toEqual([]);
     const rows = await h.store.audit.recent({ actor: 'U000BOB' });
     expect(rows[0]).toMatchObject({

@@ -121,12 +121,26 @@ describe('deploys against the sandbox', () => {
   it('rolls back to the previous revision with a Kubernetes undo', async () => {
     await h.run('deploy api v1.2.3 to staging');
     await h.settle((await h.latest()).id);
-    await h.run('rollback api staging');
+    const requested = renderText((await h.run('rollback api staging')).reply);
+    expect(requested).toContain('Rollback api to the previous version → staging');
+    expect(requested).toContain('@U000ADMIN requested rollback api to the previous version in staging');
     const op = await h.settle((await h.latest()).id);
     expect(op.kind).toBe('rollback');
     expect(op.state).toBe('succeeded');
     expect(await image()).toBe('ghcr.io/acme/api:v1.0.0');
     expect(h.sandbox.github.stats().dispatches).toBe(1);
+    // The audit log, history and status name it the way the card did.
+    const [audited] = await h.store.audit.recent({ service: 'api', limit: 1 });
+    expect(audited).toMatchObject({
+      operationId: op.id,
+      text: 'rollback api to the previous version in staging',
+    });
+    expect(renderText((await h.run('history api staging')).reply)).toMatch(
+      /staging\s+rollback to the previous version\s+@U000ADMIN/,
+    );
+    expect(renderText((await h.run('status api staging')).reply)).toMatch(
+      /Last change\s+rollback to the previous version by @U000ADMIN/,
+    );
   });
 });
 

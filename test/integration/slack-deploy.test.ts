@@ -168,12 +168,14 @@ describe('deploys from Slack', () => {
     expect(shown).toContain('```');
     expect(await stack.deckhand.store.locks.list(clock.now())).toEqual([]);
 
-    // The card's Rollback button asks for `rollback api staging`, as the clicker, in that channel.
+    // The card's Rollback button carries `rollback api staging`; a click runs it as the clicker, there.
+    const value = buttons(last).find((b) => b.action_id === 'op_rollback')?.value;
+    expect(value).toBe('rollback api staging');
     const rollbackClick: ButtonClick = {
       userId: 'U000ADMIN',
       channelId: DEPLOYS,
       actionId: 'op_rollback',
-      value: 'api:staging',
+      value: value ?? '',
       actionTs: '1772532000.000300',
     };
     const dispatch = vi.spyOn(stack.deckhand.dispatcher, 'dispatch');
@@ -202,6 +204,38 @@ describe('deploys from Slack', () => {
     expect(textOf(edits().at(-1)!)).toContain('Deploy api v1.2.4 → staging: done');
   });
 
+  it('goes on deploying while Slack is down, and the card catches up with one edit when it is back', async () => {
+    await ops('deploy api v1.2.5 to staging', 'U000ADMIN');
+    const id = (await latest()).id;
+    // The card is posted, then Slack goes away before the workflow has even started.
+    for (let s = 0; s < 3 && posts().length === 0; s++) await second();
+    expect(posts()).toHaveLength(1);
+    slack.setDown(true);
+    const editsBefore = edits().length;
+
+    // Nothing waits for Slack: the deploy runs to the end in the simulated seconds it always takes.
+    let steps = 0;
+    while (!isFinal((await stack.deckhand.store.operations.get(id))?.state ?? 'running')) {
+      await second();
+      if (++steps > 120) throw new Error('the deploy stalled while Slack was down');
+    }
+    await stack.deckhand.runner.idle();
+    const op = await stack.deckhand.store.operations.get(id);
+    expect(op?.state).toBe('succeeded');
+    expect(slack.refused).toBeGreaterThan(0);
+    expect(edits()).toHaveLength(editsBefore);
+    expect(await stack.deckhand.sinks.caughtUp()).toBe(false);
+
+    // Slack is back: one edit brings the card from "starting" to "done", on the same message.
+    slack.setDown(false);
+    for (let s = 0; s < 60 && !(await stack.deckhand.sinks.caughtUp()); s++) await second();
+    expect(await stack.deckhand.sinks.caughtUp()).toBe(true);
+    expect(edits()).toHaveLength(editsBefore + 1);
+    expect(textOf(edits().at(-1)!)).toContain('Deploy api v1.2.5 → staging: done');
+    expect(edits().at(-1)?.params.ts).toBe((await cardOf(id))?.ts);
+    expect(posts()).toHaveLength(1);
+  });
+
   it('asks for approval in production, refuses the requester, and runs once on a double click', async () => {
     await ops('deploy api v1.2.3 to production', 'U000ADMIN');
     const requested = await drive((await latest()).id);
@@ -209,7 +243,7 @@ describe('deploys from Slack', () => {
     const card = posts()[0]!;
     expect(actionIds(card)).toEqual(['op_approve', 'op_deny']);
     const value = buttons(card).find((b) => b.action_id === 'op_approve')?.value ?? '';
-    expect(value).toMatch(new RegExp(`^${requested.id}:[0-9a-f]{16}$`));
+    expect(value).toMatch(new RegExp(`^approve ${requested.id} token=[0-9a-f]{16}$`));
     const dispatch = vi.spyOn(stack.deckhand.dispatcher, 'dispatch');
 
     // The requester cannot approve their own change: told privately, nothing moves.

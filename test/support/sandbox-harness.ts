@@ -3,6 +3,7 @@ import { createDeckhand, type Deckhand } from '../../src/app.ts';
 import type { ConfigFile } from '../../src/config/schema.ts';
 import { ManualClock } from '../../src/core/clock.ts';
 import type { Outcome } from '../../src/core/dispatcher.ts';
+import type { Sink } from '../../src/events/sink.ts';
 import { StaticDirectory } from '../../src/core/policy/directory.ts';
 import { OctokitGitHubActions } from '../../src/github/index.ts';
 import { ClientNodeKubernetes } from '../../src/kubernetes/client-node-kubernetes.ts';
@@ -44,6 +45,8 @@ export async function startSandboxHarness(
     clock?: ManualClock;
     rejectReturnRunDetails?: boolean;
     replicaId?: string;
+    /** Sinks a test adds, followed from the start. */
+    sinks?: Sink[];
   } = {},
 ): Promise<SandboxHarness> {
   const config = options.config ?? exampleConfig();
@@ -76,6 +79,7 @@ export async function startSandboxHarness(
     kubernetes: new ClientNodeKubernetes({ kubeconfig: { kind: 'text', text: sandbox.kubeconfig }, clock }),
     timing: { pollMs: 1000, findRunTimeoutMs: 60_000 },
     ...(options.replicaId === undefined ? {} : { replicaId: options.replicaId }),
+    ...(options.sinks === undefined ? {} : { sinks: options.sinks }),
     sleep: (_ms, signal) =>
       new Promise((resolve) => {
         if (signal?.aborted === true) return resolve();

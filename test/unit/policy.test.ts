@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mention } from '../../src/core/markup.ts';
 import { requestFor } from '../../src/core/policy/actions.ts';
 import { grantMatches } from '../../src/core/policy/grants.ts';
 import { startHarness, type Harness } from '../support/deckhand-harness.ts';
@@ -70,7 +71,7 @@ describe('policy', () => {
     await h.run('lock api staging "db migration" for 2h', { user: 'U000CAROL' });
     const other = await evaluate('U000ALICE', 'deploy', 'staging');
     expect(other.code).toBe('locked');
-    expect(other.reason).toContain('locked by <@U000CAROL>');
+    expect(other.reason).toContain(`locked by ${mention('U000CAROL')}`);
     expect(other.reason).toContain('“db migration”');
     expect(other.helpers).toContain('U000CAROL');
     expect((await evaluate('U000CAROL', 'deploy', 'staging')).allowed).toBe(true);

@@ -1,15 +1,24 @@
 import { describe, expect, it } from 'vitest';
+import { channelLink, link, mention } from '../../src/core/markup.ts';
 import { reply } from '../../src/core/message.ts';
-import { escapeMrkdwn, LIMITS, renderBlocks } from '../../src/surfaces/slack/render-blocks.ts';
+import { LIMITS, renderBlocks } from '../../src/surfaces/slack/render-blocks.ts';
+
+const sectionTexts = (blocks: object[]): string[] =>
+  (blocks as { text?: { text?: string } }[]).flatMap((b) =>
+    b.text?.text === undefined ? [] : [b.text.text],
+  );
 
 describe('Block Kit rendering', () => {
-  it('keeps mentions and links but shows other angle brackets as text', () => {
-    expect(escapeMrkdwn('lock <service> by <@U000ADMIN> & <!subteam^S000SRE> in <#C0DEPLOYS>: <!here>')).toBe(
-      'lock &lt;service&gt; by <@U000ADMIN> &amp; <!subteam^S000SRE> in <#C0DEPLOYS>: &lt;!here&gt;',
+  it('keeps the mentions and links Deckhand wrote and shows other angle brackets as text', () => {
+    const text = `lock <service> by ${mention('U000ADMIN')} & ${mention('S000SRE')} in ${channelLink('C0DEPLOYS')}: <!here> <@U000EVE>`;
+    const message = renderBlocks(reply('info', 'Title', { text }));
+    expect(sectionTexts(message.blocks)).toContain(
+      'lock &lt;service&gt; by <@U000ADMIN> &amp; <!subteam^S000SRE> in <#C0DEPLOYS>: &lt;!here&gt; &lt;@U000EVE&gt;',
     );
-    expect(escapeMrkdwn('<https://github.com/acme/api/actions/runs/1|run 1>')).toBe(
-      '<https://github.com/acme/api/actions/runs/1|run 1>',
+    const run = renderBlocks(
+      reply('info', 'Run', { text: link('https://github.com/acme/api/actions/runs/1', 'run <1>') }),
     );
+    expect(sectionTexts(run.blocks)).toContain('<https://github.com/acme/api/actions/runs/1|run &lt;1&gt;>');
   });
 
   it('stays within Slack’s limits and keeps the buttons of a very long reply', () => {
@@ -18,7 +27,7 @@ describe('Block Kit rendering', () => {
       reply('info', 'Long', {
         text: 'y'.repeat(10_000),
         table: { columns: ['a', 'b'], rows },
-        buttons: [{ actionId: 'op_approve', label: 'Approve', value: '1' }],
+        buttons: [{ actionId: 'op_approve', label: 'Approve', command: 'approve 1' }],
         footer: 'end',
       }),
     );

@@ -4,6 +4,7 @@ import type { PermissionRequest } from './policy.ts';
 export const ACTIONS = ['deploy', 'rollback', 'runbook', 'lock', 'unlock'] as const;
 export type Action = (typeof ACTIONS)[number];
 
+/** What the policy must allow for an action on a service in an environment. */
 export function requestFor(action: Action, service: string, environment: string): PermissionRequest {
   switch (action) {
     case 'deploy':
@@ -21,10 +22,4 @@ export function requestFor(action: Action, service: string, environment: string)
     case 'unlock':
       return { permission: `lock:${environment}`, service, environment };
   }
-}
-
-/** `<@U123|alice>` or `<@U123>` (how Slack sends a mention) or a bare id → `U123`. */
-export function parseUserRef(text: string): string | null {
-  const match = /^<@([UW][A-Z0-9]+)(\|[^>]*)?>$/.exec(text) ?? /^@?([UW][A-Z0-9]{2,})$/.exec(text);
-  return match?.[1] ?? null;
 }

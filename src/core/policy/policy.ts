@@ -2,7 +2,7 @@ import type { Catalog } from '../../config/catalog.ts';
 import type { LockRepository } from '../../store/types.ts';
 import { formatTime } from '../duration.ts';
 import type { DeckhandErrorCode } from '../errors.ts';
-import { mention } from '../message.ts';
+import { channelLink, mention } from '../markup.ts';
 import type { Directory } from './directory.ts';
 import { activeFreeze } from './freeze.ts';
 import { grantMatches } from './grants.ts';
@@ -123,7 +123,7 @@ export class Policy {
         passed: inChannel,
         detail: inChannel
           ? `${request.environment ?? ''} accepts changes from this channel`
-          : `changes to ${request.environment ?? ''} are only taken in ${env.channels.map(channelRef).join(', ')}`,
+          : `changes to ${request.environment ?? ''} are only taken in ${env.channels.map(channelLink).join(', ')}`,
       });
     }
 
@@ -181,8 +181,4 @@ export class Policy {
     }
     return false;
   }
-}
-
-function channelRef(channel: string): string {
-  return /^[CG][A-Z0-9]+$/.test(channel) ? `<#${channel}>` : channel;
 }

@@ -1,7 +1,7 @@
+import { terminalText } from '../../core/markup.ts';
 import { describeEvent } from '../../events/describe-event.ts';
 import { EVENT_TYPES, exhaustive, type StoredEvent } from '../../events/domain-event.ts';
 import type { Sink } from '../../events/sink.ts';
-import { plain } from './render-text.ts';
 
 /**
  * Live progress in the terminal: one line per operation event, labelled with what the operation is.
@@ -42,7 +42,7 @@ function print(event: StoredEvent, labels: Map<string, string>, write: (line: st
           : event.type === 'operation.state_changed' && event.to === 'succeeded'
             ? '✓'
             : '↳';
-      write(`  ${icon} [${label}] ${plain(describeEvent(event))}`);
+      write(`  ${icon} [${label}] ${terminalText(describeEvent(event))}`);
       if (event.type === 'operation.failed') {
         for (const line of event.logTail.slice(-10)) write(`      │ ${line}`);
       }

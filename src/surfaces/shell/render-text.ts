@@ -1,30 +1,32 @@
+import { terminalText } from '../../core/markup.ts';
 import type { Reply, Table, Tone } from '../../core/message.ts';
 
 const ICON: Record<Tone, string> = { info: '•', success: '✓', warning: '!', error: '✗', progress: '…' };
 
-/** Renders a reply as plain text for a terminal: mentions become @ids, tables align. */
+/** Renders a reply as plain text for a terminal (markup.ts's terminalText): mentions become @ids, tables align. */
 export function renderText(reply: Reply): string {
-  const out: string[] = [`${ICON[reply.tone]} ${plain(reply.title)}`];
+  const out: string[] = [`${ICON[reply.tone]} ${terminalText(reply.title)}`];
   if (reply.fields !== undefined && reply.fields.length > 0) {
     const width = Math.max(...reply.fields.map((f) => f.label.length));
     for (const f of reply.fields) {
-      const [first = '', ...rest] = plain(f.value).split('\n');
+      const [first = '', ...rest] = terminalText(f.value).split('\n');
       out.push(`  ${f.label.padEnd(width)}  ${first}`);
       for (const line of rest) out.push(`  ${' '.repeat(width)}  ${line}`);
     }
   }
   if (reply.table !== undefined) out.push(...indent(renderTable(reply.table)));
-  if (reply.text !== undefined) out.push(...indent(plain(reply.text)));
+  if (reply.text !== undefined) out.push(...indent(terminalText(reply.text)));
   if (reply.buttons !== undefined && reply.buttons.length > 0) {
     out.push(`  [${reply.buttons.map((b) => b.label).join('] [')}]`);
   }
-  if (reply.footer !== undefined) out.push(...indent(plain(reply.footer)));
+  if (reply.footer !== undefined) out.push(...indent(terminalText(reply.footer)));
   return out.join('\n');
 }
 
+/** A table as aligned columns under a rule, each cell on one line. */
 export function renderTable(table: Table): string {
   const rows = [table.columns, ...table.rows].map((r) =>
-    r.map((cell) => plain(cell).replace(/\s*\n\s*/g, ' ')),
+    r.map((cell) => terminalText(cell).replace(/\s*\n\s*/g, ' ')),
   );
   const widths = table.columns.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   const line = (r: string[]): string =>
@@ -34,17 +36,6 @@ export function renderTable(table: Table): string {
       .trimEnd();
   const [head = [], ...body] = rows;
   return [line(head), widths.map((w) => '─'.repeat(w)).join('  '), ...body.map(line)].join('\n');
-}
-
-/** Slack mrkdwn to terminal text. */
-export function plain(text: string): string {
-  return text
-    .replace(/<@([UW][A-Z0-9]+)(\|[^>]*)?>/g, '@$1')
-    .replace(/<!subteam\^([A-Z0-9]+)(\|[^>]*)?>/g, '@$1')
-    .replace(/<#([CG][A-Z0-9]+)(\|[^>]*)?>/g, '#$1')
-    .replace(/<(https?:[^|>]+)\|([^>]+)>/g, '$2 ($1)')
-    .replace(/(^|[\s(])\*([^*\n]+)\*(?=[\s).,:;!?]|$)/g, '$1$2')
-    .replace(/`([^`\n]+)`/g, '$1');
 }
 
 function indent(text: string): string[] {

@@ -6,21 +6,24 @@ import { asDeckhandError } from '../../core/errors.ts';
 import { reply, type Reply } from '../../core/message.ts';
 import { renderBlocks } from './render-blocks.ts';
 
-/** The buttons a progress card carries (see operationCard). */
-export const CARD_ACTIONS = /^op_(approve|deny|rollback)$/;
+/** The action ids of Deckhand's buttons (`op_approve`, `op_deny`, `op_rollback`, …; see operationCard). */
+export const CARD_ACTIONS = /^op_[a-z_]+$/;
 
-/** A button value is a few words of ours; anything else did not come from a card. */
-const VALUE = /^[\w.-]+:[\w.-]+$/;
-
-/** The command a click stands for, typed as a person would type it; undefined for a value we never wrote. */
-export function commandForAction(actionId: string, value: string): string | undefined {
-  if (!VALUE.test(value)) return undefined;
-  if (actionId === 'op_approve') return `approve ${value}`;
-  if (actionId === 'op_deny') return `deny ${value}`;
-  if (actionId === 'op_rollback') return `rollback ${value.replace(':', ' ')}`;
+/**
+ * The command a click runs: the one its button carries (see Button). Cards posted before buttons
+ * carried their command hold `<id>:<token>` or `<service>:<environment>`, which still read as the
+ * command they stood for. Undefined for a value no card of ours ever held.
+ */
+export function commandOfClick(actionId: string, value: string): string | undefined {
+  const text = value.trim();
+  if (/\s/.test(text)) return text;
+  if (!/^[\w.-]+:[\w.-]+$/.test(text)) return undefined;
+  if (actionId === 'op_approve' || actionId === 'op_deny') return `${actionId.slice(3)} ${text}`;
+  if (actionId === 'op_rollback') return `rollback ${text.replace(':', ' ')}`;
   return undefined;
 }
 
+/** What the action handler needs: the dispatcher, and how to stamp an invocation. */
 export interface CardActionOptions {
   dispatcher: Dispatcher;
   clock: Clock;
@@ -29,15 +32,16 @@ export interface CardActionOptions {
 }
 
 /**
- * A click is an invocation like a typed command: same policy, audit and idempotency. The key is the
- * click's own action_ts, so a double click (or Slack retrying the delivery) runs once. The card
- * changes through the operation's events; the clicker hears back only when the click was refused.
+ * A click is an invocation of the command its button carries, like a typed command: same policy, audit
+ * and idempotency. The key is the click's own action_ts, so a double click (or Slack retrying the
+ * delivery) runs once. The card changes through the operation's events; the clicker hears back only
+ * when the click was refused.
  */
 export function registerCardActions(app: InstanceType<typeof App>, options: CardActionOptions): void {
   app.action<BlockButtonAction>(CARD_ACTIONS, async ({ ack, body, action, client }) => {
     await ack();
     const channel = body.channel?.id;
-    const text = commandForAction(action.action_id, action.value ?? '');
+    const text = commandOfClick(action.action_id, action.value ?? '');
     if (channel === undefined || text === undefined) {
       options.logger.warn({ actionId: action.action_id }, 'ignored a card action it cannot read');
       return;

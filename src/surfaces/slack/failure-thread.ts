@@ -1,3 +1,4 @@
+import { plainText, slackEscape, slackMrkdwn } from '../../core/markup.ts';
 import type { EventOf } from '../../events/domain-event.ts';
 import { LIMITS } from './render-blocks.ts';
 import type { ChatMessage } from './card-chat.ts';
@@ -11,18 +12,19 @@ export function failureThread(event: EventOf<'operation.failed'>): ChatMessage |
   const { job, step, logTail: lines, rollout } = event;
   if (typeof job !== 'string' && typeof rollout !== 'string' && lines.length === 0) return undefined;
   const where = [
-    typeof job === 'string' ? `*Job:* \`${plain(job)}\`` : '',
-    typeof step === 'string' ? `*Step:* \`${plain(step)}\`` : '',
+    typeof job === 'string' ? `*Job:* \`${slackEscape(job)}\`` : '',
+    typeof step === 'string' ? `*Step:* \`${slackEscape(step)}\`` : '',
   ]
     .filter((part) => part !== '')
     .join('  ·  ');
-  const head = [`:x: ${plain(event.reason)}`, where].filter((part) => part !== '').join('\n');
+  const head = [`:x: ${slackMrkdwn(event.reason)}`, where].filter((part) => part !== '').join('\n');
   const room = LIMITS.sectionText - 20;
   const blocks: object[] = [{ type: 'section', text: { type: 'mrkdwn', text: head.slice(0, room) } }];
   if (lines.length > 0) {
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: codeBlock(lines, room) } });
   }
-  return { text: `${event.reason}${where === '' ? '' : ` (${where.replace(/[*`]/g, '')})`}`, blocks };
+  const summary = `${plainText(event.reason)}${where === '' ? '' : ` (${where.replace(/[*`]/g, '')})`}`;
+  return { text: slackEscape(summary), blocks };
 }
 
 /** The log's last lines that fit, newest kept: the error is at the end. */
@@ -31,15 +33,10 @@ function codeBlock(lines: string[], max: number): string {
   let size = 8;
   for (let i = lines.length - 1; i >= 0; i--) {
     // Backticks would close the block early; Slack has no escape for them inside one.
-    const line = plain(lines[i] ?? '').replace(/```/g, "'''");
+    const line = slackEscape(lines[i] ?? '').replace(/```/g, "'''");
     if (size + line.length + 1 > max) break;
     kept.unshift(line);
     size += line.length + 1;
   }
   return `\`\`\`\n${kept.join('\n')}\n\`\`\``;
-}
-
-/** Log text is shown, never interpreted: no mentions, links or channel pings from a build log. */
-function plain(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }

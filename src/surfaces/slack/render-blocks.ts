@@ -1,4 +1,5 @@
 import { Blocks, Elements, Message, type BlockBuilder } from 'slack-block-builder';
+import { plainText, slackMrkdwn } from '../../core/markup.ts';
 import type { Reply, Tone } from '../../core/message.ts';
 
 /** Slack's limits: a section's text, fields per section and their text, blocks per message. */
@@ -12,12 +13,16 @@ const EMOJI: Record<Tone, string> = {
   progress: ':hourglass_flowing_sand:',
 };
 
+/** A message as chat.postMessage takes it: notification text, and the blocks shown. */
 export interface SlackMessage {
   text: string;
   blocks: object[];
 }
 
-/** Renders a reply as Block Kit within Slack's limits: long text is split, long tables are cut with a note. */
+/**
+ * Renders a reply as Block Kit within Slack's limits: long text is split, long tables are cut with a note.
+ * Its markup text goes through slackMrkdwn, so what people typed is escaped and Deckhand's mentions stay.
+ */
 export function renderBlocks(raw: Reply): SlackMessage {
   const reply = escapeReply(raw);
   const blocks: BlockBuilder[] = [
@@ -34,7 +39,11 @@ export function renderBlocks(raw: Reply): SlackMessage {
     tail.push(
       Blocks.Actions().elements(
         reply.buttons.slice(0, LIMITS.buttons).map((b) => {
-          const button = Elements.Button({ text: b.label, actionId: b.actionId, value: b.value });
+          const button = Elements.Button({
+            text: plainText(b.label),
+            actionId: b.actionId,
+            value: b.command,
+          });
           return b.style === 'primary' ? button.primary() : b.style === 'danger' ? button.danger() : button;
         }),
       ),
@@ -69,30 +78,6 @@ export function renderBlocks(raw: Reply): SlackMessage {
   return { text: built.text ?? text, blocks: built.blocks ?? [] };
 }
 
-/**
- * Escapes &, < and > as Slack requires, keeping only the markup Deckhand itself writes: user, group and
- * channel mentions and links. Anything else, like `<service>` in a usage line or a `<!here>` typed into a
- * lock reason, is shown as text and never pings a channel.
- */
-export function escapeMrkdwn(text: string): string {
-  const keep =
-    /<(?:@[UW][A-Z0-9]+(?:\|[^<>]*)?|!subteam\^[A-Z0-9]+(?:\|[^<>]*)?|#[CG][A-Z0-9]+(?:\|[^<>]*)?|https?:\/\/[^\s<>|]+(?:\|[^<>]*)?)>/g;
-  let out = '';
-  let last = 0;
-  for (const match of text.matchAll(keep)) {
-    out += escapePlain(text.slice(last, match.index)) + match[0];
-    last = match.index + match[0].length;
-  }
-  return out + escapePlain(text.slice(last));
-}
-
-function escapePlain(text: string): string {
-  return text
-    .replace(/&(?!(?:amp|lt|gt);)/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;');
-}
-
 function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
@@ -115,19 +100,20 @@ export function chunks(text: string, max: number): string[] {
   return out;
 }
 
+/** The reply's markup text as Slack mrkdwn: Deckhand's mentions and links kept, everything else escaped. */
 function escapeReply(reply: Reply): Reply {
   return {
     ...reply,
-    title: escapeMrkdwn(reply.title),
-    ...(reply.text === undefined ? {} : { text: escapeMrkdwn(reply.text) }),
-    ...(reply.footer === undefined ? {} : { footer: escapeMrkdwn(reply.footer) }),
+    title: slackMrkdwn(reply.title),
+    ...(reply.text === undefined ? {} : { text: slackMrkdwn(reply.text) }),
+    ...(reply.footer === undefined ? {} : { footer: slackMrkdwn(reply.footer) }),
     ...(reply.fields === undefined
       ? {}
       : {
-          fields: reply.fields.map((f) => ({ label: escapeMrkdwn(f.label), value: escapeMrkdwn(f.value) })),
+          fields: reply.fields.map((f) => ({ label: slackMrkdwn(f.label), value: slackMrkdwn(f.value) })),
         }),
     ...(reply.table === undefined
       ? {}
-      : { table: { columns: reply.table.columns, rows: reply.table.rows.map((r) => r.map(escapeMrkdwn)) } }),
+      : { table: { columns: reply.table.columns, rows: reply.table.rows.map((r) => r.map(slackMrkdwn)) } }),
   };
 }
