@@ -3,7 +3,6 @@ import { defineCommand } from '../src/core/command.ts';
 import { requestFor } from '../src/core/policy/actions.ts';
 import { readOperationRef } from '../src/operations/approval-token.ts';
 import { operationCard } from '../src/operations/card.ts';
-import { operationsOf } from '../src/operations/require-operations.ts';
 
 /** `token=<token>`: what an Approve or Deny button adds to bind the answer (see approval-token.ts). */
 const tokenParam = z.object({ token: z.string().optional() }).strict();
@@ -19,11 +18,11 @@ export const approve = defineCommand({
     .transform((a) => ({ operation: readOperationRef(a.operation, a.params.token) })),
   // The approver needs the same grant the change needs (deploy:production), and the channel rules apply.
   permission: async (args, ctx) => {
-    const op = await operationsOf(ctx).get(args.operation.id);
+    const op = await ctx.ports.operations.get(args.operation.id);
     return { ...requestFor(op.kind, op.service, op.environment), respectLocks: false, respectFreezes: false };
   },
   async run(ctx, args) {
-    const operations = operationsOf(ctx);
+    const operations = ctx.ports.operations;
     const op = await operations.approve(args.operation.id, ctx.invocation.actor, args.operation.token);
     return operationCard(op, await ctx.events.forOperation(op.id), ctx.clock.now());
   },
@@ -45,11 +44,11 @@ export const deny = defineCommand({
     .object({ operation: z.string(), reason: z.string().default(''), params: tokenParam })
     .transform((a) => ({ operation: readOperationRef(a.operation, a.params.token), reason: a.reason })),
   permission: async (args, ctx) => {
-    const op = await operationsOf(ctx).get(args.operation.id);
+    const op = await ctx.ports.operations.get(args.operation.id);
     return { ...requestFor(op.kind, op.service, op.environment), respectLocks: false, respectFreezes: false };
   },
   async run(ctx, args) {
-    const operations = operationsOf(ctx);
+    const operations = ctx.ports.operations;
     const op = await operations.deny(
       args.operation.id,
       ctx.invocation.actor,

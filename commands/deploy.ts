@@ -1,11 +1,9 @@
 import { z } from 'zod';
 import { defineCommand } from '../src/core/command.ts';
-import { DeckhandError } from '../src/core/errors.ts';
 import { requestFor } from '../src/core/policy/actions.ts';
 import { operationCard } from '../src/operations/card.ts';
 import { assertRefName } from '../src/operations/git-ref.ts';
 import { workflowOf } from '../src/operations/github-target.ts';
-import { operationsOf } from '../src/operations/require-operations.ts';
 
 /** `api v1.4.2`, `api/feature-x`, `api@3f2c1e9`: the service, and what to deploy of it. */
 const spec = z.string().transform((value, ctx) => {
@@ -57,18 +55,12 @@ export const deploy = defineCommand({
     return requestFor('deploy', service, ctx.catalog.environment(environment));
   },
   async run(ctx, args) {
-    const operations = operationsOf(ctx);
+    const operations = ctx.ports.operations;
     const service = ctx.catalog.service(args.serviceWord);
     const environment = ctx.catalog.environment(args.environment ?? ctx.catalog.defaultEnvironment() ?? '');
     ctx.catalog.target(service, environment);
     const ref = assertRefName(args.ref);
     const workflow = workflowOf(ctx.catalog, service);
-    if (ctx.ports.github === undefined) {
-      throw new DeckhandError(
-        'config_invalid',
-        'GitHub is not configured: set GITHUB_TOKEN, or run npm start without credentials to use the sandbox.',
-      );
-    }
     const op = await operations.request(
       {
         kind: 'deploy',

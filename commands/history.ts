@@ -4,7 +4,6 @@ import { formatDuration, formatTime } from '../src/core/duration.ts';
 import { mention } from '../src/core/markup.ts';
 import { reply } from '../src/core/message.ts';
 import { describeChange } from '../src/operations/operation-name.ts';
-import { operationsOf } from '../src/operations/require-operations.ts';
 
 export const history = defineCommand({
   name: 'history',
@@ -19,7 +18,7 @@ export const history = defineCommand({
   },
   args: z.object({ service: z.string(), environment: z.string().optional() }),
   async run(ctx, args) {
-    const ops = await operationsOf(ctx).repository.history({
+    const ops = await ctx.ports.operations.repository.history({
       service: args.service,
       environment: args.environment,
       limit: 15,

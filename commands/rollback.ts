@@ -3,7 +3,6 @@ import { defineCommand, type CommandContext } from '../src/core/command.ts';
 import { DeckhandError } from '../src/core/errors.ts';
 import { requestFor } from '../src/core/policy/actions.ts';
 import { operationCard } from '../src/operations/card.ts';
-import { operationsOf } from '../src/operations/require-operations.ts';
 import { versionOf } from '../src/status/target-status.ts';
 
 export const rollback = defineCommand({
@@ -30,7 +29,7 @@ export const rollback = defineCommand({
     respectFreezes: false,
   }),
   async run(ctx, args) {
-    const operations = operationsOf(ctx);
+    const operations = ctx.ports.operations;
     ctx.catalog.target(args.service, args.environment);
     const method = ctx.catalog.serviceConfig(args.service).rollback;
     const env = ctx.catalog.environmentConfig(args.environment);
@@ -57,12 +56,6 @@ async function kubernetesTarget(
   args: { service: string; environment: string; to?: string },
 ): Promise<{ ref: string; inputs: Record<string, string> }> {
   const kubernetes = ctx.ports.kubernetes;
-  if (kubernetes === undefined) {
-    throw new DeckhandError(
-      'config_invalid',
-      'Kubernetes is not configured: set KUBECONFIG, or run npm start without credentials to use the sandbox.',
-    );
-  }
   if (args.to === undefined) return { ref: '', inputs: {} };
   if (/^\d+$/.test(args.to)) return { ref: args.to, inputs: {} };
   const revisions = await kubernetes.listRevisions(ctx.catalog.target(args.service, args.environment));
@@ -87,7 +80,7 @@ async function workflowTarget(
   if (args.to !== undefined)
     return { ref: args.to, inputs: { version: args.to, environment: args.environment } };
   const done = (
-    await operationsOf(ctx).repository.history({
+    await ctx.ports.operations.repository.history({
       service: args.service,
       environment: args.environment,
       limit: 50,

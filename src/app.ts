@@ -18,8 +18,10 @@ import { EventLog } from './events/event-log.ts';
 import type { Sink } from './events/sink.ts';
 import { SinkFollowers } from './events/sink-followers.ts';
 import type { GitHubActions } from './github/port.ts';
+import { unconfiguredGitHub } from './github/unconfigured-github.ts';
 import { githubWebhookRoute } from './http/github-webhooks.ts';
 import type { Kubernetes } from './kubernetes/port.ts';
+import { unconfiguredKubernetes } from './kubernetes/unconfigured-kubernetes.ts';
 import { Lifecycle } from './lifecycle.ts';
 import { Locks } from './locks/locks.ts';
 import { OperationRunner } from './operations/operation-runner.ts';
@@ -77,7 +79,10 @@ export interface DeckhandOptions {
   directory: (catalog: Catalog) => Directory;
   store?: Store;
   newId?: () => string;
-  /** The Kubernetes and GitHub adapters, real or pointed at the sandbox. */
+  /**
+   * The Kubernetes and GitHub adapters, real or pointed at the sandbox. Absent: a stand-in that
+   * answers every call with one clear "not configured" error.
+   */
   kubernetes?: Kubernetes;
   github?: GitHubActions;
   /** How operations wait between polls (see `resolveTiming`); tests and the sandbox shorten it. */
@@ -109,6 +114,8 @@ export async function createDeckhand(options: DeckhandOptions): Promise<Deckhand
   const newId = options.newId ?? randomUUID;
   const policy = new Policy(catalog, options.directory(catalog), store.locks);
   const registry = new Registry(commands);
+  const github = options.github ?? unconfiguredGitHub();
+  const kubernetes = options.kubernetes ?? unconfiguredKubernetes();
   const lifecycle = new Lifecycle(logger);
   const sleep = options.sleep ?? timerSleep;
   const events = new EventLog(store.events);
@@ -131,8 +138,8 @@ export async function createDeckhand(options: DeckhandOptions): Promise<Deckhand
       events,
       clock,
       logger,
-      github: options.github,
-      kubernetes: options.kubernetes,
+      github,
+      kubernetes,
       signals,
       timing,
     },
@@ -148,7 +155,7 @@ export async function createDeckhand(options: DeckhandOptions): Promise<Deckhand
     clock,
     newId,
   });
-  const ports: Ports = { kubernetes: options.kubernetes, github: options.github, operations };
+  const ports: Ports = { kubernetes, github, operations };
   const dispatcher = new Dispatcher({
     registry,
     catalog,

@@ -27,15 +27,15 @@ export interface CommandContext {
   logger: Logger;
   /** The other commands, for help. */
   commands: readonly Command[];
-  /** The outside world; absent when not configured, and commands say so. */
+  /** The outside world. Always present: what is not configured answers with one clear error. */
   ports: Ports;
 }
 
 export interface Ports {
-  kubernetes?: Kubernetes;
-  github?: GitHubActions;
+  kubernetes: Kubernetes;
+  github: GitHubActions;
   /** Deploys and rollbacks: durable operations driven by the runner. */
-  operations?: OperationService;
+  operations: OperationService;
 }
 
 export interface CommandDefinition<A> {

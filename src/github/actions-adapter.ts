@@ -1,5 +1,6 @@
 import type { Octokit } from 'octokit';
 import type { Logger } from 'pino';
+import { asDeckhandError } from '../core/errors.ts';
 import { createGitHubClient, type GitHubTuning } from './client.ts';
 import { conditionalGet } from './conditional.ts';
 import type { GitHubCredentials } from './credentials.ts';
@@ -48,7 +49,13 @@ export class OctokitGitHubActions implements GitHubActions {
   }
 
   async dispatch(request: DispatchRequest): Promise<DispatchResult> {
-    const octokit = await this.client(request, `dispatch ${request.workflow}`);
+    let octokit: Octokit;
+    try {
+      octokit = await this.client(request, `dispatch ${request.workflow}`);
+    } catch (error) {
+      // No client (the GitHub App's token could not be had): nothing was sent.
+      return { outcome: 'refused', error: asDeckhandError(error) };
+    }
     return this.dispatcher.dispatch(octokit, request);
   }
 

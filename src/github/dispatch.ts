@@ -1,7 +1,7 @@
 import type { Octokit } from 'octokit';
 import { RequestError } from 'octokit';
 import type { Logger } from 'pino';
-import { githubFailed } from './errors.ts';
+import { githubFailed, statusOf } from './errors.ts';
 import type { DispatchRequest, DispatchResult } from './port.ts';
 import { dispatchDetailsSchema } from './run-mapping.ts';
 
@@ -48,12 +48,14 @@ export class WorkflowDispatcher {
     if (this.runDetails !== 'unsupported') {
       try {
         const response = await octokit.request(route, { ...params, return_run_details: true });
-        if (response.status !== 200) return {};
+        if (response.status !== 200) return { outcome: 'started' };
         this.runDetails = 'supported';
-        const details = dispatchDetailsSchema.parse(response.data);
-        return { runId: details.workflow_run_id, htmlUrl: details.html_url };
+        const details = dispatchDetailsSchema.safeParse(response.data);
+        // Accepted either way; an answer we cannot read only means finding the run by correlation.
+        if (!details.success) return { outcome: 'started' };
+        return { outcome: 'started', runId: details.data.workflow_run_id, htmlUrl: details.data.html_url };
       } catch (error) {
-        if (!rejectsRunDetails(error)) throw githubFailed(action, repoName, error);
+        if (!rejectsRunDetails(error)) return failed(action, repoName, error);
         this.runDetails = 'unsupported';
         this.logger.info(
           { repo: repoName, workflow: request.workflow },
@@ -63,11 +65,21 @@ export class WorkflowDispatcher {
     }
     try {
       await octokit.request(route, params);
-      return {};
+      return { outcome: 'started' };
     } catch (error) {
-      throw githubFailed(action, repoName, error);
+      return failed(action, repoName, error);
     }
   }
+}
+
+/**
+ * A 4xx other than a rate limit means GitHub did not start anything (it validates before it acts);
+ * anything else (5xx, timeout, a connection dropped) leaves the outcome unknown.
+ */
+function failed(action: string, repo: string, error: unknown): DispatchResult {
+  const status = statusOf(error);
+  const refused = status !== undefined && status >= 400 && status < 500 && status !== 429;
+  return { outcome: refused ? 'refused' : 'unknown', error: githubFailed(action, repo, error) };
 }
 
 function rejectsRunDetails(error: unknown): boolean {

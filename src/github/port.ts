@@ -1,3 +1,5 @@
+import type { DeckhandError } from '../core/errors.ts';
+
 /**
  * The GitHub Actions port: what Deckhand needs from GitHub to run deploys and runbooks, and nothing
  * else. The real adapter is octokit (`actions-adapter.ts`); tests and the sandbox point it at the
@@ -28,11 +30,21 @@ export interface DispatchRequest extends RepoRef {
   correlationInput?: string | null;
 }
 
-export interface DispatchResult {
-  /** Present when the server supports `return_run_details`; otherwise find the run by correlation. */
-  runId?: number;
-  htmlUrl?: string;
-}
+/**
+ * What became of a dispatch, as a fact: GitHub started a run; GitHub refused (a 4xx that is not a
+ * rate limit: nothing was started, so nothing must be looked for); or the fate is unknown (a 5xx, a
+ * timeout, a dropped connection: a run may exist, so look for it by correlation before anything else).
+ * `error` says what happened, in words for people, with GitHub's answer as its cause.
+ */
+export type DispatchResult =
+  | {
+      outcome: 'started';
+      /** Present when the server supports `return_run_details`; otherwise find the run by correlation. */
+      runId?: number;
+      htmlUrl?: string;
+    }
+  | { outcome: 'refused'; error: DeckhandError }
+  | { outcome: 'unknown'; error: DeckhandError };
 
 export interface FindRunQuery extends RepoRef {
   workflow: string;
@@ -82,7 +94,10 @@ export interface WorkflowJob {
 export type CancelOutcome = 'cancelling' | 'already_completed';
 
 export interface GitHubActions {
-  /** Sends one workflow dispatch; never replayed after an answer that leaves its fate unknown. */
+  /**
+   * Sends one workflow dispatch; never replayed after an answer that leaves its fate unknown. Never
+   * rejects: every failure is a `refused` or `unknown` result.
+   */
   dispatch(request: DispatchRequest): Promise<DispatchResult>;
   findRunByCorrelation(query: FindRunQuery): Promise<WorkflowRun | undefined>;
   /** Conditional: an unchanged run costs no rate-limit quota. */

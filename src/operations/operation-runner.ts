@@ -1,28 +1,30 @@
+import type { Logger } from 'pino';
 import { errorInfo, isDeckhandError } from '../core/errors.ts';
-import { fail, type Step, type StepContext } from './step-context.ts';
-import { dispatchStep } from './steps/dispatch-step.ts';
-import { followRunStep } from './steps/follow-run-step.ts';
-import { undoStep } from './steps/undo-step.ts';
-import { verifyStep } from './steps/verify-step.ts';
+import { operationFailed, operationStateChanged, type FailureDetails } from '../events/event-constructors.ts';
+import type { OperationChanges, Plan, StepIO, StepOutcome } from './plan.ts';
+import { planFor } from './plans/plan-for.ts';
+import type { RunnerContext } from './step-context.ts';
 import type { TargetLock } from './target-lock.ts';
-import { isFinal, type Operation } from './types.ts';
+import { isFinal, type Operation, type OperationState } from './types.ts';
 
 /**
- * How many times in a row a step may hit a transient error (GitHub or the cluster unreachable) before the
- * operation fails; an error whose code is not retryable (see ERRORS) fails it at once.
+ * How many times in a row a step may come back with a safe retry (GitHub or the cluster unreachable)
+ * before the operation fails; an error whose code says retrying cannot help fails it at once.
  */
-const MAX_STEP_ERRORS = 5;
+const MAX_STEP_RETRIES = 5;
 
 /**
- * Drives operations through their states. Each operation runs as one task in this process; on start-up
- * `resumeAll` picks up every operation a previous process left unfinished.
+ * Drives operations through their plans, one step at a time, and is the only writer of their state:
+ * each step says what came of it (`StepOutcome`) and the runner writes the row (versioned), emits the
+ * event, waits and retries. Each operation runs as one task in this process; on start-up `resumeAll`
+ * picks up every operation a previous process left unfinished.
  */
 export class OperationRunner {
   private readonly tasks = new Map<string, Promise<Operation | null>>();
   private stopping = false;
 
   constructor(
-    private readonly ctx: StepContext,
+    private readonly ctx: RunnerContext,
     private readonly target: TargetLock,
     /** This process, among replicas sharing a database. */
     private readonly owner: string,
@@ -79,20 +81,19 @@ export class OperationRunner {
   }
 
   /**
-   * One replica drives an operation at a time: it holds a lease, renewed while it works. The steps'
-   * versioned writes already make a double dispatch impossible; the lease keeps replicas from doing
-   * the same work twice (two cards, two pollers).
+   * One replica drives an operation at a time: it holds a lease, renewed while it works. The versioned
+   * writes already make a double dispatch impossible; the lease keeps replicas from doing the same
+   * work twice (two pollers, two sets of progress events).
    */
   private async drive(id: string): Promise<Operation | null> {
     if (!(await this.lease(id))) {
       this.ctx.logger.debug({ operationId: id }, 'another replica drives this operation');
       return this.ctx.operations.get(id);
     }
-    this.ctx.logger.info({ operationId: id, owner: this.owner }, 'driving operation');
     const renew = setInterval(() => void this.lease(id).catch(() => false), Math.max(1000, this.leaseMs / 3));
     renew.unref();
     try {
-      return await this.steps(id);
+      return await this.follow(id);
     } finally {
       clearInterval(renew);
       await this.ctx.operations.releaseLease(id, this.owner).catch(() => undefined);
@@ -104,58 +105,122 @@ export class OperationRunner {
     return this.ctx.operations.claimLease(id, this.owner, now, new Date(now.getTime() + this.leaseMs));
   }
 
-  private async steps(id: string): Promise<Operation | null> {
+  /** Runs the operation's plan from the state it is in until it ends, waits for approval, or is lost. */
+  private async follow(id: string): Promise<Operation | null> {
     let op = await this.ctx.operations.get(id);
-    let errors = 0;
+    if (op === null) return null;
+    const plan = planFor(op, this.ctx.catalog);
+    const logger = this.ctx.logger.child({
+      operationId: op.id,
+      kind: op.kind,
+      plan: plan.name,
+      service: op.service,
+      environment: op.environment,
+      actor: op.requester,
+    });
+    logger.info({ owner: this.owner }, 'driving operation');
+    let retries = 0;
     while (op !== null && !isFinal(op.state) && op.state !== 'awaiting_approval' && !this.stopping) {
       if (!(await this.lease(id))) {
-        this.ctx.logger.warn(
-          { operationId: id },
-          'lost the lease to another replica; leaving the operation to it',
-        );
+        logger.warn('lost the lease to another replica; leaving the operation to it');
         return op;
       }
-      const current: Operation = op;
-      const step = this.stepFor(current);
-      try {
-        const next = await step(current, this.ctx);
-        op = next ?? (await this.ctx.operations.get(id));
-        errors = 0;
-      } catch (error) {
-        errors++;
-        const logger = this.ctx.logger.child({ operationId: id, state: current.state });
-        logger.warn({ err: error, attempt: errors }, 'step failed');
-        // Errors whose code says trying again cannot help fail at once; anything else thrown is retried.
-        const retryable = !isDeckhandError(error) || errorInfo(error.code).retryable;
-        if (!retryable || errors >= MAX_STEP_ERRORS) {
-          const message =
-            error instanceof Error && 'userMessage' in error ? String(error.userMessage) : String(error);
-          op =
-            (await fail(
-              this.ctx,
-              current,
-              retryable ? `Gave up after ${errors} attempts: ${message}` : message,
-            )) ?? (await this.ctx.operations.get(id));
-        } else {
-          await this.ctx.signals.wait(-1, this.ctx.timing.pollMs * errors);
-          op = await this.ctx.operations.get(id);
-        }
+      // A step may record changes before its side effect; the outcome applies to the row as it then is.
+      let current: Operation = op;
+      const io = this.io(logger, (recorded) => (current = recorded));
+      const outcome = await this.step(plan, current, io, logger);
+      if (outcome.kind === 'retry' && outcome.safe && retries + 1 < MAX_STEP_RETRIES) {
+        retries++;
+        logger.warn({ attempt: retries, reason: outcome.reason }, 'step will be retried');
+        await this.ctx.signals.wait(-1, this.ctx.timing.pollMs * retries);
+        op = await this.ctx.operations.get(id);
+        continue;
       }
+      retries = 0;
+      op = (await this.apply(plan, current, outcome)) ?? (await this.ctx.operations.get(id));
     }
     if (op !== null && isFinal(op.state)) await this.target.release(op);
     return op;
   }
 
-  private stepFor(op: Operation): Step {
-    switch (op.state) {
-      case 'dispatching':
-        return op.kind === 'rollback' && this.ctx.catalog.serviceConfig(op.service).rollback === 'kubernetes'
-          ? undoStep
-          : dispatchStep;
-      case 'running':
-        return followRunStep;
-      default:
-        return verifyStep;
+  /** Runs the state's step; what it throws becomes a retry (safe unless its error code says otherwise). */
+  private async step(plan: Plan, op: Operation, io: StepIO, logger: Logger): Promise<StepOutcome> {
+    const planned = plan.steps[op.state as keyof Plan['steps']];
+    if (planned === undefined) {
+      return { kind: 'fail', reason: `Deckhand has no step for a ${plan.name} in state ${op.state}.` };
     }
+    try {
+      return await planned.run(op, io);
+    } catch (error) {
+      logger.warn({ err: error, step: planned.name }, 'step failed');
+      const message = isDeckhandError(error) ? error.userMessage : String(error);
+      // Errors whose code says trying again cannot help fail at once; anything else thrown is retried.
+      const safe = !isDeckhandError(error) || errorInfo(error.code).retryable;
+      return { kind: 'retry', safe, reason: message };
+    }
+  }
+
+  /** Writes what the outcome says, then its event; null when another replica advanced it first. */
+  private async apply(plan: Plan, op: Operation, outcome: StepOutcome): Promise<Operation | null> {
+    switch (outcome.kind) {
+      case 'next': {
+        const next = plan.steps[op.state as keyof Plan['steps']]?.next ?? 'succeeded';
+        return this.transition(op, next, outcome.note, outcome.changes ?? {});
+      }
+      case 'fail':
+        return this.failWith(op, outcome.reason, outcome.details ?? {});
+      case 'retry':
+        return this.failWith(
+          op,
+          outcome.safe ? `Gave up after ${MAX_STEP_RETRIES} attempts: ${outcome.reason}` : outcome.reason,
+          {},
+        );
+      case 'lost':
+        return null;
+    }
+  }
+
+  private async transition(
+    op: Operation,
+    state: OperationState,
+    note: string,
+    changes: OperationChanges,
+  ): Promise<Operation | null> {
+    const next = await this.ctx.operations.update(op, { ...changes, state }, this.ctx.clock.now());
+    if (next !== null)
+      await this.ctx.events.emit(operationStateChanged(op, state, note, this.ctx.clock.now()));
+    return next;
+  }
+
+  private async failWith(op: Operation, reason: string, details: FailureDetails): Promise<Operation | null> {
+    const next = await this.ctx.operations.update(
+      op,
+      { state: 'failed', outcome: reason },
+      this.ctx.clock.now(),
+    );
+    if (next !== null) await this.ctx.events.emit(operationFailed(op, reason, details, this.ctx.clock.now()));
+    return next;
+  }
+
+  /** What steps may use; their writes and events come back here. */
+  private io(logger: Logger, recorded: (op: Operation) => void): StepIO {
+    const { catalog, clock, github, kubernetes, signals, timing, operations, events } = this.ctx;
+    return {
+      catalog,
+      clock,
+      logger,
+      github,
+      kubernetes,
+      signals,
+      timing,
+      record: async (op, changes) => {
+        const next = await operations.update(op, changes, clock.now());
+        if (next !== null) recorded(next);
+        return next;
+      },
+      report: async (event) => {
+        await events.emit(event);
+      },
+    };
   }
 }

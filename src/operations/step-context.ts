@@ -1,19 +1,17 @@
 import type { Logger } from 'pino';
 import type { Catalog } from '../config/catalog.ts';
 import type { Clock } from '../core/clock.ts';
+import type { EventLog } from '../events/event-log.ts';
 import type { GitHubActions } from '../github/port.ts';
 import type { Kubernetes } from '../kubernetes/port.ts';
-import type { DomainEvent } from '../events/domain-event.ts';
-import { operationFailed, operationStateChanged, type FailureDetails } from '../events/event-constructors.ts';
-import type { EventLog } from '../events/event-log.ts';
 import type { OperationRepository } from './repository.ts';
 import type { RunSignals } from './run-signals.ts';
-import type { Operation, OperationState } from './types.ts';
 
+/** How operations wait; resolved once, from where Deckhand runs (see `resolveTiming`). */
 export interface StepTiming {
-  /** Between polls of a run when no webhook arrives. */
+  /** Between polls of a run when no webhook arrives, in milliseconds. */
   pollMs: number;
-  /** How long to look for a dispatched run before giving up. */
+  /** How long after the dispatch to look for its run before giving up, in milliseconds. */
   findRunTimeoutMs: number;
   /**
    * GitHub sends workflow webhooks to this Deckhand: a run is read when one says it completed (or the
@@ -22,60 +20,15 @@ export interface StepTiming {
   expectWebhooks?: boolean;
 }
 
-export interface StepContext {
+/** What the runner works with. Every port is present: what is not configured is a stand-in. */
+export interface RunnerContext {
   catalog: Catalog;
   operations: OperationRepository;
   events: EventLog;
   clock: Clock;
   logger: Logger;
-  github: GitHubActions | undefined;
-  kubernetes: Kubernetes | undefined;
+  github: GitHubActions;
+  kubernetes: Kubernetes;
   signals: RunSignals;
   timing: StepTiming;
-}
-
-/** A step moves an operation forward and returns it as stored, or null if another worker got there first. */
-export type Step = (op: Operation, ctx: StepContext) => Promise<Operation | null>;
-
-/**
- * Writes a change, then its event; the write comes first, so a crash after it never repeats the step.
- * Returns the operation as stored, or null when another worker advanced it first (then no event).
- */
-export async function advance(
-  ctx: StepContext,
-  op: Operation,
-  changes: Partial<Omit<Operation, 'id' | 'version'>>,
-  event?: DomainEvent,
-): Promise<Operation | null> {
-  // An event alone changes no row, so the operation's version (and the caller's copy) stays valid.
-  const next =
-    Object.keys(changes).length === 0 ? op : await ctx.operations.update(op, changes, ctx.clock.now());
-  if (next !== null && event !== undefined) await ctx.events.emit(event);
-  return next;
-}
-
-/** Ends the operation as failed, saying why (and where: job, step, log tail, rollout verdict). */
-export function fail(
-  ctx: StepContext,
-  op: Operation,
-  reason: string,
-  details: FailureDetails = {},
-): Promise<Operation | null> {
-  return advance(
-    ctx,
-    op,
-    { state: 'failed', outcome: reason },
-    operationFailed(op, reason, details, ctx.clock.now()),
-  );
-}
-
-/** Moves the operation to its next state, with one line for people about what the step found. */
-export function moveTo(
-  ctx: StepContext,
-  op: Operation,
-  state: OperationState,
-  note: string,
-  changes: Partial<Omit<Operation, 'id' | 'version'>> = {},
-): Promise<Operation | null> {
-  return advance(ctx, op, { ...changes, state }, operationStateChanged(op, state, note, ctx.clock.now()));
 }

@@ -20,7 +20,7 @@ export interface TargetStatus {
 
 export interface StatusSources {
   catalog: Catalog;
-  kubernetes: Kubernetes | undefined;
+  kubernetes: Kubernetes;
   locks: LockRepository;
   operations: OperationRepository;
   now: Date;
@@ -38,13 +38,6 @@ export async function collectStatuses(
       const freeze = activeFreeze(sources.catalog.environmentConfig(environment).freezes, sources.now);
       const [lastChange = null] = await sources.operations.history({ service, environment, limit: 1 });
       const base = { service, environment, lock, freeze, lastChange };
-      if (sources.kubernetes === undefined) {
-        const error = new DeckhandError(
-          'kubernetes_failed',
-          'Kubernetes is not configured: set KUBECONFIG (or run in a cluster), or run `npm start` without credentials to use the sandbox.',
-        );
-        return { ...base, deployment: null, error };
-      }
       try {
         const deployment = await sources.kubernetes.getDeploymentStatus(
           sources.catalog.target(service, environment),

@@ -1,3 +1,4 @@
+import type { DispatchResult } from '../../src/github/port.ts';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -41,6 +42,20 @@ async function setup(options: Partial<GitHubSimulatorOptions> = {}, credentials?
   return { clock, sim, github, logs, routeCount };
 }
 
+/** The run a dispatch started; fails the test when GitHub did not start one. */
+function started(result: DispatchResult): { runId?: number; htmlUrl?: string } {
+  if (result.outcome !== 'started')
+    throw new Error(`dispatch ${result.outcome}: ${result.error.userMessage}`);
+  return result;
+}
+
+/** The error of a dispatch that did not start a run, and whether GitHub refused it or its fate is unknown. */
+function notStarted(result: DispatchResult, outcome: 'refused' | 'unknown'): DeckhandError {
+  expect(result.outcome).toBe(outcome);
+  if (result.outcome === 'started') throw new Error('the dispatch started a run');
+  return result.error;
+}
+
 async function failureOf(promise: Promise<unknown>): Promise<DeckhandError> {
   const outcome = await promise.then(
     () => undefined,
@@ -55,13 +70,15 @@ const deployInputs = { environment: 'staging', version: 'v1.4.2' };
 describe('OctokitGitHubActions against the simulator', () => {
   it('dispatches with return_run_details and follows the run to completion', async () => {
     const { clock, sim, github } = await setup();
-    const result = await github.dispatch({
-      ...repo,
-      workflow: 'deploy.yml',
-      ref: 'main',
-      inputs: deployInputs,
-      correlationId: 'op-1',
-    });
+    const result = started(
+      await github.dispatch({
+        ...repo,
+        workflow: 'deploy.yml',
+        ref: 'main',
+        inputs: deployInputs,
+        correlationId: 'op-1',
+      }),
+    );
     expect(result.runId).toBeTypeOf('number');
     expect(result.htmlUrl).toContain(`/acme/api/actions/runs/${result.runId}`);
     expect(github.supportsRunDetails).toBe(true);
@@ -101,14 +118,16 @@ describe('OctokitGitHubActions against the simulator', () => {
   it('falls back once on a server that rejects return_run_details, then finds the run by correlation', async () => {
     const { github, routeCount, logs } = await setup({ rejectReturnRunDetails: true });
     const createdAfter = new Date('2026-01-05T10:00:00Z');
-    const first = await github.dispatch({
-      ...repo,
-      workflow: 'deploy.yml',
-      ref: 'main',
-      inputs: deployInputs,
-      correlationId: 'op-a',
-    });
-    expect(first).toEqual({});
+    const first = started(
+      await github.dispatch({
+        ...repo,
+        workflow: 'deploy.yml',
+        ref: 'main',
+        inputs: deployInputs,
+        correlationId: 'op-a',
+      }),
+    );
+    expect(first).toEqual({ outcome: 'started' });
     expect(github.supportsRunDetails).toBe(false);
     expect(routeCount(dispatchRoute)).toBe(2);
     expect(logs.some((l) => String(l.msg).includes('rejected return_run_details'))).toBe(true);
@@ -158,13 +177,15 @@ describe('OctokitGitHubActions against the simulator', () => {
 
   it('polls with conditional requests: an unchanged run comes from the cache and costs no quota', async () => {
     const { clock, sim, github } = await setup();
-    const { runId } = await github.dispatch({
-      ...repo,
-      workflow: 'deploy.yml',
-      ref: 'main',
-      inputs: deployInputs,
-      correlationId: 'op-c',
-    });
+    const { runId } = started(
+      await github.dispatch({
+        ...repo,
+        workflow: 'deploy.yml',
+        ref: 'main',
+        inputs: deployInputs,
+        correlationId: 'op-c',
+      }),
+    );
     const ref = { ...repo, runId: runId! };
     const before = await github.getRun(ref);
     const counted = sim.stats().requestsCounted;
@@ -184,26 +205,29 @@ describe('OctokitGitHubActions against the simulator', () => {
 
   it('retries reads after 5xx but never replays a dispatch', async () => {
     const { sim, github, routeCount } = await setup();
-    const { runId } = await github.dispatch({
-      ...repo,
-      workflow: 'deploy.yml',
-      ref: 'main',
-      inputs: deployInputs,
-      correlationId: 'op-d',
-    });
+    const { runId } = started(
+      await github.dispatch({
+        ...repo,
+        workflow: 'deploy.yml',
+        ref: 'main',
+        inputs: deployInputs,
+        correlationId: 'op-d',
+      }),
+    );
     sim.inject({ next5xx: 2 });
     expect((await github.getRun({ ...repo, runId: runId! })).id).toBe(runId);
     expect(routeCount(runRoute)).toBe(3);
 
     sim.inject({ next5xx: 1 });
-    const failure = await failureOf(
-      github.dispatch({
+    const failure = notStarted(
+      await github.dispatch({
         ...repo,
         workflow: 'deploy.yml',
         ref: 'main',
         inputs: deployInputs,
         correlationId: 'op-e',
       }),
+      'unknown',
     );
     expect(failure.code).toBe('github_failed');
     expect(failure.userMessage).toBe('GitHub could not dispatch deploy.yml in acme/api: 502 Server Error');
@@ -214,13 +238,15 @@ describe('OctokitGitHubActions against the simulator', () => {
   it('waits out secondary rate limits, a bounded number of times, and logs them', async () => {
     const { sim, github, routeCount, logs } = await setup();
     sim.inject({ secondaryRateLimit: { status: 429, retryAfterSeconds: 3, count: 1 } });
-    const { runId } = await github.dispatch({
-      ...repo,
-      workflow: 'deploy.yml',
-      ref: 'main',
-      inputs: deployInputs,
-      correlationId: 'op-f',
-    });
+    const { runId } = started(
+      await github.dispatch({
+        ...repo,
+        workflow: 'deploy.yml',
+        ref: 'main',
+        inputs: deployInputs,
+        correlationId: 'op-f',
+      }),
+    );
     expect(runId).toBeTypeOf('number');
     expect(routeCount(dispatchRoute)).toBe(2);
     expect(sim.stats().dispatches).toBe(1);
@@ -240,18 +266,26 @@ describe('OctokitGitHubActions against the simulator', () => {
 
   it('names the repository and what failed, and never the token', async () => {
     const { github } = await setup();
-    const missing = await failureOf(
-      github.dispatch({ ...repo, workflow: 'ghost.yml', ref: 'main', inputs: {}, correlationId: 'op-g' }),
+    const missing = notStarted(
+      await github.dispatch({
+        ...repo,
+        workflow: 'ghost.yml',
+        ref: 'main',
+        inputs: {},
+        correlationId: 'op-g',
+      }),
+      'refused',
     );
     expect(missing.userMessage).toBe('GitHub could not dispatch ghost.yml in acme/api: 404 Not Found');
-    const undeclared = await failureOf(
-      github.dispatch({
+    const undeclared = notStarted(
+      await github.dispatch({
         ...repo,
         workflow: 'deploy.yml',
         ref: 'main',
         inputs: { colour: 'blue' },
         correlationId: 'op-h',
       }),
+      'refused',
     );
     expect(undeclared.userMessage).toBe(
       'GitHub could not dispatch deploy.yml in acme/api: 422 Unexpected inputs provided: ["colour"]',
@@ -265,13 +299,15 @@ describe('OctokitGitHubActions against the simulator', () => {
 
   it('cancels a running run and reports one that already finished', async () => {
     const { clock, sim, github } = await setup();
-    const { runId } = await github.dispatch({
-      ...repo,
-      workflow: 'deploy.yml',
-      ref: 'main',
-      inputs: deployInputs,
-      correlationId: 'op-i',
-    });
+    const { runId } = started(
+      await github.dispatch({
+        ...repo,
+        workflow: 'deploy.yml',
+        ref: 'main',
+        inputs: deployInputs,
+        correlationId: 'op-i',
+      }),
+    );
     const ref = { ...repo, runId: runId! };
     clock.advance(10_000);
     expect(await github.cancelRun(ref)).toBe('cancelling');
@@ -287,13 +323,15 @@ describe('OctokitGitHubActions against the simulator', () => {
       {},
       { kind: 'app', appId: 12345, privateKey: pem, installationId: 678 },
     );
-    const { runId } = await github.dispatch({
-      ...repo,
-      workflow: 'deploy.yml',
-      ref: 'main',
-      inputs: deployInputs,
-      correlationId: 'op-j',
-    });
+    const { runId } = started(
+      await github.dispatch({
+        ...repo,
+        workflow: 'deploy.yml',
+        ref: 'main',
+        inputs: deployInputs,
+        correlationId: 'op-j',
+      }),
+    );
     expect(runId).toBeTypeOf('number');
     expect(sim.stats().installationTokensIssued).toBe(1);
   });

@@ -14,7 +14,7 @@ describe('deploys against the sandbox', () => {
 
   const image = async (env = 'staging') =>
     (
-      await h.deckhand.ports.kubernetes!.getDeploymentStatus({
+      await h.deckhand.ports.kubernetes.getDeploymentStatus({
         context: 'sandbox',
         namespace: env,
         deployment: 'api',
@@ -180,7 +180,7 @@ describe('deploys on servers and services that differ', () => {
       state: 'succeeded',
       inputs: { version: 'v1.1.0', environment: 'staging' },
     });
-    const status = await h.deckhand.ports.kubernetes!.getDeploymentStatus({
+    const status = await h.deckhand.ports.kubernetes.getDeploymentStatus({
       context: 'sandbox',
       namespace: 'staging',
       deployment: 'web',

@@ -9,7 +9,7 @@ describe('a step that fails', () => {
   });
   afterEach(() => h.close());
 
-  const statusReads = () => vi.spyOn(h.deckhand.ports.kubernetes!, 'getDeploymentStatus');
+  const statusReads = () => vi.spyOn(h.deckhand.ports.kubernetes, 'getDeploymentStatus');
   /** A deploy to roll back from; the rollback's first step reads the deployment's status. */
   const deployed = async () => {
     await h.run('deploy api v1.2.3 to staging');

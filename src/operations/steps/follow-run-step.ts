@@ -1,52 +1,51 @@
 import { operationJobFinished, operationRunStatus } from '../../events/event-constructors.ts';
 import type { WorkflowJob, WorkflowRun } from '../../github/port.ts';
 import { workflowOf } from '../github-target.ts';
-import { advance, fail, moveTo, type Step } from '../step-context.ts';
+import type { Step, StepOutcome } from '../plan.ts';
 
 /**
  * Follows the run until it completes. Without webhooks it polls with conditional requests, so an
  * unchanged run costs no rate limit. With webhooks it reads the run only when one says it completed
  * (or when the poll interval passes without news): the steps in between come from the webhooks.
  */
-export const followRunStep: Step = async (op, ctx) => {
-  const gh = ctx.github;
-  if (gh === undefined || op.runId === null) return fail(ctx, op, 'Lost track of the workflow run.');
-  const github = gh;
+export const followRun: Step = async (op, io) => {
+  if (op.runId === null) return { kind: 'fail', reason: 'Lost track of the workflow run.' };
+  const github = io.github;
   const runId = op.runId;
-  const target = workflowOf(ctx.catalog, op.service);
+  const target = workflowOf(io.catalog, op.service);
   const ref = { owner: target.owner, repo: target.repo, runId };
   let lastStatus = '';
   const report = async (status: string): Promise<void> => {
     if (status === '' || status === lastStatus || status === 'completed' || status === 'unknown') return;
     lastStatus = status;
-    await advance(ctx, op, {}, operationRunStatus(op, runId, status, ctx.clock.now()));
+    await io.report(operationRunStatus(op, runId, status, io.clock.now()));
   };
-  let read = ctx.timing.expectWebhooks !== true;
+  let read = io.timing.expectWebhooks !== true;
   // Polling backs off while the run's status stays the same (up to four intervals), as GitHub asks of
   // pollers; a change brings it back to the configured interval.
-  let interval = ctx.timing.pollMs;
+  let interval = io.timing.pollMs;
   for (;;) {
     if (read) {
       const before = lastStatus;
       const run = await github.getRun(ref);
       await report(run.status);
       if (run.status === 'completed') return finish(op, run);
-      interval = run.status === before ? Math.min(interval * 1.5, ctx.timing.pollMs * 4) : ctx.timing.pollMs;
+      interval = run.status === before ? Math.min(interval * 1.5, io.timing.pollMs * 4) : io.timing.pollMs;
     }
-    const news = await ctx.signals.wait(runId, interval);
+    const news = await io.signals.wait(runId, interval);
     await report(news ?? '');
     // No news in a whole interval, news of completion, or news we cannot read: look at the run itself.
     read =
-      ctx.timing.expectWebhooks !== true || news === undefined || news === 'completed' || news === 'unknown';
+      io.timing.expectWebhooks !== true || news === undefined || news === 'completed' || news === 'unknown';
   }
 
-  async function finish(current: typeof op, run: WorkflowRun) {
+  async function finish(current: typeof op, run: WorkflowRun): Promise<StepOutcome> {
     const jobs = await github.listJobs(ref).catch(() => [] as WorkflowJob[]);
     for (const job of jobs) {
-      await advance(ctx, current, {}, operationJobFinished(current, job, ctx.clock.now()));
+      await io.report(operationJobFinished(current, job, io.clock.now()));
     }
     if (run.conclusion === 'success') {
-      return moveTo(ctx, current, 'verifying', 'Workflow succeeded; watching the rollout');
+      return { kind: 'next', note: 'Workflow succeeded; watching the rollout' };
     }
     const failedJob =
       jobs.find((j) => j.conclusion === 'failure') ?? jobs.find((j) => j.conclusion !== 'success');
@@ -61,11 +60,11 @@ export const followRunStep: Step = async (op, ctx) => {
         : await github
             .jobLogTail({ owner: target.owner, repo: target.repo, jobId: failedJob.id, lines: 20 })
             .catch(() => []);
-    return fail(ctx, current, `The workflow ${conclusionWords(run.conclusion)}${where}.`, {
-      job: failedJob?.name,
-      step: failedStep?.name,
-      logTail: log,
-    });
+    return {
+      kind: 'fail',
+      reason: `The workflow ${conclusionWords(run.conclusion)}${where}.`,
+      details: { job: failedJob?.name, step: failedStep?.name, logTail: log },
+    };
   }
 };
 

@@ -1,46 +1,43 @@
-import { advance, fail, moveTo, type Step } from '../step-context.ts';
+import { isDeckhandError } from '../../core/errors.ts';
+import type { Step } from '../plan.ts';
 
 /**
  * A Kubernetes rollback: restore an earlier ReplicaSet's template. The revision it started from is
- * written before the undo; after a restart, a changed revision means the undo landed and is not repeated.
+ * recorded before the undo; after a restart, a changed revision means the undo landed and is not
+ * repeated.
  */
-export const undoStep: Step = async (op, ctx) => {
-  const kubernetes = ctx.kubernetes;
-  if (kubernetes === undefined) return fail(ctx, op, 'Kubernetes is not configured: set KUBECONFIG.');
-  const target = ctx.catalog.target(op.service, op.environment);
+export const undoRollout: Step = async (op, io) => {
+  const target = io.catalog.target(op.service, op.environment);
   const toRevision = op.ref === '' ? undefined : Number(op.ref);
   if (op.dispatchedAt !== null) {
-    const now = await kubernetes.getDeploymentStatus(target);
+    const now = await io.kubernetes.getDeploymentStatus(target);
     if (String(now.revision) !== op.inputs.from_revision) {
-      return moveTo(
-        ctx,
-        op,
-        'verifying',
-        `Undo had landed (now at revision ${now.revision ?? '?'}); watching the rollout`,
-      );
+      return {
+        kind: 'next',
+        note: `Undo had landed (now at revision ${now.revision ?? '?'}); watching the rollout`,
+      };
     }
   } else {
-    const before = await kubernetes.getDeploymentStatus(target);
-    const marked = await advance(ctx, op, {
-      dispatchedAt: ctx.clock.now(),
+    const before = await io.kubernetes.getDeploymentStatus(target);
+    const marked = await io.record(op, {
+      dispatchedAt: io.clock.now(),
       inputs: { ...op.inputs, from_revision: String(before.revision) },
     });
-    if (marked === null) return null;
-    op = marked;
+    if (marked === null) return { kind: 'lost' };
   }
-  let result: Awaited<ReturnType<typeof kubernetes.undo>>;
+  let result: Awaited<ReturnType<typeof io.kubernetes.undo>>;
   try {
-    result = await kubernetes.undo(target, toRevision);
+    result = await io.kubernetes.undo(target, toRevision);
   } catch (error) {
-    const message =
-      error instanceof Error && 'userMessage' in error ? String(error.userMessage) : String(error);
-    return fail(ctx, op, `The undo was refused: ${message}`);
+    // The adapter says why in words for people (the revision is gone, the deployment changed meanwhile).
+    return {
+      kind: 'fail',
+      reason: `The undo was refused: ${isDeckhandError(error) ? error.userMessage : String(error)}`,
+    };
   }
   const image = result.images.map((i) => i.image).join(', ');
-  return moveTo(
-    ctx,
-    op,
-    'verifying',
-    `Rolled back from revision ${result.fromRevision ?? '?'} to ${result.toRevision} (${image}); watching the rollout`,
-  );
+  return {
+    kind: 'next',
+    note: `Rolled back from revision ${result.fromRevision ?? '?'} to ${result.toRevision} (${image}); watching the rollout`,
+  };
 };

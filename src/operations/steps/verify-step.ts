@@ -1,35 +1,32 @@
 import { operationRolloutProgress } from '../../events/event-constructors.ts';
-import { advance, fail, moveTo, type Step } from '../step-context.ts';
+import type { Step } from '../plan.ts';
 
 /** Watches the Kubernetes rollout the way `kubectl rollout status` judges it. */
-export const verifyStep: Step = async (op, ctx) => {
-  const kubernetes = ctx.kubernetes;
-  if (kubernetes === undefined) {
-    return moveTo(
-      ctx,
-      op,
-      'succeeded',
-      'Workflow done (Kubernetes is not configured, so the rollout was not watched)',
-    );
-  }
-  const target = ctx.catalog.target(op.service, op.environment);
+export const watchRollout: Step = async (op, io) => {
+  const target = io.catalog.target(op.service, op.environment);
   let last = '';
-  const judgement = await kubernetes.watchRollout(target, (progress) => {
+  const reports: Promise<void>[] = [];
+  const judgement = await io.kubernetes.watchRollout(target, (progress) => {
     const r = progress.replicas;
-    const line = `${r.desired}/${r.updated}/${r.ready}/${r.available}`;
-    if (line !== last) {
-      last = line;
-      void advance(ctx, op, {}, operationRolloutProgress(op, r, ctx.clock.now()));
+    const counts = `${r.desired}/${r.updated}/${r.ready}/${r.available}`;
+    if (counts !== last) {
+      last = counts;
+      reports.push(io.report(operationRolloutProgress(op, r, io.clock.now())));
     }
   });
-  if (judgement.phase === 'complete')
-    return moveTo(ctx, op, 'succeeded', `Rollout complete: ${judgement.message}`);
-  const status = await kubernetes.getDeploymentStatus(target).catch(() => null);
+  // Progress is said before the verdict, in the order it came.
+  await Promise.all(reports);
+  if (judgement.phase === 'complete') return { kind: 'next', note: `Rollout complete: ${judgement.message}` };
+  const status = await io.kubernetes.getDeploymentStatus(target).catch(() => null);
   const crashing = status?.pods.find((p) => p.waitingReason === 'CrashLoopBackOff');
   const why =
     crashing === undefined
       ? `${judgement.message}.`
       : `${judgement.message}; pod ${crashing.name} is in CrashLoopBackOff (${crashing.restarts} restarts).`;
   const undo = op.kind === 'deploy' ? ` Roll back with: /ops rollback ${op.service} ${op.environment}` : '';
-  return fail(ctx, op, `The rollout failed: ${why}${undo}`, { rollout: judgement.message });
+  return {
+    kind: 'fail',
+    reason: `The rollout failed: ${why}${undo}`,
+    details: { rollout: judgement.message },
+  };
 };

@@ -1,0 +1,71 @@
+import type { Logger } from 'pino';
+import type { Catalog } from '../config/catalog.ts';
+import type { Clock } from '../core/clock.ts';
+import type { DomainEvent } from '../events/domain-event.ts';
+import type { FailureDetails } from '../events/event-constructors.ts';
+import type { GitHubActions } from '../github/port.ts';
+import type { Kubernetes } from '../kubernetes/port.ts';
+import type { RunSignals } from './run-signals.ts';
+import type { StepTiming } from './step-context.ts';
+import type { Operation, OperationState } from './types.ts';
+
+/** Changes a step may ask the runner to write: everything but identity, state and version. */
+export type OperationChanges = Partial<Omit<Operation, 'id' | 'version' | 'state'>>;
+
+/**
+ * What a step came to. The runner alone acts on it: it writes the operation, emits the event, waits
+ * and retries.
+ * - `next`: the step is done; move to the plan's next state, writing `changes`, saying `note`.
+ * - `fail`: the operation failed, for `reason` (shown to people), with where it failed.
+ * - `retry`: it did not work this time. `safe`: trying the step again cannot do harm (a read, a
+ *   lookup), so the runner waits and tries again a bounded number of times; otherwise it fails.
+ * - `lost`: another replica advanced the operation first; this one leaves it.
+ */
+export type StepOutcome =
+  | { kind: 'next'; note: string; changes?: OperationChanges }
+  | { kind: 'fail'; reason: string; details?: FailureDetails }
+  | { kind: 'retry'; safe: boolean; reason: string }
+  | { kind: 'lost' };
+
+/**
+ * What a step may use. Writes and events go through the runner: `record` before a side effect (so a
+ * crash after it never repeats the effect), `report` for progress people follow.
+ */
+export interface StepIO {
+  catalog: Catalog;
+  clock: Clock;
+  /** A child logger with operationId, kind, service, environment and actor. */
+  logger: Logger;
+  github: GitHubActions;
+  kubernetes: Kubernetes;
+  signals: RunSignals;
+  timing: StepTiming;
+  /** Writes `changes` now (versioned); null when another replica advanced the operation first. */
+  record(op: Operation, changes: OperationChanges): Promise<Operation | null>;
+  /** Emits a progress event (run status, a job finished, rollout counts). */
+  report(event: DomainEvent): Promise<void>;
+}
+
+/** One step of a plan: reads the operation as stored, does its work, says what came of it. */
+export type Step = (op: Operation, io: StepIO) => Promise<StepOutcome>;
+
+/** The states a plan has steps for: everything between approval and the end. */
+export type ActiveState = Exclude<OperationState, 'awaiting_approval' | 'succeeded' | 'failed' | 'cancelled'>;
+
+/** A state's step, and where the operation goes when it says `next`. */
+export interface PlannedStep {
+  /** For logs: `dispatch the workflow`. */
+  name: string;
+  run: Step;
+  next: Exclude<OperationState, 'awaiting_approval'>;
+}
+
+/**
+ * An operation kind, read top to bottom: the state each step runs in, and the state after it. An
+ * operation starts in `dispatching` (after approval, when one is needed) and ends in `succeeded`,
+ * or wherever a step fails it.
+ */
+export interface Plan {
+  name: string;
+  steps: Partial<Record<ActiveState, PlannedStep>>;
+}
