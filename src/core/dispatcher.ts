@@ -191,27 +191,23 @@ export class Dispatcher {
     reason: string,
     durationMs: number | null,
   ): Promise<void> {
-    const decided = {
-      command: command?.name ?? null,
-      service: bound?.service ?? null,
-      environment: bound?.environment ?? null,
-      decision,
-      reason: plainText(reason),
-      durationMs,
-    };
+    const event = invocationDecided(
+      invocation,
+      {
+        command: command?.name ?? null,
+        service: bound?.service ?? null,
+        environment: bound?.environment ?? null,
+        decision,
+        reason: plainText(reason),
+        durationMs,
+      },
+      new Date(started),
+    );
+    const { type: _type, ...entry } = event;
     // Asked for in the same turn, so on SQLite the chain entry and the event share one commit.
     await Promise.all([
-      this.deps.store.audit.append({
-        at: new Date(started),
-        invocationId: invocation.id,
-        actor: invocation.actor,
-        surface: invocation.surface,
-        channel: invocation.channel,
-        text: invocation.text,
-        ...decided,
-        operationId: null,
-      }),
-      this.deps.events.emit(invocationDecided(invocation, decided, new Date(started))),
+      this.deps.store.audit.append({ ...entry, operationId: null }),
+      this.deps.events.emit(event),
     ]);
   }
 }

@@ -1,4 +1,4 @@
-import { App, Octokit } from 'octokit';
+import { App as GitHubApp, Octokit } from 'octokit';
 import type { Logger } from 'pino';
 import type { GitHubCredentials } from './credentials.ts';
 
@@ -79,7 +79,11 @@ export async function createGitHubClient(options: GitHubClientOptions): Promise<
   });
   const { credentials } = options;
   if (credentials.kind === 'token') return new Configured({ auth: credentials.token });
-  const app = new App({ appId: credentials.appId, privateKey: credentials.privateKey, Octokit: Configured });
+  const app = new GitHubApp({
+    appId: credentials.appId,
+    privateKey: credentials.privateKey,
+    Octokit: Configured,
+  });
   return app.getInstallationOctokit(credentials.installationId);
 }
 

@@ -1,12 +1,7 @@
 import type { Logger } from 'pino';
-import type { Catalog } from '../config/catalog.ts';
-import type { Clock } from '../core/clock.ts';
 import type { DomainEvent } from '../events/domain-event.ts';
 import type { FailureDetails } from '../events/event-constructors.ts';
-import type { GitHubActions } from '../github/port.ts';
-import type { Kubernetes } from '../kubernetes/port.ts';
-import type { RunSignals } from './run-signals.ts';
-import type { StepTiming } from './step-context.ts';
+import type { RunnerContext } from './step-context.ts';
 import type { Operation, OperationState } from './types.ts';
 
 /** Changes a step may ask the runner to write: everything but identity, state and version. */
@@ -31,15 +26,12 @@ export type StepOutcome =
  * What a step may use. Writes and events go through the runner: `record` before a side effect (so a
  * crash after it never repeats the effect), `report` for progress people follow.
  */
-export interface StepIO {
-  catalog: Catalog;
-  clock: Clock;
+export interface StepIO extends Pick<
+  RunnerContext,
+  'catalog' | 'clock' | 'github' | 'kubernetes' | 'signals' | 'timing'
+> {
   /** A child logger with operationId, kind, service, environment and actor. */
   logger: Logger;
-  github: GitHubActions;
-  kubernetes: Kubernetes;
-  signals: RunSignals;
-  timing: StepTiming;
   /** Writes `changes` now (versioned); null when another replica advanced the operation first. */
   record(op: Operation, changes: OperationChanges): Promise<Operation | null>;
   /** Emits a progress event (run status, a job finished, rollout counts). */
