@@ -1,15 +1,14 @@
 import type { Catalog } from '../config/catalog.ts';
 import { asDeckhandError, DeckhandError } from '../core/errors.ts';
 import { activeFreeze, type ActiveFreeze } from '../core/policy/freeze.ts';
+import type { Lock, LockRepository } from '../core/repositories.ts';
+import type { Target } from '../core/vocabulary.ts';
 import type { DeploymentStatus, Kubernetes } from '../kubernetes/port.ts';
 import type { OperationRepository } from '../operations/repository.ts';
 import type { Operation } from '../operations/types.ts';
-import type { Lock, LockRepository } from '../store/types.ts';
 
 /** What `status` knows about one service in one environment; an unreachable cluster is an answer too. */
-export interface TargetStatus {
-  service: string;
-  environment: string;
+export interface TargetStatus extends Target {
   deployment: DeploymentStatus | null;
   error: DeckhandError | null;
   lock: Lock | null;
@@ -27,10 +26,7 @@ export interface StatusSources {
 }
 
 /** Asks every target at once; one failing cluster does not hide the others. */
-export async function collectStatuses(
-  pairs: { service: string; environment: string }[],
-  sources: StatusSources,
-): Promise<TargetStatus[]> {
+export async function collectStatuses(pairs: Target[], sources: StatusSources): Promise<TargetStatus[]> {
   const locks = await sources.locks.list(sources.now);
   return Promise.all(
     pairs.map(async ({ service, environment }) => {
