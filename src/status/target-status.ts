@@ -3,6 +3,7 @@ import { asDeckhandError, DeckhandError } from '../core/errors.ts';
 import { activeFreeze, type ActiveFreeze } from '../core/policy/freeze.ts';
 import type { Lock, LockRepository } from '../core/repositories.ts';
 import type { Target } from '../core/vocabulary.ts';
+import { kubernetesFailureOf, type KubernetesFailure } from '../kubernetes/kubernetes-failure.ts';
 import type { DeploymentStatus, Kubernetes } from '../kubernetes/port.ts';
 import type { OperationRepository } from '../operations/repository.ts';
 import type { Operation } from '../operations/types.ts';
@@ -11,12 +12,15 @@ import type { Operation } from '../operations/types.ts';
 export interface TargetStatus extends Target {
   deployment: DeploymentStatus | null;
   error: DeckhandError | null;
+  /** The error's facts when the cluster failed (which context, why): `status` groups targets by them. */
+  failure: KubernetesFailure | null;
   lock: Lock | null;
   freeze: ActiveFreeze | null;
   /** The latest deploy or rollback Deckhand ran there, if any. */
   lastChange: Operation | null;
 }
 
+/** Where `collectStatuses` looks: the catalog, the cluster, locks and operations, as of `now`. */
 export interface StatusSources {
   catalog: Catalog;
   kubernetes: Kubernetes | undefined;
@@ -39,15 +43,20 @@ export async function collectStatuses(pairs: Target[], sources: StatusSources): 
           'kubernetes_failed',
           'Kubernetes is not configured: set KUBECONFIG (or run in a cluster), or run `npm start` without credentials to use the sandbox.',
         );
-        return { ...base, deployment: null, error };
+        return { ...base, deployment: null, error, failure: null };
       }
       try {
         const deployment = await sources.kubernetes.getDeploymentStatus(
           sources.catalog.target(service, environment),
         );
-        return { ...base, deployment, error: null };
+        return { ...base, deployment, error: null, failure: null };
       } catch (error) {
-        return { ...base, deployment: null, error: asDeckhandError(error) };
+        return {
+          ...base,
+          deployment: null,
+          error: asDeckhandError(error),
+          failure: kubernetesFailureOf(error),
+        };
       }
     }),
   );
