@@ -30,6 +30,29 @@ export default tseslint.config(
     rules: { 'no-restricted-properties': 'off' },
   },
   {
+    // The core defines the vocabulary and the interfaces; the store, the adapters and the sandbox
+    // implement them. Port interfaces (src/github/port.ts, src/kubernetes/port.ts) are allowed.
+    files: ['src/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/store/*', '**/sandbox/*', '**/*adapter*', '**/client-node*'],
+              message:
+                'The core does not depend on the store, adapters or the sandbox: define an interface in src/core/.',
+            },
+            {
+              group: ['@kubernetes/*', 'octokit', '@octokit/*', 'kysely', 'pg', 'better-sqlite3', '@slack/*'],
+              message: 'The core does not use SDKs or drivers: they live behind ports and the store.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',

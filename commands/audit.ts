@@ -4,7 +4,7 @@ import { formatTime, parseDuration } from '../src/core/duration.ts';
 import { DeckhandError } from '../src/core/errors.ts';
 import { mention, parseUserRef } from '../src/core/markup.ts';
 import { reply } from '../src/core/message.ts';
-import type { AuditFilter } from '../src/store/types.ts';
+import type { AuditFilter } from '../src/core/repositories.ts';
 
 const DECISIONS = ['allowed', 'denied', 'invalid', 'failed'] as const;
 

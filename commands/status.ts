@@ -3,6 +3,11 @@ import { defineCommand } from '../src/core/command.ts';
 import { formatDuration } from '../src/core/duration.ts';
 import { mention } from '../src/core/markup.ts';
 import { reply, type Reply, type Tone } from '../src/core/message.ts';
+import {
+  describeCluster,
+  isClusterWide,
+  type ClusterWideReason,
+} from '../src/kubernetes/kubernetes-failure.ts';
 import { describeChange } from '../src/operations/operation-name.ts';
 import { cell, freezeNote, notes, replicas, rolloutWord, version } from '../src/status/describe.ts';
 import { collectStatuses, type TargetStatus } from '../src/status/target-status.ts';
@@ -103,19 +108,54 @@ function matrix(statuses: TargetStatus[], environments: string[]): Reply {
   });
 }
 
-function notesText(statuses: TargetStatus[], prefix: boolean): { text?: string } {
-  // One unreachable cluster is said once, naming every target it hides.
-  const errors = new Map<string, string[]>();
+/** Targets that met the same error: one cluster's failure (with every detail it gave), or one message. */
+type ErrorGroup = { targets: string[] } & (
+  | { kind: 'cluster'; context: string; reason: ClusterWideReason; details: string[] }
+  | { kind: 'message'; message: string }
+);
+
+/**
+ * The targets' errors, each said once and in the order first met: a cluster-wide failure (an
+ * unreachable context) by its context and reason, naming every target behind it; any other error
+ * by its message.
+ */
+function errorNotes(statuses: TargetStatus[]): { message: string; targets: string[] }[] {
+  const groups = new Map<string, ErrorGroup>();
   for (const s of statuses) {
     if (s.error === null) continue;
-    // "…is unreachable (…); reading deployment staging/api did not happen." is one fact for every target.
-    const key = s.error.userMessage.replace(/; [^;]* did not happen\.$/, '.');
-    errors.set(key, [...(errors.get(key) ?? []), `${s.service}/${s.environment}`]);
+    const target = `${s.service}/${s.environment}`;
+    const f = s.failure;
+    if (f !== null && isClusterWide(f)) {
+      const key = `cluster\0${f.context}\0${f.reason}`;
+      const group = groups.get(key) ?? {
+        kind: 'cluster',
+        context: f.context,
+        reason: f.reason,
+        details: [],
+        targets: [],
+      };
+      if (group.kind === 'cluster') group.details.push(f.detail);
+      group.targets.push(target);
+      groups.set(key, group);
+    } else {
+      const key = `message\0${s.error.userMessage}`;
+      const group = groups.get(key) ?? { kind: 'message', message: s.error.userMessage, targets: [] };
+      group.targets.push(target);
+      groups.set(key, group);
+    }
   }
+  return [...groups.values()].map((g) => ({
+    message: g.kind === 'cluster' ? describeCluster(g.context, g.reason, g.details) : g.message,
+    targets: g.targets,
+  }));
+}
 
+function notesText(statuses: TargetStatus[], prefix: boolean): { text?: string } {
   const freezes = prefix ? [...new Set(statuses.map(freezeNote).filter((n) => n !== null))] : [];
   const lines = [
-    ...[...errors].map(([message, targets]) => (prefix ? `${targets.join(', ')}: ${message}` : message)),
+    ...errorNotes(statuses).map(({ message, targets }) =>
+      prefix ? `${targets.join(', ')}: ${message}` : message,
+    ),
     ...freezes,
     ...statuses.flatMap((s) =>
       notes({ ...s, error: null }, { freeze: !prefix }).map((n) =>

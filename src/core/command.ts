@@ -6,19 +6,20 @@ import type { Locks } from '../locks/locks.ts';
 import type { GitHubActions } from '../github/port.ts';
 import type { Kubernetes } from '../kubernetes/port.ts';
 import type { OperationService } from '../operations/operation-service.ts';
-import type { Store } from '../store/types.ts';
 import type { Clock } from './clock.ts';
 import { DeckhandError } from './errors.ts';
 import type { Grammar, ParsedArgs } from './grammar.ts';
 import type { Invocation } from './invocation.ts';
 import type { Reply } from './message.ts';
 import type { Policy, PermissionRequest } from './policy/policy.ts';
+import type { CoreStore } from './repositories.ts';
 
 /** What a command's handler may use. Commands never call Slack or print: they return a Reply. */
 export interface CommandContext {
   invocation: Invocation;
   catalog: Catalog;
-  store: Store;
+  /** Audit, locks (read them here; change them through `locks`), idempotency, operations. */
+  store: CoreStore;
   /** Every change to a lock goes through here, so it is announced. */
   locks: Locks;
   events: EventLog;

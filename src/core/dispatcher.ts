@@ -3,7 +3,6 @@ import type { Catalog } from '../config/catalog.ts';
 import { invocationDecided } from '../events/event-constructors.ts';
 import type { EventLog } from '../events/event-log.ts';
 import type { Locks } from '../locks/locks.ts';
-import type { Decision, Store } from '../store/types.ts';
 import type { Clock } from './clock.ts';
 import type { BoundCommand, Command, CommandContext, Ports } from './command.ts';
 import { asDeckhandError, DeckhandError, errorInfo, type ErrorCodeInfo } from './errors.ts';
@@ -13,7 +12,9 @@ import { mention, plainText, typedText } from './markup.ts';
 import { reply, type Reply } from './message.ts';
 import type { PermissionRequest, Policy } from './policy/policy.ts';
 import type { Registry } from './registry.ts';
+import type { CoreStore } from './repositories.ts';
 import { tokenize } from './tokenizer.ts';
+import type { Decision } from './vocabulary.ts';
 
 /** What a dispatch came to: the reply to show, and the decision the audit log recorded. */
 export interface Outcome {
@@ -27,7 +28,7 @@ export interface Outcome {
 export interface DispatcherDeps {
   registry: Registry;
   catalog: Catalog;
-  store: Store;
+  store: CoreStore;
   locks: Locks;
   events: EventLog;
   policy: Policy;

@@ -1,9 +1,9 @@
-import type { Surface } from '../store/types.ts';
+import type { Actor, Surface } from './vocabulary.ts';
 
 /** One request from a person: who, where, what, from which surface, and a key that makes it run once. */
 export interface Invocation {
   id: string;
-  actor: string;
+  actor: Actor;
   channel: string;
   text: string;
   surface: Surface;

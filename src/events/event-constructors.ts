@@ -1,5 +1,6 @@
 import type { Invocation } from '../core/invocation.ts';
-import type { Decision, Lock } from '../store/types.ts';
+import type { Lock } from '../core/repositories.ts';
+import type { Decision } from '../core/vocabulary.ts';
 import type { Operation, OperationState } from '../operations/types.ts';
 import type { EventOf } from './domain-event.ts';
 

@@ -2,7 +2,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import type { Logger } from 'pino';
 import type { Clock } from '../core/clock.ts';
 import { parseWorkflowWebhook, verifyWebhook } from '../github/index.ts';
-import type { IdempotencyRepository } from '../store/types.ts';
+import type { IdempotencyRepository } from '../core/repositories.ts';
 
 /** GitHub caps a delivery at 25 MB; workflow events are a few kilobytes. */
 const MAX_BODY_BYTES = 5 * 1024 * 1024;

@@ -12,6 +12,7 @@ import { DeckhandError } from '../core/errors.ts';
 import { buildStatus, relevantWarnings } from './deployment-report.ts';
 import { KubeconfigContexts, type KubeconfigSource } from './kubeconfig-source.ts';
 import { call, httpStatus, kubernetesError } from './kubernetes-errors.ts';
+import { KubernetesError } from './kubernetes-failure.ts';
 import { controlledBy, labelSelectorString } from './label-selector.ts';
 import type {
   DeploymentStatus,
@@ -112,8 +113,15 @@ export class ClientNodeKubernetes implements Kubernetes {
       );
     } catch (error) {
       if (isPreconditionFailure(error)) {
-        throw new DeckhandError(
-          'kubernetes_failed',
+        const failure = {
+          context: target.context,
+          reason: 'conflict' as const,
+          action: `rolling back ${where(target)}`,
+          detail: 'the deployment changed while the rollback was being prepared',
+          httpStatus: httpStatus(error),
+        };
+        throw new KubernetesError(
+          failure,
           `Rollback of ${where(target)} to revision ${result.toRevision} was not applied: the deployment changed while the rollback was being prepared (another deploy or rollback?). Nothing was overwritten; check its status and try again.`,
           { cause: error },
         );

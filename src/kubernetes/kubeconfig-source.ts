@@ -1,5 +1,6 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { DeckhandError } from '../core/errors.ts';
+import { KubernetesError, notInKubeconfig } from './kubernetes-failure.ts';
 
 /** Where cluster credentials come from. */
 export type KubeconfigSource =
@@ -46,10 +47,10 @@ export class KubeconfigContexts {
     const contexts = this.base.getContexts();
     const context = this.source.kind === 'in-cluster' ? contexts[0] : contexts.find((c) => c.name === name);
     if (context === undefined) {
-      const known = contexts.map((c) => c.name).join(', ') || 'none';
-      throw new DeckhandError(
-        'kubernetes_failed',
-        `Kubernetes context ${name} is not in the kubeconfig (known contexts: ${known}).`,
+      const detail = `known contexts: ${contexts.map((c) => c.name).join(', ') || 'none'}`;
+      throw new KubernetesError(
+        { context: name, reason: 'unknown_context', action: null, detail },
+        notInKubeconfig(name, detail),
       );
     }
     const config = new KubeConfig();

@@ -1,5 +1,6 @@
 import { ApiException } from '@kubernetes/client-node';
 import { DeckhandError } from '../core/errors.ts';
+import { KubernetesError, unreachable, type KubernetesFailureReason } from './kubernetes-failure.ts';
 
 interface StatusLike {
   message?: string;
@@ -48,27 +49,49 @@ export function httpStatus(error: unknown): number | undefined {
   return typeof code === 'number' ? code : undefined;
 }
 
+/** The reason an HTTP status stands for. */
+function reasonOfStatus(status: number | undefined): KubernetesFailureReason {
+  switch (status) {
+    case undefined:
+      return 'failed';
+    case 401:
+      return 'unauthorized';
+    case 403:
+      return 'forbidden';
+    case 404:
+      return 'not_found';
+    case 409:
+      return 'conflict';
+    default:
+      return 'rejected';
+  }
+}
+
 /**
- * Turns whatever @kubernetes/client-node threw into a DeckhandError whose message names the
- * context and what was being done; the original stays as `cause` for the logs.
+ * Turns whatever @kubernetes/client-node threw into a KubernetesError: the facts (context, reason,
+ * what was being done, what the cluster or network said) and a message naming them; the original
+ * stays as `cause` for the logs. A DeckhandError passes through unchanged.
  */
 export function kubernetesError(error: unknown, context: string, action: string): DeckhandError {
   if (error instanceof DeckhandError) return error;
   const status = httpStatus(error);
+  const facts = { context, action };
   if (error instanceof ApiException) {
     const body = statusOf(error);
     const detail = redact(body.message ?? `HTTP ${error.code}`);
+    const failure = { ...facts, reason: reasonOfStatus(error.code), detail, httpStatus: error.code };
     const message =
       error.code === 401 || error.code === 403
         ? `Kubernetes context ${context} refused ${action} (HTTP ${error.code}: ${detail}); check the credentials and RBAC for that context.`
         : `Kubernetes context ${context}: ${action} failed (HTTP ${error.code}: ${detail}).`;
-    return new DeckhandError('kubernetes_failed', message, { cause: error });
+    return new KubernetesError(failure, message, { cause: error });
   }
   const network = networkReason(error);
   if (network !== undefined) {
-    return new DeckhandError(
-      'kubernetes_failed',
-      `Kubernetes context ${context} is unreachable (${redact(network)}); ${action} did not happen.`,
+    const detail = redact(network);
+    return new KubernetesError(
+      { ...facts, reason: 'unreachable', detail },
+      `${unreachable(context, detail)}; ${action} did not happen.`,
       { cause: error },
     );
   }
@@ -76,13 +99,12 @@ export function kubernetesError(error: unknown, context: string, action: string)
   const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : '';
   const text =
     error instanceof Error ? `${error.message}${cause === '' ? '' : ` (${cause})`}` : String(error);
+  const detail = redact(text);
   const suffix = status === undefined ? '' : ` (HTTP ${status})`;
-  return new DeckhandError(
-    'kubernetes_failed',
-    `Kubernetes context ${context}: ${action} failed${suffix}: ${redact(text)}`,
-    {
-      cause: error,
-    },
+  return new KubernetesError(
+    { ...facts, reason: reasonOfStatus(status), detail, httpStatus: status },
+    `Kubernetes context ${context}: ${action} failed${suffix}: ${detail}`,
+    { cause: error },
   );
 }
 

@@ -104,6 +104,11 @@ export interface ScaleResult {
   replicas: number;
 }
 
+/**
+ * What Deckhand asks of clusters. A failed call rejects with a `KubernetesError`
+ * (src/kubernetes/kubernetes-failure.ts): a `kubernetes_failed` DeckhandError whose `failure` holds the
+ * facts (context, reason, what was being done, what was said), so callers never read its sentence.
+ */
 export interface Kubernetes {
   getDeploymentStatus(target: KubernetesTarget): Promise<DeploymentStatus>;
   /** Newest first. */

@@ -1,4 +1,4 @@
-import { DeckhandError } from '../core/errors.ts';
+import { KubernetesError } from './kubernetes-failure.ts';
 import type { ContainerImage, KubernetesTarget, Revision } from './port.ts';
 
 export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
@@ -76,8 +76,17 @@ export function pickRollbackTarget(
   if (found !== undefined) return found;
   const known = byRevision.map((rs) => revisionOf(rs)).join(', ') || 'none';
   const where = `deployment ${target.deployment} in namespace ${target.namespace} (context ${target.context})`;
-  throw new DeckhandError(
-    'kubernetes_failed',
+  const failure = {
+    context: target.context,
+    reason: 'not_found' as const,
+    action: `rolling back deployment ${target.namespace}/${target.deployment}`,
+    detail:
+      toRevision === undefined
+        ? `no earlier revision (revisions kept: ${known})`
+        : `no revision ${toRevision} (revisions kept: ${known})`,
+  };
+  throw new KubernetesError(
+    failure,
     toRevision === undefined
       ? `There is no earlier revision of ${where} to roll back to (revisions kept: ${known}).`
       : `Revision ${toRevision} of ${where} does not exist any more (revisions kept: ${known}).`,

@@ -1,7 +1,7 @@
 import { Watch, type KubeConfig } from '@kubernetes/client-node';
-import { DeckhandError } from '../core/errors.ts';
 import { progressOf, type DeploymentLike } from './deployment-report.ts';
 import { httpStatus, kubernetesError } from './kubernetes-errors.ts';
+import { KubernetesError } from './kubernetes-failure.ts';
 import type { KubernetesTarget, RolloutJudgement, RolloutProgress } from './port.ts';
 import { isFinal } from './rollout-judge.ts';
 
@@ -58,8 +58,13 @@ export function followRollout(
     };
     const gone = () =>
       fail(
-        new DeckhandError(
-          'kubernetes_failed',
+        new KubernetesError(
+          {
+            context: target.context,
+            reason: 'not_found',
+            action: `watching the rollout of ${where}`,
+            detail: `${where} was deleted during the rollout`,
+          },
           `Kubernetes context ${target.context}: ${where} was deleted during the rollout.`,
         ),
       );

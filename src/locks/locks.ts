@@ -1,7 +1,8 @@
 import type { Clock } from '../core/clock.ts';
+import type { AcquireResult, Lock, LockRepository } from '../core/repositories.ts';
+import type { Actor, Target } from '../core/vocabulary.ts';
 import { lockAcquired, lockExpired, lockOverridden, lockReleased } from '../events/event-constructors.ts';
 import type { EventLog } from '../events/event-log.ts';
-import type { AcquireResult, Lock, LockRepository } from '../store/types.ts';
 
 /**
  * Service × environment locks, taken by hand (`/ops lock`) or by an operation while it changes its
@@ -35,9 +36,10 @@ export class Locks {
 
   /**
    * Releases the target's lock on behalf of `by`: the holder, someone overriding it (`lock:override`,
-   * checked by the caller), or `system` for an operation's lock. Returns the lock released, if any.
+   * checked by the caller), or `system` for an operation's lock (the one `by` that is not a user id).
+   * Returns the lock released, if any.
    */
-  async release(service: string, environment: string, by: string): Promise<Lock | null> {
+  async release(service: string, environment: string, by: Actor): Promise<Lock | null> {
     const released = await this.repository.release(service, environment);
     if (released === null) return null;
     const now = this.clock.now();
@@ -47,7 +49,7 @@ export class Locks {
   }
 
   /** Removes the locks whose time ran out (of one target, or all) and records each as expired. */
-  async sweep(target?: { service: string; environment: string }): Promise<Lock[]> {
+  async sweep(target?: Target): Promise<Lock[]> {
     const now = this.clock.now();
     const expired = await this.repository.removeExpired(now, target);
     if (expired.length > 0) await this.events.emit(...expired.map((lock) => lockExpired(lock, now)));

@@ -1,4 +1,4 @@
-import type { Surface } from '../store/types.ts';
+import type { Surface } from '../core/vocabulary.ts';
 
 export type OperationKind = 'deploy' | 'rollback';
 

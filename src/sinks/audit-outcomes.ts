@@ -5,7 +5,8 @@ import type { Sink } from '../events/sink.ts';
 import { plainText } from '../core/markup.ts';
 import { describeOperation } from '../operations/operation-name.ts';
 import type { OperationRepository } from '../operations/repository.ts';
-import type { AuditEntryInput, AuditLog, Decision } from '../store/types.ts';
+import type { AuditEntryInput, AuditLog } from '../core/repositories.ts';
+import type { Decision } from '../core/vocabulary.ts';
 
 /**
  * The audit log records how each operation ended, next to the request that started it: who asked, who

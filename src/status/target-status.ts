@@ -1,23 +1,26 @@
 import type { Catalog } from '../config/catalog.ts';
 import { asDeckhandError, DeckhandError } from '../core/errors.ts';
 import { activeFreeze, type ActiveFreeze } from '../core/policy/freeze.ts';
+import type { Lock, LockRepository } from '../core/repositories.ts';
+import type { Target } from '../core/vocabulary.ts';
+import { kubernetesFailureOf, type KubernetesFailure } from '../kubernetes/kubernetes-failure.ts';
 import type { DeploymentStatus, Kubernetes } from '../kubernetes/port.ts';
 import type { OperationRepository } from '../operations/repository.ts';
 import type { Operation } from '../operations/types.ts';
-import type { Lock, LockRepository } from '../store/types.ts';
 
 /** What `status` knows about one service in one environment; an unreachable cluster is an answer too. */
-export interface TargetStatus {
-  service: string;
-  environment: string;
+export interface TargetStatus extends Target {
   deployment: DeploymentStatus | null;
   error: DeckhandError | null;
+  /** The error's facts when the cluster failed (which context, why): `status` groups targets by them. */
+  failure: KubernetesFailure | null;
   lock: Lock | null;
   freeze: ActiveFreeze | null;
   /** The latest deploy or rollback Deckhand ran there, if any. */
   lastChange: Operation | null;
 }
 
+/** Where `collectStatuses` looks: the catalog, the cluster, locks and operations, as of `now`. */
 export interface StatusSources {
   catalog: Catalog;
   kubernetes: Kubernetes;
@@ -27,10 +30,7 @@ export interface StatusSources {
 }
 
 /** Asks every target at once; one failing cluster does not hide the others. */
-export async function collectStatuses(
-  pairs: { service: string; environment: string }[],
-  sources: StatusSources,
-): Promise<TargetStatus[]> {
+export async function collectStatuses(pairs: Target[], sources: StatusSources): Promise<TargetStatus[]> {
   const locks = await sources.locks.list(sources.now);
   return Promise.all(
     pairs.map(async ({ service, environment }) => {
@@ -42,9 +42,14 @@ export async function collectStatuses(
         const deployment = await sources.kubernetes.getDeploymentStatus(
           sources.catalog.target(service, environment),
         );
-        return { ...base, deployment, error: null };
+        return { ...base, deployment, error: null, failure: null };
       } catch (error) {
-        return { ...base, deployment: null, error: asDeckhandError(error) };
+        return {
+          ...base,
+          deployment: null,
+          error: asDeckhandError(error),
+          failure: kubernetesFailureOf(error),
+        };
       }
     }),
   );

@@ -1,7 +1,7 @@
 import { hash } from 'node:crypto';
 import type { AuditEntryRow } from './database.ts';
 import { hashedFields, type HashedFields } from './audit-row.ts';
-import type { AuditEntryInput, AuditVerification } from './types.ts';
+import type { AuditEntryInput, AuditVerification } from '../core/repositories.ts';
 
 /** The `prev_hash` of the first entry. */
 export const GENESIS_HASH = '0'.repeat(64);

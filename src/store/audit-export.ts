@@ -1,6 +1,6 @@
 import { AUDIT_COLUMNS, entryToRow } from './audit-row.ts';
 import type { AuditEntryRow } from './database.ts';
-import type { AuditLog } from './types.ts';
+import type { AuditLog } from '../core/repositories.ts';
 
 export interface AuditExportOptions {
   since?: Date;

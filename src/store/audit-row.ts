@@ -1,5 +1,6 @@
 import type { AuditEntryRow } from './database.ts';
-import type { AuditEntry, AuditEntryInput, Decision, Surface } from './types.ts';
+import type { AuditEntry, AuditEntryInput } from '../core/repositories.ts';
+import type { Decision, Surface } from '../core/vocabulary.ts';
 
 /** The columns an entry's hash covers: every stored field except `seq` and `hash` itself. */
 export type HashedFields = Omit<AuditEntryRow, 'seq' | 'hash'>;

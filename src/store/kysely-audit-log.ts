@@ -4,7 +4,13 @@ import { nextAuditRow, verifyChain } from './audit-chain.ts';
 import { AUDIT_COLUMNS, rowToEntry } from './audit-row.ts';
 import type { AuditEntryRow, Database } from './database.ts';
 import { guarded, storeError } from './store-error.ts';
-import type { AuditEntry, AuditEntryInput, AuditFilter, AuditLog, AuditVerification } from './types.ts';
+import type {
+  AuditEntry,
+  AuditEntryInput,
+  AuditFilter,
+  AuditLog,
+  AuditVerification,
+} from '../core/repositories.ts';
 
 const DEFAULT_LIMIT = 20;
 const MAX_LIMIT = 1000;

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './database.ts';
 import { guarded } from './store-error.ts';
-import type { IdempotencyRepository } from './types.ts';
+import type { IdempotencyRepository } from '../core/repositories.ts';
 
 export class KyselyIdempotencyRepository implements IdempotencyRepository {
   constructor(private readonly db: Kysely<Database>) {}

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, LockRow } from './database.ts';
 import { guarded } from './store-error.ts';
-import type { AcquireResult, Lock, LockRepository } from './types.ts';
+import type { AcquireResult, Lock, LockRepository } from '../core/repositories.ts';
 
 // Between a refused acquire and reading the holder, the holder may release; then we simply try again.
 const ACQUIRE_ATTEMPTS = 5;

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { HistoryQuery, OperationRepository } from '../operations/repository.ts';
 import { FINAL_STATES, type Operation, type OperationState } from '../operations/types.ts';
-import type { Surface } from './types.ts';
+import type { Surface } from '../core/vocabulary.ts';
 import type { Database, OperationRow } from './database.ts';
 import { guarded } from './store-error.ts';
 

@@ -4,7 +4,7 @@ import type { ChainWriter } from './chain-writers.ts';
 import type { Database } from './database.ts';
 import { KyselyAuditLog } from './kysely-audit-log.ts';
 import type { SqliteWriter } from './sqlite-writer.ts';
-import type { AuditEntry, AuditEntryInput } from './types.ts';
+import type { AuditEntry, AuditEntryInput } from '../core/repositories.ts';
 
 /** The audit log on SQLite: appends through prepared statements, group-committed; reads via Kysely. */
 export class SqliteAuditLog extends KyselyAuditLog {

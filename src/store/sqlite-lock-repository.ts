@@ -3,7 +3,7 @@ import type { Database } from './database.ts';
 import { KyselyLockRepository, rowToLock } from './kysely-lock-repository.ts';
 import type { SqliteStatements } from './sqlite-statements.ts';
 import { guardedSync } from './store-error.ts';
-import type { Lock } from './types.ts';
+import type { Lock } from '../core/repositories.ts';
 
 /** Locks on SQLite: the policy's reads through prepared statements; acquire and release via Kysely. */
 export class SqliteLockRepository extends KyselyLockRepository {

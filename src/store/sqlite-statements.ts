@@ -3,7 +3,7 @@ import { nextAuditRow } from './audit-chain.ts';
 import { AUDIT_COLUMNS } from './audit-row.ts';
 import type { AuditEntryRow, EventRow, LockRow } from './database.ts';
 import { EVENT_COLUMNS } from './event-row.ts';
-import type { AuditEntryInput } from './types.ts';
+import type { AuditEntryInput } from '../core/repositories.ts';
 
 interface ChainHead {
   seq: number;

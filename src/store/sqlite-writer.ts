@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { AuditEntryRow, Database, EventRow } from './database.ts';
 import type { SqliteStatements, Write, WriteResult } from './sqlite-statements.ts';
 import { storeError } from './store-error.ts';
-import type { AuditEntryInput } from './types.ts';
+import type { AuditEntryInput } from '../core/repositories.ts';
 
 // Taken when this module loads, so a test that fakes timers afterwards cannot leave writes unflushed.
 const nextTurn = setImmediate;

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.ts';
 import { DeckhandError } from '../../src/core/errors.ts';
 import { ClientNodeKubernetes } from '../../src/kubernetes/client-node-kubernetes.ts';
+import { kubernetesFailureOf } from '../../src/kubernetes/kubernetes-failure.ts';
 import type { KubernetesTarget, RolloutProgress } from '../../src/kubernetes/port.ts';
 import { startKubernetesSimulator, type KubernetesSimulator } from '../../src/sandbox/kubernetes/index.ts';
 
@@ -145,6 +146,7 @@ describe('ClientNodeKubernetes against the simulator', () => {
     const error = await rejection(k8s.undo(target));
     expect(error.code).toBe('kubernetes_failed');
     expect(error.userMessage).toMatch(/was not applied: the deployment changed/);
+    expect(kubernetesFailureOf(error)).toMatchObject({ context: 'production', reason: 'conflict' });
     settle();
     expect((await k8s.getDeploymentStatus(target)).images[0]?.image).toBe('ghcr.io/acme/api:v3');
   });
@@ -261,10 +263,17 @@ describe('ClientNodeKubernetes against the simulator', () => {
     expect(missing.userMessage).toBe(
       'Kubernetes context production: reading deployment prod/nope failed (HTTP 404: deployments.apps "nope" not found).',
     );
+    expect(kubernetesFailureOf(missing)).toMatchObject({ reason: 'not_found', httpStatus: 404 });
     const unknown = await rejection(k8s.getDeploymentStatus({ ...target, context: 'mars' }));
     expect(unknown.userMessage).toBe(
       'Kubernetes context mars is not in the kubeconfig (known contexts: staging, production).',
     );
+    expect(kubernetesFailureOf(unknown)).toEqual({
+      context: 'mars',
+      reason: 'unknown_context',
+      action: null,
+      detail: 'known contexts: staging, production',
+    });
 
     const url = sim!.url;
     await sim!.close();
@@ -287,5 +296,10 @@ current-context: sandbox
     );
     expect(unreachable.userMessage).not.toContain('super-secret-token');
     expect(unreachable.cause).toBeDefined();
+    expect(kubernetesFailureOf(unreachable)).toMatchObject({
+      context: 'sandbox',
+      reason: 'unreachable',
+      action: 'reading deployment prod/api',
+    });
   });
 });

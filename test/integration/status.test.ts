@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ClientNodeKubernetes } from '../../src/kubernetes/client-node-kubernetes.ts';
 import { renderText } from '../../src/surfaces/shell/render-text.ts';
 import { startHarness } from '../support/deckhand-harness.ts';
+import { exampleConfig } from '../support/example-config.ts';
 import { startSandboxHarness, type SandboxHarness } from '../support/sandbox-harness.ts';
 
 describe('/ops status', () => {
@@ -69,6 +70,43 @@ describe('/ops status', () => {
     expect(text).toContain('production: ❄ weekend freeze');
     expect(text).toContain('api/production: 🔒 locked by @U000ADMIN');
     expect(text).not.toContain('secret-token');
+    await base.deckhand.stop();
+  });
+
+  it('says each unreachable context once, naming the targets behind it', async () => {
+    const config = exampleConfig();
+    const contexts = { web: 'mars', worker: 'far' } as const;
+    for (const [service, context] of Object.entries(contexts)) {
+      const production = config.services[service]?.environments.production;
+      if (production !== undefined) production.context = context;
+    }
+    const base = await startHarness(config, '2026-11-24T10:00:00Z');
+    const [near, far] = [await closedPort(), await closedPort()];
+    const cluster = (name: string, port: number) =>
+      `{name: ${name}, cluster: {server: "https://127.0.0.1:${port}"}}`;
+    base.deckhand.ports.kubernetes = new ClientNodeKubernetes({
+      kubeconfig: {
+        kind: 'text',
+        text: `apiVersion: v1\nkind: Config\nclusters: [${cluster('near', near)}, ${cluster('far', far)}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: sandbox, context: {cluster: near, user: u}}, {name: far, context: {cluster: far, user: u}}]\ncurrent-context: sandbox\n`,
+      },
+    });
+    const text = renderText((await base.run('status')).reply);
+    const lines = text.split('\n').filter((line) => line.includes('Kubernetes context'));
+    expect(lines).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `api/staging, api/production, web/staging, worker/staging: Kubernetes context sandbox is unreachable \\(connect ECONNREFUSED 127\\.0\\.0\\.1:${near}\\)\\.$`,
+        ),
+      ),
+      expect.stringMatching(
+        /web\/production: Kubernetes context mars is not in the kubeconfig \(known contexts: sandbox, far\)\.$/,
+      ),
+      expect.stringMatching(
+        new RegExp(
+          `worker/production: Kubernetes context far is unreachable \\(connect ECONNREFUSED 127\\.0\\.0\\.1:${far}\\)\\.$`,
+        ),
+      ),
+    ]);
     await base.deckhand.stop();
   });
 });

@@ -7,7 +7,7 @@ import { KyselyStore } from '../../src/store/kysely-store.ts';
 import { migrateToLatest } from '../../src/store/migrate.ts';
 import { openSqlite, type OpenedSqlite } from '../../src/store/open-sqlite.ts';
 import { SqliteStatements } from '../../src/store/sqlite-statements.ts';
-import type { AuditEntryInput } from '../../src/store/types.ts';
+import type { AuditEntryInput } from '../../src/core/repositories.ts';
 
 const T0 = new Date('2026-01-05T10:00:00.000Z');
 

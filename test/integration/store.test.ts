@@ -15,7 +15,8 @@ import { exportAudit } from '../../src/store/audit-export.ts';
 import { AUDIT_COLUMNS, entryToRow, fieldsOfRow, hashedFields } from '../../src/store/audit-row.ts';
 import { createStore } from '../../src/store/create-store.ts';
 import type { AuditEntryRow } from '../../src/store/database.ts';
-import type { AuditEntry, AuditEntryInput, Lock, Store } from '../../src/store/types.ts';
+import type { Store } from '../../src/store/types.ts';
+import type { AuditEntry, AuditEntryInput, Lock } from '../../src/core/repositories.ts';
 import { sink, type Sink } from '../support/sink.ts';
 
 const pgUrl = process.env.TEST_DATABASE_URL;

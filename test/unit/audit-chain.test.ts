@@ -4,7 +4,7 @@ import { chainHash, GENESIS_HASH, verifyChain } from '../../src/store/audit-chai
 import { fieldsOfRow, hashedFields, type HashedFields } from '../../src/store/audit-row.ts';
 import { canonicalJson } from '../../src/store/canonical-json.ts';
 import type { AuditEntryRow } from '../../src/store/database.ts';
-import type { AuditEntryInput } from '../../src/store/types.ts';
+import type { AuditEntryInput } from '../../src/core/repositories.ts';
 
 function input(text: string): AuditEntryInput {
   return {

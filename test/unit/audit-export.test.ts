@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { chainHash, GENESIS_HASH } from '../../src/store/audit-chain.ts';
 import { exportAudit } from '../../src/store/audit-export.ts';
 import { hashedFields, rowToEntry } from '../../src/store/audit-row.ts';
-import type { AuditEntry, AuditFilter, AuditLog } from '../../src/store/types.ts';
+import type { AuditEntry, AuditFilter, AuditLog } from '../../src/core/repositories.ts';
 
 /** An in-memory AuditLog that records the filter each scan was given. */
 function memoryAudit(entries: AuditEntry[]): AuditLog & { scans: Pick<AuditFilter, 'since' | 'until'>[] } {

@@ -2,6 +2,12 @@ import { ApiException } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { DeckhandError } from '../../src/core/errors.ts';
 import { kubernetesError, redact } from '../../src/kubernetes/kubernetes-errors.ts';
+import {
+  describeCluster,
+  isClusterWide,
+  kubernetesFailureOf,
+  KubernetesError,
+} from '../../src/kubernetes/kubernetes-failure.ts';
 import { labelSelectorString } from '../../src/kubernetes/label-selector.ts';
 import {
   pickRollbackTarget,
@@ -132,21 +138,62 @@ describe('kubernetesError', () => {
       'Kubernetes context prod: reading deployment prod/api failed (HTTP 404: deployments.apps "api" not found).',
     );
     expect(mapped.cause).toBe(error);
+    expect(kubernetesFailureOf(mapped)).toEqual({
+      context: 'prod',
+      reason: 'not_found',
+      action: 'reading deployment prod/api',
+      detail: 'deployments.apps "api" not found',
+      httpStatus: 404,
+    });
   });
 
   it('explains authorization failures', () => {
     const error = new ApiException(403, 'Forbidden', { message: 'forbidden' }, {});
-    expect(kubernetesError(error, 'prod', 'scaling deployment prod/api').userMessage).toMatch(
+    const mapped = kubernetesError(error, 'prod', 'scaling deployment prod/api');
+    expect(mapped.userMessage).toMatch(
       /^Kubernetes context prod refused scaling deployment prod\/api \(HTTP 403: forbidden\); check the credentials/,
     );
+    expect(kubernetesFailureOf(mapped)).toMatchObject({
+      context: 'prod',
+      reason: 'forbidden',
+      httpStatus: 403,
+    });
   });
 
   it('reports network failures as unreachable, without credentials', () => {
     const cause = Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:6443'), { code: 'ECONNREFUSED' });
     const error = new TypeError('fetch failed', { cause });
-    expect(kubernetesError(error, 'sandbox', 'reading deployment prod/api').userMessage).toBe(
+    const mapped = kubernetesError(error, 'sandbox', 'reading deployment prod/api');
+    expect(mapped.userMessage).toBe(
       'Kubernetes context sandbox is unreachable (connect ECONNREFUSED 10.0.0.1:6443); reading deployment prod/api did not happen.',
     );
+    expect(mapped).toBeInstanceOf(KubernetesError);
+    const failure = kubernetesFailureOf(mapped);
+    expect(failure).toEqual({
+      context: 'sandbox',
+      reason: 'unreachable',
+      action: 'reading deployment prod/api',
+      detail: 'connect ECONNREFUSED 10.0.0.1:6443',
+    });
+    expect(failure !== null && isClusterWide(failure)).toBe(true);
+  });
+
+  it('says a cluster-wide failure once, without the call, listing different details together', () => {
+    expect(describeCluster('sandbox', 'unreachable', ['connect ECONNREFUSED 10.0.0.1:6443'])).toBe(
+      'Kubernetes context sandbox is unreachable (connect ECONNREFUSED 10.0.0.1:6443).',
+    );
+    expect(describeCluster('sandbox', 'unreachable', ['a', 'b', 'a'])).toBe(
+      'Kubernetes context sandbox is unreachable (a; b).',
+    );
+    expect(describeCluster('mars', 'unknown_context', ['known contexts: staging'])).toBe(
+      'Kubernetes context mars is not in the kubeconfig (known contexts: staging).',
+    );
+  });
+
+  it('keeps other errors as they are, without facts', () => {
+    const plain = new DeckhandError('kubernetes_failed', 'Kubernetes is not configured.');
+    expect(kubernetesError(plain, 'prod', 'reading deployment prod/api')).toBe(plain);
+    expect(kubernetesFailureOf(plain)).toBeNull();
   });
 
   it('redacts tokens and URL credentials', () => {

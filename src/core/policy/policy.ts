@@ -1,8 +1,9 @@
 import type { Catalog } from '../../config/catalog.ts';
-import type { LockRepository } from '../../store/types.ts';
 import { formatTime } from '../duration.ts';
 import type { DeckhandErrorCode } from '../errors.ts';
 import { channelLink, mention } from '../markup.ts';
+import type { LockRepository } from '../repositories.ts';
+import type { Actor } from '../vocabulary.ts';
 import type { Directory } from './directory.ts';
 import { activeFreeze } from './freeze.ts';
 import { grantMatches } from './grants.ts';
@@ -37,8 +38,9 @@ export interface PolicyDecision {
   helpers: string[];
 }
 
-export interface Actor {
-  user: string;
+/** Who asks, and in which channel: what the policy's grants and channel rules are about. */
+export interface Requester {
+  user: Actor;
   channel: string;
 }
 
@@ -58,7 +60,7 @@ export class Policy {
   ) {}
 
   /** The roles a user holds, directly or through a user group. */
-  async rolesOf(user: string): Promise<string[]> {
+  async rolesOf(user: Actor): Promise<string[]> {
     const roles: string[] = [];
     for (const [name, role] of Object.entries(this.catalog.config.roles)) {
       if (await this.isMemberOfAny(user, role.members)) roles.push(name);
@@ -66,7 +68,7 @@ export class Policy {
     return roles;
   }
 
-  async groupsOf(user: string): Promise<string[]> {
+  async groupsOf(user: Actor): Promise<string[]> {
     const groups = new Set<string>();
     for (const role of Object.values(this.catalog.config.roles)) {
       for (const subject of role.members) {
@@ -77,7 +79,7 @@ export class Policy {
     return [...groups];
   }
 
-  async grantsOf(user: string): Promise<{ role: string; grant: string }[]> {
+  async grantsOf(user: Actor): Promise<{ role: string; grant: string }[]> {
     const out: { role: string; grant: string }[] = [];
     for (const role of await this.rolesOf(user)) {
       for (const grant of this.catalog.config.roles[role]?.grants ?? []) out.push({ role, grant });
@@ -85,7 +87,7 @@ export class Policy {
     return out;
   }
 
-  async has(user: string, permission: string): Promise<boolean> {
+  async has(user: Actor, permission: string): Promise<boolean> {
     return (await this.grantsOf(user)).some((g) => grantMatches(g.grant, permission));
   }
 
@@ -98,7 +100,7 @@ export class Policy {
     return [...subjects];
   }
 
-  async evaluate(actor: Actor, request: PermissionRequest, now: Date): Promise<PolicyDecision> {
+  async evaluate(actor: Requester, request: PermissionRequest, now: Date): Promise<PolicyDecision> {
     const checks: Check[] = [];
     const helpers = new Set<string>();
 
@@ -174,7 +176,7 @@ export class Policy {
     };
   }
 
-  private async isMemberOfAny(user: string, subjects: string[]): Promise<boolean> {
+  private async isMemberOfAny(user: Actor, subjects: string[]): Promise<boolean> {
     if (subjects.includes(user)) return true;
     for (const subject of subjects) {
       if (subject.startsWith('S') && (await this.directory.membersOf(subject)).includes(user)) return true;
