@@ -38,7 +38,7 @@ export interface SinkCursorRepository {
  * that was lost, and a sink that was down reads what it missed.
  */
 export class EventLog {
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new Set<(events: readonly StoredEvent[]) => void>();
 
   constructor(private readonly repository: EventRepository) {}
 
@@ -46,7 +46,7 @@ export class EventLog {
   async emit(...events: DomainEvent[]): Promise<StoredEvent[]> {
     if (events.length === 0) return [];
     const stored = await this.repository.append(events);
-    for (const listener of this.listeners) listener();
+    for (const listener of this.listeners) listener(stored);
     return stored;
   }
 
@@ -65,8 +65,11 @@ export class EventLog {
     return this.repository.head();
   }
 
-  /** Calls `listener` after each append in this process; returns the unsubscribe function. */
-  onAppend(listener: () => void): () => void {
+  /**
+   * Calls `listener` with the stored events after each append in this process (in sequence order
+   * within one append); returns the unsubscribe function.
+   */
+  onAppend(listener: (events: readonly StoredEvent[]) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }

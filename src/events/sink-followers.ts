@@ -99,8 +99,10 @@ class Follower {
   /** Every event up to here has been handled (or was of no interest). */
   private seen = -1;
   private stopped = false;
+  /** Set while idle: an append (or stop) aborts it. */
   private wake: AbortController | null = null;
-  private readonly halt = new AbortController();
+  /** Set during any sleep: stop aborts it. */
+  private sleeping: AbortController | null = null;
   private loop: Promise<void> = Promise.resolve();
   private readonly waiters: { target: number; resolve: () => void }[] = [];
   private waiting = false;
@@ -117,7 +119,19 @@ class Follower {
   }
 
   start(): void {
-    this.unsubscribe = this.options.log.onAppend(() => this.wake?.abort());
+    const types = new Set(this.sink.types);
+    this.unsubscribe = this.options.log.onAppend((events) => {
+      const first = events[0]?.seq;
+      const last = events.at(-1)?.seq;
+      if (first === undefined || last === undefined) return;
+      // Nothing it reads, right after what it has seen, while it waits: it has seen these too, without
+      // a query. (A decision on the hot path must not cost every sink a read.)
+      if (this.wake !== null && this.seen === first - 1 && !events.some((e) => types.has(e.type))) {
+        this.saw(last);
+        return;
+      }
+      this.wake?.abort();
+    });
     this.loop = this.run().catch((error: unknown) => {
       this.logger.error({ err: error }, 'sink follower stopped on an error');
     });
@@ -126,7 +140,7 @@ class Follower {
   async stop(): Promise<void> {
     this.stopped = true;
     this.unsubscribe();
-    this.halt.abort();
+    this.sleeping?.abort();
     await this.loop;
     for (const waiter of this.waiters.splice(0)) waiter.resolve();
     for (const resolve of this.waitingWaiters.splice(0)) resolve();
@@ -228,23 +242,25 @@ class Follower {
   private async idle(): Promise<void> {
     if (this.stopped) return;
     this.wake = new AbortController();
-    await this.asleep(this.options.pollMs ?? 2000, AbortSignal.any([this.wake.signal, this.halt.signal]));
+    await this.asleep(this.options.pollMs ?? 2000, this.wake);
     this.wake = null;
   }
 
   /** Waits out a failure; appends do not cut it short (a Slack that is down is not asked again at once). */
   private async pause(ms: number): Promise<void> {
     if (this.stopped) return;
-    await this.asleep(ms, this.halt.signal);
+    await this.asleep(ms, new AbortController());
   }
 
-  private async asleep(ms: number, signal: AbortSignal): Promise<void> {
+  private async asleep(ms: number, controller: AbortController): Promise<void> {
+    this.sleeping = controller;
     this.waiting = true;
     for (const resolve of this.waitingWaiters.splice(0)) resolve();
     try {
-      await this.options.sleep(ms, signal);
+      await this.options.sleep(ms, controller.signal);
     } finally {
       this.waiting = false;
+      this.sleeping = null;
     }
   }
 

@@ -1,19 +1,21 @@
 /** Sleeps between polls, cut short when a webhook says a run changed. */
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
+/** Real time; the listener on `signal` is removed when the time is up, so long-lived signals do not leak. */
 export const timerSleep: Sleep = (ms, signal) =>
   new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    timer.unref();
     if (signal?.aborted === true) {
-      clearTimeout(timer);
       resolve();
       return;
     }
-    signal?.addEventListener('abort', () => {
+    const done = (): void => {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
       resolve();
-    });
+    };
+    const timer = setTimeout(done, ms);
+    timer.unref();
+    signal?.addEventListener('abort', done, { once: true });
   });
 
 /**

@@ -5,7 +5,6 @@ import type { EventLog } from '../../events/event-log.ts';
 import type { Sink } from '../../events/sink.ts';
 import { operationCard } from '../../operations/card.ts';
 import type { OperationRepository } from '../../operations/repository.ts';
-import { isFinal } from '../../operations/types.ts';
 import type {
   SlackMessageLocation,
   SlackMessageRepository,
@@ -51,8 +50,9 @@ export function progressCardSink(options: ProgressCardSinkOptions): Sink {
     editIntervalMs: options.editIntervalMs ?? 1000,
     channelIntervalMs: options.channelIntervalMs ?? 1000,
   });
-  // What each card shows now, to skip an edit that would change nothing.
-  const shown = new Map<string, string>();
+  // The newest event each card has shown, so a batch read again (after a card had to wait) does not
+  // rewrite the cards that were already written; bounded like the pacer's memory.
+  const shown = new Map<string, number>();
   return {
     name: 'slack-progress-cards',
     types: EVENT_TYPES.filter((type) => type.startsWith('operation.')),
@@ -81,11 +81,13 @@ export function progressCardSink(options: ProgressCardSinkOptions): Sink {
 async function refresh(
   options: ProgressCardSinkOptions,
   pacer: SlackPacer,
-  shown: Map<string, string>,
+  shown: Map<string, number>,
   id: string,
   batch: StoredEvent[],
 ): Promise<void> {
   const { operations, messages, chat, clock } = options;
+  const newest = batch.at(-1)?.seq ?? 0;
+  if ((shown.get(id) ?? 0) >= newest) return;
   const op = await operations.get(id);
   // Operations asked for in the shell have no Slack channel to show a card in.
   if (op === null || op.surface !== 'slack') return;
@@ -94,23 +96,20 @@ async function refresh(
   const wait = location === null ? pacer.newMessage(op.channel) : pacer.edit(key);
   if (wait > 0) throw new NotYet(wait);
   const message = renderBlocks(operationCard(op, await options.events.forOperation(id), clock.now()));
-  const blocks = JSON.stringify(message.blocks);
   if (location === null) {
     location = await chat.post(op.channel, message);
     await messages.save(key, location, clock.now());
-    pacer.wrote(key);
-  } else if (shown.get(id) !== blocks) {
+  } else {
     await chat.update(location, message);
-    pacer.wrote(key);
   }
-  shown.set(id, blocks);
+  pacer.wrote(key);
   for (const event of batch) {
     if (event.type === 'operation.failed') await postFailure(options, pacer, location, event);
   }
-  if (isFinal(op.state)) {
-    shown.delete(id);
-    pacer.forget(key);
-  }
+  // Only now: a failure reply that had to wait is posted when the batch is read again.
+  shown.delete(id);
+  shown.set(id, newest);
+  if (shown.size > 2000) for (const old of [...shown.keys()].slice(0, 1000)) shown.delete(old);
 }
 
 async function postFailure(

@@ -11,6 +11,9 @@ import type { Clock } from '../../core/clock.ts';
  * process's timers, whereas a card must be rendered when its turn comes (not when it was queued) and
  * the tests and the bench run pacing on simulated time through the injected clock.
  */
+/** Messages whose last write is remembered; far more than are edited within any one second. */
+const MAX_TRACKED = 2000;
+
 export class SlackPacer {
   private readonly nextNewMessageAt = new Map<string, number>();
   private readonly lastWriteAt = new Map<string, number>();
@@ -38,11 +41,11 @@ export class SlackPacer {
 
   /** Records that the message `key` was just written. */
   wrote(key: string): void {
-    this.lastWriteAt.set(key, this.clock.now().getTime());
-  }
-
-  /** Forgets a message that will not be written again (its operation ended). */
-  forget(key: string): void {
     this.lastWriteAt.delete(key);
+    this.lastWriteAt.set(key, this.clock.now().getTime());
+    // Kept bounded: the oldest writes are long past their interval.
+    if (this.lastWriteAt.size > MAX_TRACKED) {
+      for (const old of [...this.lastWriteAt.keys()].slice(0, MAX_TRACKED / 2)) this.lastWriteAt.delete(old);
+    }
   }
 }
