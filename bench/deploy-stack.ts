@@ -73,6 +73,7 @@ function stateWatcher(states: Map<string, OperationState>): Sink {
             states.set(event.operationId, 'failed');
             break;
           case 'operation.cancelled':
+          case 'operation.superseded':
           case 'operation.denied':
           case 'operation.expired':
             states.set(event.operationId, 'cancelled');

@@ -33,6 +33,8 @@ export function describeEvent(event: DomainEvent): string {
       return event.reason;
     case 'operation.cancelled':
       return event.reason;
+    case 'operation.superseded':
+      return `Superseded by operation ${event.by.slice(0, 8)}`;
     case 'lock.acquired':
       return `${mention(event.holder)} locked ${event.service} in ${event.environment}: “${event.reason}”`;
     case 'lock.released':

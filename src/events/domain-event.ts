@@ -126,6 +126,13 @@ export const domainEventSchema = z.discriminatedUnion('type', [
     reason: z.string(),
   }),
   z.object({
+    type: z.literal('operation.superseded'),
+    ...operationSubject,
+    from: operationState,
+    /** The operation that took its place on the target (a rollback of a deploy still in progress). */
+    by: z.string(),
+  }),
+  z.object({
     type: z.literal('lock.acquired'),
     ...lockSubject,
     holder: z.string(),

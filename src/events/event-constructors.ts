@@ -133,6 +133,11 @@ export function operationCancelled(
   return { type: 'operation.cancelled', ...subject(op, at), from: op.state, by, reason };
 }
 
+/** `op` was ended by `by`, which replaced it on its target. */
+export function operationSuperseded(op: Operation, by: string, at: Date): EventOf<'operation.superseded'> {
+  return { type: 'operation.superseded', ...subject(op, at), from: op.state, by };
+}
+
 export function lockAcquired(lock: Lock, at: Date): EventOf<'lock.acquired'> {
   return {
     type: 'lock.acquired',

@@ -112,6 +112,7 @@ function lineKey(event: StoredEvent): string | null {
     case 'operation.expired':
     case 'operation.failed':
     case 'operation.cancelled':
+    case 'operation.superseded':
       return event.type;
     case 'operation.state_changed':
       return `state:${event.to}`;

@@ -27,6 +27,7 @@ export function auditOutcomesSink(deps: {
       'operation.cancelled',
       'operation.denied',
       'operation.expired',
+      'operation.superseded',
       'lock.expired',
     ],
     async handle(events) {
@@ -56,6 +57,7 @@ async function entryFor(
     case 'operation.cancelled':
     case 'operation.denied':
     case 'operation.expired':
+    case 'operation.superseded':
       decision = 'denied';
       break;
     case 'lock.expired':

@@ -1,4 +1,5 @@
 import { isDeckhandError } from '../../core/errors.ts';
+import { kubernetesFailureOf } from '../../kubernetes/kubernetes-failure.ts';
 import type { Step } from '../plan.ts';
 
 /**

@@ -34,6 +34,7 @@ function print(event: StoredEvent, labels: Map<string, string>, write: (line: st
     case 'operation.job_finished':
     case 'operation.rollout_progress':
     case 'operation.cancelled':
+    case 'operation.superseded':
     case 'operation.failed': {
       const label = labels.get(event.operationId) ?? `operation ${event.operationId.slice(0, 8)}`;
       const icon =
