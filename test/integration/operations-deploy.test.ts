@@ -1,5 +1,6 @@
+import { KubernetesError } from '../../src/kubernetes/kubernetes-failure.ts';
 import { describeEvent } from '../../src/events/describe-event.ts';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { operationCard } from '../../src/operations/card.ts';
 import { renderText } from '../../src/surfaces/shell/render-text.ts';
 import { exampleConfig } from '../support/example-config.ts';
@@ -116,6 +117,38 @@ describe('deploys against the sandbox', () => {
     );
     expect(renderText((await h.run('deploy apo v1.2.3 to staging')).reply)).toContain('Did you mean api?');
     expect(h.sandbox.github.stats().dispatches).toBe(0);
+  });
+
+  it('tries the undo again when the cluster was out of reach, and ends the rollback on a refusal', async () => {
+    await h.run('deploy api v1.2.3 to staging');
+    await h.settle((await h.latest()).id);
+    const kubernetes = h.deckhand.ports.kubernetes;
+    const undo = kubernetes.undo.bind(kubernetes);
+    const failure = (reason: 'unreachable' | 'conflict') =>
+      new KubernetesError(
+        { context: 'sandbox', reason, action: 'rolling back api', detail: 'simulated' },
+        reason === 'unreachable'
+          ? 'The sandbox cluster is unreachable.'
+          : 'The deployment changed meanwhile.',
+      );
+    const spy = vi
+      .spyOn(kubernetes, 'undo')
+      .mockRejectedValueOnce(failure('unreachable'))
+      .mockImplementation(undo);
+    await h.run('rollback api staging');
+    const retried = await h.settle((await h.latest()).id);
+    expect(retried.state).toBe('succeeded');
+    expect(spy).toHaveBeenCalledTimes(2);
+    expect(await image()).toBe('ghcr.io/acme/api:v1.0.0');
+
+    spy.mockReset();
+    spy.mockRejectedValueOnce(failure('conflict'));
+    await h.run('rollback api staging');
+    const refused = await h.settle((await h.latest()).id);
+    expect(refused.state).toBe('failed');
+    expect(refused.outcome).toBe('The undo was refused: The deployment changed meanwhile.');
+    expect(spy).toHaveBeenCalledTimes(1);
+    spy.mockRestore();
   });
 
   it('rolls back to the previous revision with a Kubernetes undo', async () => {

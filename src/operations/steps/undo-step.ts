@@ -30,11 +30,13 @@ export const undoRollout: Step = async (op, io) => {
   try {
     result = await io.kubernetes.undo(target, toRevision);
   } catch (error) {
-    // The adapter says why in words for people (the revision is gone, the deployment changed meanwhile).
-    return {
-      kind: 'fail',
-      reason: `The undo was refused: ${isDeckhandError(error) ? error.userMessage : String(error)}`,
-    };
+    const message = isDeckhandError(error) ? error.userMessage : String(error);
+    // A cluster out of reach is tried again (the recorded revision tells whether the undo had landed);
+    // a refusal (the revision is gone, the deployment changed meanwhile) ends the rollback.
+    if (kubernetesFailureOf(error)?.reason === 'unreachable') {
+      return { kind: 'retry', safe: true, reason: message };
+    }
+    return { kind: 'fail', reason: `The undo was refused: ${message}` };
   }
   const image = result.images.map((i) => i.image).join(', ');
   return {
