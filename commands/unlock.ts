@@ -5,6 +5,9 @@ import { DeckhandError } from '../src/core/errors.ts';
 import { mention } from '../src/core/markup.ts';
 import { reply } from '../src/core/message.ts';
 import { requestFor } from '../src/core/policy/actions.ts';
+import { shortId } from '../src/operations/card.ts';
+import { describeChange } from '../src/operations/operation-name.ts';
+import { isFinal } from '../src/operations/types.ts';
 
 export const unlock = defineCommand({
   name: 'unlock',
@@ -28,6 +31,17 @@ export const unlock = defineCommand({
       });
     }
     const actor = ctx.invocation.actor;
+    if (held.operationId !== null) {
+      // An operation's lock is its claim on the target while it changes it: lifting it would let a
+      // second change start beside the first. It goes when the operation ends.
+      const op = await ctx.store.operations.get(held.operationId);
+      if (op !== null && !isFinal(op.state)) {
+        throw new DeckhandError(
+          'locked',
+          `${args.service} in ${args.environment} is held by operation ${shortId(op.id)} (${describeChange(op)} by ${mention(op.requester)}, ${op.state.replace('_', ' ')}) while it changes the target. The lock is released when that operation ends; see /ops status ${args.service} ${args.environment}.`,
+        );
+      }
+    }
     if (held.holder !== actor && !(await ctx.policy.has(actor, 'lock:override'))) {
       const overriders = ctx.policy.whoCan('lock:override').map(mention).join(', ');
       throw new DeckhandError(

@@ -79,7 +79,17 @@ export class OperationService {
       version: 1,
     };
     await this.deps.target.hold(op, describeOperation(op));
-    await operations.create(op);
+    if ((await operations.create(op)) === 'target_busy') {
+      // Another request got the target between our check and our write.
+      await this.deps.target.release(op);
+      throw (
+        (await this.deps.target.busy(op)) ??
+        new DeckhandError(
+          'locked',
+          `Another change to ${op.service} in ${op.environment} started at the same moment; try again.`,
+        )
+      );
+    }
     await this.deps.events.emit(operationRequested(op, describeOperation(op), now));
     if (!needsApproval) void this.deps.runner.run(op.id);
     return op;

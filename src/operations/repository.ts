@@ -9,7 +9,11 @@ export interface HistoryQuery {
 
 /** Operations, durable. Implemented over Kysely in src/store/; their events are in the event log. */
 export interface OperationRepository {
-  create(operation: Operation): Promise<void>;
+  /**
+   * Stores a new operation. `target_busy` when another operation that has not ended already holds the
+   * same service × environment: the database allows one change per target, whatever raced.
+   */
+  create(operation: Operation): Promise<'created' | 'target_busy'>;
   get(id: string): Promise<Operation | null>;
   /** Operations whose id starts with `prefix` (people type the first 8 characters); at most `limit`. */
   findByPrefix(prefix: string, limit: number): Promise<Operation[]>;

@@ -24,13 +24,17 @@ export class TargetLock {
   constructor(private readonly deps: TargetLockDeps) {}
 
   /**
-   * Takes the lock for `op`. A lock left by a finished or vanished operation is reclaimed; a lock taken
-   * by hand lets its own holder through (it stays theirs); anything else is refused.
+   * Takes the target for `op`: one change per service × environment at every moment. Another operation
+   * that has not ended refuses it, whoever asks (a hand lock's holder too). Then the lock: one left by
+   * a finished or vanished operation is reclaimed; a lock taken by hand lets its own holder through
+   * (it stays theirs); anything else is refused.
    *
    * @throws DeckhandError `locked`, naming who holds the target and why.
    */
   async hold(op: Operation, summary: string): Promise<void> {
     const { locks, operations, clock } = this.deps;
+    const refusal = await this.busy(op);
+    if (refusal !== null) throw refusal;
     for (let attempt = 0; attempt < 3; attempt++) {
       const result = await locks.acquire({
         service: op.service,
@@ -56,15 +60,26 @@ export class TargetLock {
         await locks.release(op.service, op.environment, 'system');
         continue;
       }
-      const ago = formatDuration(clock.now().getTime() - other.createdAt.getTime());
-      throw new DeckhandError(
-        'locked',
-        `${mention(other.requester)} is already changing ${op.service} in ${op.environment}: ${describeChange(other)} (${other.state.replace('_', ' ')}, started ${ago} ago). Wait for it, or see /ops status ${op.service} ${op.environment}.`,
-      );
+      throw this.changing(op, other);
     }
     throw new DeckhandError(
       'locked',
       `The lock on ${op.service} in ${op.environment} keeps changing hands; try again.`,
+    );
+  }
+
+  /** The refusal for `op` when another operation that has not ended holds its target; null when none does. */
+  async busy(op: Operation): Promise<DeckhandError | null> {
+    const live = await this.deps.operations.findActive(op.service, op.environment);
+    const other = live.find((o) => o.id !== op.id);
+    return other === undefined ? null : this.changing(op, other);
+  }
+
+  private changing(op: Operation, other: Operation): DeckhandError {
+    const ago = formatDuration(this.deps.clock.now().getTime() - other.createdAt.getTime());
+    return new DeckhandError(
+      'locked',
+      `${mention(other.requester)} is already changing ${op.service} in ${op.environment}: ${describeChange(other)} (${other.state.replace('_', ' ')}, started ${ago} ago). One change at a time: wait for it, or see /ops status ${op.service} ${op.environment}.`,
     );
   }
 

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { HistoryQuery, OperationRepository } from '../operations/repository.ts';
-import { FINAL_STATES, type Operation, type OperationState } from '../operations/types.ts';
+import { FINAL_STATES, isFinal, type Operation, type OperationState } from '../operations/types.ts';
 import type { Surface } from '../core/vocabulary.ts';
 import type { Database, OperationRow } from './database.ts';
 import { guarded } from './store-error.ts';
@@ -8,9 +8,16 @@ import { guarded } from './store-error.ts';
 export class KyselyOperationRepository implements OperationRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  create(operation: Operation): Promise<void> {
+  create(operation: Operation): Promise<'created' | 'target_busy'> {
     return guarded(async () => {
-      await this.db.insertInto('operations').values(toRow(operation)).execute();
+      try {
+        await this.db.insertInto('operations').values(toRow(operation)).execute();
+        return 'created';
+      } catch (error) {
+        // The one-live-operation-per-target index (migration 0005) said no.
+        if (isUniqueViolation(error) && !isFinal(operation.state)) return 'target_busy';
+        throw error;
+      }
     });
   }
 
@@ -201,4 +208,10 @@ function fromRow(row: OperationRow): Operation {
     outcome: row.outcome,
     version: row.version,
   };
+}
+
+/** SQLite's SQLITE_CONSTRAINT_UNIQUE or PostgreSQL's unique_violation (23505). */
+function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505';
 }

@@ -3,6 +3,7 @@ import * as initial from './0001-initial.ts';
 import * as operations from './0002-operations.ts';
 import * as leases from './0003-operation-leases.ts';
 import * as eventLog from './0004-event-log.ts';
+import * as oneChange from './0005-one-change-per-target.ts';
 
 /**
  * Migrations are listed in code rather than read from a folder, so they work the same from source,
@@ -13,6 +14,7 @@ const migrations: Readonly<Record<string, Migration>> = {
   '0002-operations': operations,
   '0003-operation-leases': leases,
   '0004-event-log': eventLog,
+  '0005-one-change-per-target': oneChange,
 };
 
 export const migrationProvider: MigrationProvider = {
