@@ -1,6 +1,9 @@
 import { z } from 'zod';
-import { defineCommand } from '../src/core/command.ts';
-import { requestFor } from '../src/core/policy/actions.ts';
+import { defineCommand, type CommandContext } from '../src/core/command.ts';
+import { DeckhandError } from '../src/core/errors.ts';
+import { mention } from '../src/core/markup.ts';
+import { changeRequest, requestFor } from '../src/core/policy/actions.ts';
+import type { Operation } from '../src/operations/types.ts';
 import { readOperationRef } from '../src/operations/approval-token.ts';
 import { operationCard } from '../src/operations/card.ts';
 
@@ -23,10 +26,37 @@ export const approve = defineCommand({
   },
   async run(ctx, args) {
     const operations = ctx.ports.operations;
+    await recheck(ctx, await operations.get(args.operation.id));
     const op = await operations.approve(args.operation.id, ctx.invocation.actor, args.operation.token);
     return operationCard(op, await ctx.events.forOperation(op.id), ctx.clock.now());
   },
 });
+
+/**
+ * The request was checked when it was made; the rules may have changed since (a freeze began, a lock
+ * was taken, the requester lost a role). So the whole policy is asked again, for the requester in
+ * their channel, at the moment of approval. A freeze lets the change through only when the approver
+ * holds freeze:override, since the approver is the one letting it run now.
+ *
+ * @throws DeckhandError with the rule's code (`frozen`, `locked`, `permission_denied`, `wrong_channel`).
+ */
+async function recheck(ctx: CommandContext, op: Operation): Promise<void> {
+  const now = ctx.clock.now();
+  const request = changeRequest(op.kind, op.service, op.environment);
+  const decision = await ctx.policy.evaluate({ user: op.requester, channel: op.channel }, request, now);
+  if (decision.allowed) return;
+  const failed = decision.checks.filter((c) => !c.passed);
+  if (
+    failed.every((c) => c.rule === 'freeze') &&
+    (await ctx.policy.has(ctx.invocation.actor, 'freeze:override'))
+  ) {
+    return;
+  }
+  throw new DeckhandError(
+    decision.code ?? 'permission_denied',
+    `This request can no longer be approved: ${decision.reason}. It was allowed when ${mention(op.requester)} asked; the rules have changed since. Ask again when it is allowed${failed.some((c) => c.rule === 'freeze') ? ', or have someone with freeze:override approve it' : ''}.`,
+  );
+}
 
 export const deny = defineCommand({
   name: 'deny',

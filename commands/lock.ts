@@ -22,7 +22,10 @@ export const lock = defineCommand({
   args: z.object({
     service: z.string(),
     environment: z.string({ message: 'lock needs an environment' }),
-    reason: z.string({ message: 'say why, in quotes: people who are refused will read it' }).min(1),
+    reason: z
+      .string({ message: 'say why, in quotes: people who are refused will read it' })
+      .trim()
+      .min(1, 'say why, in quotes: people who are refused will read it'),
     duration: z.string().optional(),
   }),
   permission: (args) => requestFor('lock', args.service, args.environment),
@@ -30,6 +33,13 @@ export const lock = defineCommand({
     ctx.catalog.target(args.service, args.environment);
     const now = ctx.clock.now();
     const ms = args.duration === undefined ? null : parseDuration(args.duration);
+    const longest = parseDuration(ctx.catalog.config.locks.maxDuration);
+    if (ms !== null && ms > longest) {
+      throw new DeckhandError(
+        'invalid_arguments',
+        `A lock lasts at most ${formatDuration(longest)} (locks.maxDuration in deckhand.yml); “for ${args.duration}” is longer. Lock for less, and lock again if it is still needed.`,
+      );
+    }
     const result = await ctx.locks.acquire({
       service: args.service,
       environment: args.environment,

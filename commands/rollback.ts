@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineCommand, type CommandContext } from '../src/core/command.ts';
 import { DeckhandError } from '../src/core/errors.ts';
-import { requestFor } from '../src/core/policy/actions.ts';
+import { changeRequest } from '../src/core/policy/actions.ts';
 import { operationCard } from '../src/operations/card.ts';
 import { versionOf } from '../src/status/target-status.ts';
 
@@ -24,10 +24,7 @@ export const rollback = defineCommand({
   },
   args: z.object({ service: z.string(), environment: z.string(), to: z.string().optional() }),
   // A rollback is the way out of a bad deploy: freezes do not hold it back, locks and channel rules do.
-  permission: (args) => ({
-    ...requestFor('rollback', args.service, args.environment),
-    respectFreezes: false,
-  }),
+  permission: (args) => changeRequest('rollback', args.service, args.environment),
   async run(ctx, args) {
     const operations = ctx.ports.operations;
     ctx.catalog.target(args.service, args.environment);

@@ -114,6 +114,14 @@ export const configSchema = z
       .strict()
       .default({}),
     roles: z.record(name, role).default({}),
+    locks: z
+      .object({
+        maxDuration: duration
+          .default('30d')
+          .describe('The longest a lock may be taken for (`lock … for 2h`); longer asks are refused.'),
+      })
+      .strict()
+      .default({ maxDuration: '30d' }),
     slack: z
       .object({
         groupCacheTtl: duration.default('5m').describe('How long resolved user group members are cached.'),

@@ -23,3 +23,16 @@ export function requestFor(action: Action, service: string, environment: string)
       return { permission: `lock:${environment}`, service, environment };
   }
 }
+
+/**
+ * What a change of this kind asks of the policy. Rollbacks are the way out of a bad deploy, so freeze
+ * windows do not hold them back; locks and channel rules still apply.
+ */
+export function changeRequest(
+  kind: 'deploy' | 'rollback',
+  service: string,
+  environment: string,
+): PermissionRequest {
+  const request = requestFor(kind, service, environment);
+  return kind === 'rollback' ? { ...request, respectFreezes: false } : request;
+}
