@@ -11,7 +11,7 @@ export type NamedOperation = Pick<Operation, 'kind' | 'service' | 'environment' 
 
 /**
  * The change alone, for where the service and environment are already said (a `history` row, `status`'s
- * last change, a lock refusal): `deploy v1.2.3`, `rollback to 41`, `rollback to the previous version`.
+ * last change, a lock refusal): `deploy v1.2.3`, `rollback to revision 41`, `rollback to the previous version`.
  */
 export function describeChange(op: Pick<Operation, 'kind' | 'ref'>): string {
   return `${op.kind} ${refPart(op)}`;
@@ -33,5 +33,5 @@ export function operationTitle(op: NamedOperation): string {
 
 function refPart(op: Pick<Operation, 'kind' | 'ref'>): string {
   if (op.kind === 'deploy') return op.ref;
-  return `to ${op.ref === '' ? 'the previous version' : op.ref}`;
+  return `to ${op.ref === '' ? 'the previous version' : /^\d+$/.test(op.ref) ? `revision ${op.ref}` : op.ref}`;
 }

@@ -96,6 +96,17 @@ export class OperationService {
   }
 
   /**
+   * Refuses at once when another operation that has not ended holds the target, before a command
+   * does work that only makes sense for a free target (choosing where a rollback goes).
+   *
+   * @throws DeckhandError `locked`, naming who is changing the target.
+   */
+  async assertTargetFree(service: string, environment: string): Promise<void> {
+    const refusal = await this.deps.target.busy({ service, environment });
+    if (refusal !== null) throw refusal;
+  }
+
+  /**
    * The requester can never approve; the approval expires, and with a token (see approval-token.ts) it
    * binds to exactly the operation the card showed.
    */

@@ -68,18 +68,21 @@ export class TargetLock {
     );
   }
 
-  /** The refusal for `op` when another operation that has not ended holds its target; null when none does. */
-  async busy(op: Operation): Promise<DeckhandError | null> {
-    const live = await this.deps.operations.findActive(op.service, op.environment);
-    const other = live.find((o) => o.id !== op.id);
-    return other === undefined ? null : this.changing(op, other);
+  /**
+   * The refusal for a change to this target when an operation that has not ended (other than `except`)
+   * holds it; null when none does.
+   */
+  async busy(target: { service: string; environment: string; id?: string }): Promise<DeckhandError | null> {
+    const live = await this.deps.operations.findActive(target.service, target.environment);
+    const other = live.find((o) => o.id !== target.id);
+    return other === undefined ? null : this.changing(target, other);
   }
 
-  private changing(op: Operation, other: Operation): DeckhandError {
+  private changing(target: { service: string; environment: string }, other: Operation): DeckhandError {
     const ago = formatDuration(this.deps.clock.now().getTime() - other.createdAt.getTime());
     return new DeckhandError(
       'locked',
-      `${mention(other.requester)} is already changing ${op.service} in ${op.environment}: ${describeChange(other)} (${other.state.replace('_', ' ')}, started ${ago} ago). One change at a time: wait for it, or see /ops status ${op.service} ${op.environment}.`,
+      `${mention(other.requester)} is already changing ${target.service} in ${target.environment}: ${describeChange(other)} (${other.state.replace('_', ' ')}, started ${ago} ago). One change at a time: wait for it, or see /ops status ${target.service} ${target.environment}.`,
     );
   }
 

@@ -65,7 +65,7 @@ describe('one change per target', () => {
     const outcomes = await Promise.all([
       h.run('deploy api v1.2.3 to staging'),
       h.run('deploy api v1.2.4 to staging'),
-      h.run('rollback api staging'),
+      h.run('rollback api staging to 1'),
     ]);
     expect(outcomes.map((o) => o.decision).sort()).toEqual(['allowed', 'denied', 'denied']);
     const live = await h.store.operations.findActive('api', 'staging');

@@ -82,7 +82,9 @@ describe('approvals for protected environments', () => {
   });
 
   it('skips approval for a rollback where the config says so', async () => {
-    await h.run('rollback api prod', { user: 'U000ALICE', ...DEPLOYS });
+    expect((await h.run('rollback api prod to 1', { user: 'U000ALICE', ...DEPLOYS })).decision).toBe(
+      'allowed',
+    );
     const op = await h.latest();
     expect(op.state).not.toBe('awaiting_approval');
     await h.settle(op.id);

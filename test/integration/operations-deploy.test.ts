@@ -143,7 +143,7 @@ describe('deploys against the sandbox', () => {
 
     spy.mockReset();
     spy.mockRejectedValueOnce(failure('conflict'));
-    await h.run('rollback api staging');
+    expect((await h.run('rollback api staging to v1.2.3')).decision).toBe('allowed');
     const refused = await h.settle((await h.latest()).id);
     expect(refused.state).toBe('failed');
     expect(refused.outcome).toBe('The undo was refused: The deployment changed meanwhile.');
@@ -151,12 +151,15 @@ describe('deploys against the sandbox', () => {
     spy.mockRestore();
   });
 
-  it('rolls back to the previous revision with a Kubernetes undo', async () => {
+  it('rolls back to the newest earlier revision with a Kubernetes undo, saying which and why', async () => {
     await h.run('deploy api v1.2.3 to staging');
     await h.settle((await h.latest()).id);
     const requested = renderText((await h.run('rollback api staging')).reply);
-    expect(requested).toContain('Rollback api to the previous version → staging');
-    expect(requested).toContain('@U000ADMIN requested rollback api to the previous version in staging');
+    expect(requested).toContain('Rollback api to revision 1 → staging');
+    expect(requested).toContain('@U000ADMIN requested rollback api to revision 1 in staging');
+    expect(requested).toContain(
+      'Going back to revision 1 (v1.0.0): the newest earlier revision Deckhand has not seen fail.',
+    );
     const op = await h.settle((await h.latest()).id);
     expect(op.kind).toBe('rollback');
     expect(op.state).toBe('succeeded');
@@ -166,13 +169,13 @@ describe('deploys against the sandbox', () => {
     const [audited] = await h.store.audit.recent({ service: 'api', limit: 1 });
     expect(audited).toMatchObject({
       operationId: op.id,
-      text: 'rollback api to the previous version in staging',
+      text: 'rollback api to revision 1 in staging',
     });
     expect(renderText((await h.run('history api staging')).reply)).toMatch(
-      /staging\s+rollback to the previous version\s+@U000ADMIN/,
+      /staging\s+rollback to revision 1\s+@U000ADMIN/,
     );
     expect(renderText((await h.run('status api staging')).reply)).toMatch(
-      /Last change\s+rollback to the previous version by @U000ADMIN/,
+      /Last change\s+rollback to revision 1 by @U000ADMIN/,
     );
   });
 });

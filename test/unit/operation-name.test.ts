@@ -11,9 +11,9 @@ describe('how an operation is named', () => {
     expect(describeOperation(deploy)).toBe('deploy api v1.2.3 to staging');
     expect(describeChange(deploy)).toBe('deploy v1.2.3');
 
-    expect(operationTitle(rollback)).toBe('Rollback api to 41 → production');
-    expect(describeOperation(rollback)).toBe('rollback api to 41 in production');
-    expect(describeChange(rollback)).toBe('rollback to 41');
+    expect(operationTitle(rollback)).toBe('Rollback api to revision 41 → production');
+    expect(describeOperation(rollback)).toBe('rollback api to revision 41 in production');
+    expect(describeChange(rollback)).toBe('rollback to revision 41');
   });
 
   it('names a rollback without a ref as one to the previous version', () => {
