@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { defineCommand, type CommandContext } from '../src/core/command.ts';
 import { DeckhandError } from '../src/core/errors.ts';
+import { mention } from '../src/core/markup.ts';
 import { changeRequest } from '../src/core/policy/actions.ts';
 import type { Revision } from '../src/kubernetes/port.ts';
 import { operationCard } from '../src/operations/card.ts';
 import { versionRecord } from '../src/operations/known-good.ts';
+import { describeChange } from '../src/operations/operation-name.ts';
 import { versionOf } from '../src/status/target-status.ts';
 
 export const rollback = defineCommand({
@@ -23,14 +25,22 @@ export const rollback = defineCommand({
       { name: 'environment', kind: 'environment', keywords: ['in'] },
       { name: 'to', kind: 'word', keywords: ['to', 'to revision', 'to version'], positional: false },
     ],
+    params: true,
   },
-  args: z.object({ service: z.string(), environment: z.string(), to: z.string().optional() }),
+  args: z.object({
+    service: z.string(),
+    environment: z.string(),
+    to: z.string().optional(),
+    /** `after=<operation id>`: what a failed deploy's Rollback button adds, binding the click to it. */
+    params: z.object({ after: z.string().optional() }).strict().default({}),
+  }),
   // A rollback is the way out of a bad deploy: freezes do not hold it back, locks and channel rules do.
   permission: (args) => changeRequest('rollback', args.service, args.environment),
   async run(ctx, args) {
     const operations = ctx.ports.operations;
     ctx.catalog.target(args.service, args.environment);
     await operations.assertTargetFree(args.service, args.environment);
+    if (args.params.after !== undefined) await assertUnhandled(ctx, args.params.after);
     const method = ctx.catalog.serviceConfig(args.service).rollback;
     const env = ctx.catalog.environmentConfig(args.environment);
     const chosen =
@@ -159,4 +169,28 @@ async function workflowTarget(
     inputs: { version: previous, environment: args.environment },
     why: `${previous}: the newest version Deckhand deployed and saw succeed${record.bad.size > 0 ? ` (not ${[...record.bad].join(', ')})` : ''}`,
   };
+}
+
+/**
+ * A failed deploy's Rollback button stands for that failure only: once a later change to the target
+ * has run (someone else's rollback, a fixed deploy), a second click would undo the fix.
+ *
+ * @throws DeckhandError `duplicate_request`, naming what handled the failure.
+ */
+async function assertUnhandled(ctx: CommandContext, failedId: string): Promise<void> {
+  const operations = ctx.ports.operations;
+  const failed = await operations.get(failedId);
+  const since = (
+    await operations.repository.history({
+      service: failed.service,
+      environment: failed.environment,
+      limit: 50,
+    })
+  ).filter((op) => op.id !== failed.id && op.createdAt >= failed.createdAt && op.state !== 'failed');
+  const handled = since.at(-1);
+  if (handled === undefined) return;
+  throw new DeckhandError(
+    'duplicate_request',
+    `This Rollback button was for the failed ${describeChange(failed)}; since then ${mention(handled.requester)}'s ${describeChange(handled)} has run (${handled.state.replace('_', ' ')}). Nothing was changed. To roll back anyway: /ops rollback ${failed.service} ${failed.environment}`,
+  );
 }

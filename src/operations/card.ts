@@ -91,7 +91,8 @@ function buttonsFor(op: Operation): { buttons?: Button[] } {
         {
           actionId: 'op_rollback',
           label: `Rollback ${op.service} in ${op.environment}`,
-          command: `rollback ${op.service} ${op.environment}`,
+          // Bound to this failure: once it has been handled, the button refuses (see rollback's after=).
+          command: `rollback ${op.service} ${op.environment} after=${op.id}`,
           style: 'danger',
         },
       ],

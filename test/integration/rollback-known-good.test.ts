@@ -4,6 +4,7 @@
  * exactly.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { operationCard } from '../../src/operations/card.ts';
 import { renderText } from '../../src/surfaces/shell/render-text.ts';
 import { exampleConfig } from '../support/example-config.ts';
 import { startSandboxHarness, type SandboxHarness } from '../support/sandbox-harness.ts';
@@ -77,5 +78,29 @@ describe('rollback to the last known-good version', () => {
     const op = await h.settle((await h.latest()).id);
     expect(op).toMatchObject({ state: 'succeeded', ref: 'v1.2.0' });
     expect(await image('web')).toBe('ghcr.io/acme/web:v1.2.0');
+  });
+});
+
+describe('the Rollback button of a failed deploy', () => {
+  it('rolls back once; a second click after the failure was handled changes nothing and says why', async () => {
+    h = await startSandboxHarness();
+    expect(await deploy('v1.1.0', 'web')).toBe('succeeded');
+    expect(await deploy('v2.0.0-bad', 'web')).toBe('failed');
+    const failed = await h.latest();
+    const card = operationCard(failed, await h.deckhand.events.forOperation(failed.id), h.clock.now());
+    const button = card.buttons?.find((b) => b.actionId === 'op_rollback');
+    expect(button?.command).toBe(`rollback web staging after=${failed.id}`);
+
+    expect((await h.run(button?.command ?? '', { user: 'U000ADMIN' })).decision).toBe('allowed');
+    expect((await h.settle((await h.latest()).id)).state).toBe('succeeded');
+    expect(await image('web')).toBe('ghcr.io/acme/web:v1.1.0');
+
+    const second = await h.run(button?.command ?? '', { user: 'U000ALICE' });
+    expect(second.decision).toBe('failed');
+    expect(renderText(second.reply)).toMatch(
+      /This Rollback button was for the failed deploy v2\.0\.0-bad; since then @U000ADMIN's rollback to revision \d+ has run \(succeeded\)\. Nothing was changed\./,
+    );
+    expect((await h.latest()).requester).toBe('U000ADMIN');
+    expect(await image('web')).toBe('ghcr.io/acme/web:v1.1.0');
   });
 });

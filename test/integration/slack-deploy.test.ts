@@ -168,9 +168,10 @@ describe('deploys from Slack', () => {
     expect(shown).toContain('```');
     expect(await stack.deckhand.store.locks.list(clock.now())).toEqual([]);
 
-    // The card's Rollback button carries `rollback api staging`; a click runs it as the clicker, there.
+    // The card's Rollback button carries `rollback api staging after=<the failed deploy>`; a click runs
+    // it as the clicker, there.
     const value = buttons(last).find((b) => b.action_id === 'op_rollback')?.value;
-    expect(value).toBe('rollback api staging');
+    expect(value).toBe(`rollback api staging after=${op.id}`);
     const rollbackClick: ButtonClick = {
       userId: 'U000ADMIN',
       channelId: DEPLOYS,
@@ -182,7 +183,8 @@ describe('deploys from Slack', () => {
     expect(await sendButtonClick(stack.baseUrl, rollbackClick, SIGNING_SECRET)).toBe(200);
     await Promise.all(dispatch.mock.results.map((r) => r.value as Promise<unknown>));
     expect(dispatch.mock.calls[0]?.[0]).toMatchObject({
-      text: 'rollback api staging',
+      // Bound to the failed deploy it was shown for.
+      text: `rollback api staging after=${op.id}`,
       actor: 'U000ADMIN',
       channel: DEPLOYS,
       idempotencyKey: 'slack:action:1772532000.000300:U000ADMIN',
