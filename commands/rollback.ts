@@ -12,7 +12,7 @@ import { versionOf } from '../src/status/target-status.ts';
 export const rollback = defineCommand({
   name: 'rollback',
   aliases: ['revert', 'undo'],
-  summary: 'Return a service in an environment to its previous healthy version, or a given one',
+  summary: 'Return a service in an environment to its last known-good version, or a given one',
   usage: 'rollback <service> <environment> [to <revision|version>]',
   examples: [
     'rollback api production',
