@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Operation } from '../../src/operations/types.ts';
+import { operationFixture } from '../support/operation-fixture.ts';
 import { renderText } from '../../src/surfaces/shell/render-text.ts';
 import { startSandboxHarness, type SandboxHarness } from '../support/sandbox-harness.ts';
 
@@ -76,27 +77,8 @@ describe('one change per target', () => {
   it('is kept by the database itself: a second live operation on a target is not stored', async () => {
     h = await startSandboxHarness();
     const now = h.clock.now();
-    const op = (id: string, state: Operation['state']): Operation => ({
-      id,
-      kind: 'deploy',
-      service: 'web',
-      environment: 'production',
-      ref: 'v1.0.0',
-      inputs: {},
-      state,
-      requester: 'U000ADMIN',
-      approver: null,
-      channel: 'shell',
-      surface: 'shell',
-      createdAt: now,
-      updatedAt: now,
-      approvalExpiresAt: null,
-      dispatchedAt: null,
-      runId: null,
-      runUrl: null,
-      outcome: null,
-      version: 1,
-    });
+    const op = (id: string, state: Operation['state']): Operation =>
+      operationFixture(now, { id, state, environment: 'production', requester: 'U000ADMIN' });
     expect(await h.store.operations.create(op('live-1', 'awaiting_approval'))).toBe('created');
     expect(await h.store.operations.create(op('live-2', 'dispatching'))).toBe('target_busy');
     expect(await h.store.operations.create(op('ended-1', 'succeeded'))).toBe('created');

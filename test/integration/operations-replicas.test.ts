@@ -1,3 +1,4 @@
+import { operationFixture } from '../support/operation-fixture.ts';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -61,27 +62,7 @@ describe.skipIf(url === undefined)('replicas sharing PostgreSQL', () => {
     // A replica took this deploy, leased it for a minute, and died before dispatching.
     const now = clock.now();
     const id = 'dead0000-0000-4000-8000-000000000000';
-    await b.store.operations.create({
-      id,
-      kind: 'deploy',
-      service: 'web',
-      environment: 'staging',
-      ref: 'v1.2.3',
-      inputs: { version: 'v1.2.3', environment: 'staging' },
-      state: 'dispatching',
-      requester: 'U000ALICE',
-      approver: null,
-      channel: 'shell',
-      surface: 'shell',
-      createdAt: now,
-      updatedAt: now,
-      approvalExpiresAt: null,
-      dispatchedAt: null,
-      runId: null,
-      runUrl: null,
-      outcome: null,
-      version: 1,
-    });
+    await b.store.operations.create(operationFixture(now, { id }));
     expect(
       await b.store.operations.claimLease(id, 'replica-dead', now, new Date(now.getTime() + 60_000)),
     ).toBe(true);
