@@ -46,15 +46,7 @@ export function operationCard(op: Operation, events: readonly StoredEvent[], now
     op.state === 'succeeded' || op.state === 'failed' || op.state === 'cancelled' ? op.updatedAt : now;
   const fields = [
     { label: 'Requested by', value: mention(op.requester) },
-    {
-      label: 'Approved by',
-      value:
-        op.approver === null
-          ? op.state === 'awaiting_approval'
-            ? 'waiting'
-            : 'not needed'
-          : mention(op.approver),
-    },
+    approvalField(op, events),
     { label: 'Elapsed', value: formatDuration(end.getTime() - op.createdAt.getTime()) },
   ];
   if (op.runUrl !== null)
@@ -99,6 +91,16 @@ function buttonsFor(op: Operation): { buttons?: Button[] } {
     };
   }
   return {};
+}
+
+/** Who approved it, who denied it, that it is waiting or expired, or that it needed no approval. */
+function approvalField(op: Operation, events: readonly StoredEvent[]): { label: string; value: string } {
+  if (op.approver !== null) return { label: 'Approved by', value: mention(op.approver) };
+  const denied = events.find((e) => e.type === 'operation.denied');
+  if (denied !== undefined) return { label: 'Denied by', value: mention(denied.by) };
+  if (events.some((e) => e.type === 'operation.expired'))
+    return { label: 'Approved by', value: 'nobody in time' };
+  return { label: 'Approved by', value: op.state === 'awaiting_approval' ? 'waiting' : 'not needed' };
 }
 
 /**

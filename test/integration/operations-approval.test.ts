@@ -65,7 +65,12 @@ describe('approvals for protected environments', () => {
 
   it('records a denial with its reason and releases the target', async () => {
     const id = await request();
-    await h.run(`deny ${id} "not during the sale"`, { user: 'U000BOB', ...DEPLOYS });
+    const denied = renderText(
+      (await h.run(`deny ${id} "not during the sale"`, { user: 'U000BOB', ...DEPLOYS })).reply,
+    );
+    // The card says who denied it, not that it needed no approval.
+    expect(denied).toMatch(/Denied by\s+@U000BOB/);
+    expect(denied).not.toContain('not needed');
     const op = await h.store.operations.get(id);
     expect(op).toMatchObject({
       state: 'cancelled',
