@@ -67,18 +67,19 @@ async function failureOf(promise: Promise<unknown>): Promise<DeckhandError> {
 
 const deployInputs = { environment: 'staging', version: 'v1.4.2' };
 
+/** A dispatch of acme/api's deploy.yml on main with the deploy inputs, correlated by `correlationId`. */
+const deployRequest = (correlationId: string) => ({
+  ...repo,
+  workflow: 'deploy.yml',
+  ref: 'main',
+  inputs: deployInputs,
+  correlationId,
+});
+
 describe('OctokitGitHubActions against the simulator', () => {
   it('dispatches with return_run_details and follows the run to completion', async () => {
     const { clock, sim, github } = await setup();
-    const result = started(
-      await github.dispatch({
-        ...repo,
-        workflow: 'deploy.yml',
-        ref: 'main',
-        inputs: deployInputs,
-        correlationId: 'op-1',
-      }),
-    );
+    const result = started(await github.dispatch(deployRequest('op-1')));
     expect(result.runId).toBeTypeOf('number');
     expect(result.htmlUrl).toContain(`/acme/api/actions/runs/${result.runId}`);
     expect(github.supportsRunDetails).toBe(true);
@@ -118,27 +119,13 @@ describe('OctokitGitHubActions against the simulator', () => {
   it('falls back once on a server that rejects return_run_details, then finds the run by correlation', async () => {
     const { github, routeCount, logs } = await setup({ rejectReturnRunDetails: true });
     const createdAfter = new Date('2026-01-05T10:00:00Z');
-    const first = started(
-      await github.dispatch({
-        ...repo,
-        workflow: 'deploy.yml',
-        ref: 'main',
-        inputs: deployInputs,
-        correlationId: 'op-a',
-      }),
-    );
+    const first = started(await github.dispatch(deployRequest('op-a')));
     expect(first).toEqual({ outcome: 'started' });
     expect(github.supportsRunDetails).toBe(false);
     expect(routeCount(dispatchRoute)).toBe(2);
     expect(logs.some((l) => String(l.msg).includes('rejected return_run_details'))).toBe(true);
 
-    await github.dispatch({
-      ...repo,
-      workflow: 'deploy.yml',
-      ref: 'main',
-      inputs: deployInputs,
-      correlationId: 'op-b',
-    });
+    await github.dispatch(deployRequest('op-b'));
     expect(routeCount(dispatchRoute)).toBe(3);
     expect(sim!.stats().dispatches).toBe(2);
 
@@ -177,15 +164,7 @@ describe('OctokitGitHubActions against the simulator', () => {
 
   it('polls with conditional requests: an unchanged run comes from the cache and costs no quota', async () => {
     const { clock, sim, github } = await setup();
-    const { runId } = started(
-      await github.dispatch({
-        ...repo,
-        workflow: 'deploy.yml',
-        ref: 'main',
-        inputs: deployInputs,
-        correlationId: 'op-c',
-      }),
-    );
+    const { runId } = started(await github.dispatch(deployRequest('op-c')));
     const ref = { ...repo, runId: runId! };
     const before = await github.getRun(ref);
     const counted = sim.stats().requestsCounted;
@@ -205,30 +184,13 @@ describe('OctokitGitHubActions against the simulator', () => {
 
   it('retries reads after 5xx but never replays a dispatch', async () => {
     const { sim, github, routeCount } = await setup();
-    const { runId } = started(
-      await github.dispatch({
-        ...repo,
-        workflow: 'deploy.yml',
-        ref: 'main',
-        inputs: deployInputs,
-        correlationId: 'op-d',
-      }),
-    );
+    const { runId } = started(await github.dispatch(deployRequest('op-d')));
     sim.inject({ next5xx: 2 });
     expect((await github.getRun({ ...repo, runId: runId! })).id).toBe(runId);
     expect(routeCount(runRoute)).toBe(3);
 
     sim.inject({ next5xx: 1 });
-    const failure = notStarted(
-      await github.dispatch({
-        ...repo,
-        workflow: 'deploy.yml',
-        ref: 'main',
-        inputs: deployInputs,
-        correlationId: 'op-e',
-      }),
-      'unknown',
-    );
+    const failure = notStarted(await github.dispatch(deployRequest('op-e')), 'unknown');
     expect(failure.code).toBe('github_failed');
     expect(failure.userMessage).toBe('GitHub could not dispatch deploy.yml in acme/api: 502 Server Error');
     expect(routeCount(dispatchRoute)).toBe(2);
@@ -238,15 +200,7 @@ describe('OctokitGitHubActions against the simulator', () => {
   it('waits out secondary rate limits, a bounded number of times, and logs them', async () => {
     const { sim, github, routeCount, logs } = await setup();
     sim.inject({ secondaryRateLimit: { status: 429, retryAfterSeconds: 3, count: 1 } });
-    const { runId } = started(
-      await github.dispatch({
-        ...repo,
-        workflow: 'deploy.yml',
-        ref: 'main',
-        inputs: deployInputs,
-        correlationId: 'op-f',
-      }),
-    );
+    const { runId } = started(await github.dispatch(deployRequest('op-f')));
     expect(runId).toBeTypeOf('number');
     expect(routeCount(dispatchRoute)).toBe(2);
     expect(sim.stats().dispatches).toBe(1);
@@ -299,15 +253,7 @@ describe('OctokitGitHubActions against the simulator', () => {
 
   it('cancels a running run and reports one that already finished', async () => {
     const { clock, sim, github } = await setup();
-    const { runId } = started(
-      await github.dispatch({
-        ...repo,
-        workflow: 'deploy.yml',
-        ref: 'main',
-        inputs: deployInputs,
-        correlationId: 'op-i',
-      }),
-    );
+    const { runId } = started(await github.dispatch(deployRequest('op-i')));
     const ref = { ...repo, runId: runId! };
     clock.advance(10_000);
     expect(await github.cancelRun(ref)).toBe('cancelling');
@@ -323,15 +269,7 @@ describe('OctokitGitHubActions against the simulator', () => {
       {},
       { kind: 'app', appId: 12345, privateKey: pem, installationId: 678 },
     );
-    const { runId } = started(
-      await github.dispatch({
-        ...repo,
-        workflow: 'deploy.yml',
-        ref: 'main',
-        inputs: deployInputs,
-        correlationId: 'op-j',
-      }),
-    );
+    const { runId } = started(await github.dispatch(deployRequest('op-j')));
     expect(runId).toBeTypeOf('number');
     expect(sim.stats().installationTokensIssued).toBe(1);
   });
