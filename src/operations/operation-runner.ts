@@ -31,12 +31,22 @@ export class OperationRunner {
     private readonly leaseMs = 60_000,
   ) {}
 
-  /** Starts (or joins) the task of an operation; resolves with its final state. */
+  /**
+   * Starts (or joins) the task of an operation; resolves with its final state, or null when it stopped
+   * without one (its store failed; housekeeping resumes it).
+   */
   run(id: string): Promise<Operation | null> {
     if (this.stopping) return this.ctx.operations.get(id);
     const existing = this.tasks.get(id);
     if (existing !== undefined) return existing;
-    const task = this.drive(id).finally(() => this.tasks.delete(id));
+    const task = this.drive(id)
+      .catch((error: unknown) => {
+        // The database went away mid-step (a failover, a dropped connection, a locked file). What was
+        // written stays written; housekeeping resumes the operation from there once the store answers.
+        this.ctx.logger.error({ err: error, operationId: id }, 'operation paused: its store failed');
+        return null;
+      })
+      .finally(() => this.tasks.delete(id));
     this.tasks.set(id, task);
     return task;
   }

@@ -5,6 +5,11 @@ import type { Database } from './database.ts';
 // Lower-case on purpose: search_path folds unquoted names to lower case, CREATE SCHEMA with quotes does not.
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
+/** How long to wait for PostgreSQL to accept a connection, in milliseconds. */
+export const POSTGRES_CONNECT_TIMEOUT_MS = 5000;
+/** How long one query may take before Deckhand stops waiting for it, in milliseconds. */
+export const POSTGRES_QUERY_TIMEOUT_MS = 15_000;
+
 export interface OpenedPostgres {
   db: Kysely<Database>;
   /** The schema every query runs in. */
@@ -15,10 +20,22 @@ export async function openPostgres(url: string, schema: string | undefined): Pro
   if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
     throw new Error(`"${schema}" is not a usable schema name (lower-case letters, digits and _ only)`);
   }
-  const pool = new pg.Pool({ connectionString: url });
-  // An idle client that dies (a database restart) is dropped by the pool; the next query reports it.
-  // Without a listener the 'error' event would crash the process.
+  const pool = new pg.Pool({
+    connectionString: url,
+    // pg waits for a connection and for an answer forever by default: an unreachable host or a stalled
+    // server would hang start-up and every request behind it.
+    connectionTimeoutMillis: POSTGRES_CONNECT_TIMEOUT_MS,
+    query_timeout: POSTGRES_QUERY_TIMEOUT_MS,
+    keepAlive: true,
+  });
+  // A connection that dies (a database restart, a failover, an idle timeout) emits 'error' on its
+  // client; an 'error' event nobody listens to kills the process. Idle clients are the pool's (it
+  // drops them and emits on the pool); a client checked out for a query or a transaction is ours:
+  // the query in flight rejects with the same error, and the pool drops the client when it comes back.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   const db = new Kysely<Database>({
     dialect: new PostgresDialect({
       pool,

@@ -3,9 +3,7 @@ import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Database } from './database.ts';
-
-// Another process on the same file (a CLI `audit verify` next to the bot) waits this long for a lock.
-const BUSY_TIMEOUT_MS = 5000;
+import { SQLITE_BUSY_TIMEOUT_MS } from './sqlite-busy.ts';
 
 export interface OpenedSqlite {
   db: Kysely<Database>;
@@ -23,7 +21,9 @@ export async function openSqlite(path: string): Promise<OpenedSqlite> {
     // With WAL, NORMAL syncs at checkpoints rather than every commit: a power cut may lose the last
     // commits but never corrupts the file, and each request stops paying for an fsync.
     database.pragma('synchronous = NORMAL');
-    database.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    // SQLite waits for another process's lock synchronously, freezing Node meanwhile: only briefly
+    // here; the store waits between attempts without blocking (see sqlite-busy.ts).
+    database.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
   } catch (error) {
     database.close();
     throw error;

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { AuditEntryRow, Database, EventRow } from './database.ts';
 import type { SqliteStatements, Write, WriteResult } from './sqlite-statements.ts';
+import { retryWhileBusy } from './sqlite-busy.ts';
 import { storeError } from './store-error.ts';
 import type { AuditEntryInput } from '../core/repositories.ts';
 
@@ -85,9 +86,12 @@ export class SqliteWriter {
     try {
       // With no Kysely transaction open, the batch runs at once: being synchronous, nothing can come
       // between its statements. Otherwise it takes its turn on Kysely's connection.
-      results = this.statements.idle()
-        ? this.statements.write(writes)
-        : await this.db.connection().execute(() => Promise.resolve(this.statements.write(writes)));
+      // The batch is one transaction: refused as busy, nothing of it was written, so it is tried again.
+      results = await retryWhileBusy(() =>
+        this.statements.idle()
+          ? this.statements.write(writes)
+          : this.db.connection().execute(() => Promise.resolve(this.statements.write(writes))),
+      );
     } catch (error) {
       const failure = storeError(error);
       for (const pending of batch) pending.reject(failure);
