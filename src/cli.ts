@@ -4,7 +4,7 @@ import { processOutput } from './cli/output.ts';
 import { hasSlackCredentials, readSettings, type Settings } from './config/env.ts';
 import { loadConfigFile } from './config/load-config.ts';
 import { join } from 'node:path';
-import { isDeckhandError } from './core/errors.ts';
+import { DeckhandError, isDeckhandError } from './core/errors.ts';
 
 /** The `deckhand` executable. Subcommands load their modules on demand, so the shell never loads Bolt. */
 const settings = readSettings();
@@ -29,6 +29,15 @@ program
   .option('--port <port>', 'the HTTP port (default: $PORT or 3000)')
   .action(async (flags: { http?: boolean; port?: string }) => {
     const config = await loadConfigFile(configPath());
+    if (
+      flags.http === true &&
+      (settings.slack.botToken === undefined || settings.slack.signingSecret === undefined)
+    ) {
+      throw new DeckhandError(
+        'config_invalid',
+        "start --http serves Slack over HTTP, which needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (from your Slack app's settings). Set both, or run without --http for the local shell.",
+      );
+    }
     if (hasSlackCredentials(settings)) {
       const { startSlack } = await import('./cli/run-slack.ts');
       await startSlack(config, settings, flags);
@@ -107,10 +116,16 @@ audit
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
+  // One clear line, never a stack trace for something the person can fix; then make sure the
+  // process ends even if something it opened (a socket, a timer) would keep it alive.
+  process.exitCode = 1;
   if (isDeckhandError(error)) {
     process.stderr.write(`${error.userMessage}\n`);
-    process.exitCode = 1;
   } else {
-    throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`Deckhand stopped: ${message.split('\n', 1)[0] ?? message}\n`);
+    if (settings.logLevel === 'debug' || settings.logLevel === 'trace') console.error(error);
+    else process.stderr.write('Run again with LOG_LEVEL=debug to see where.\n');
   }
+  setTimeout(() => process.exit(), 3000).unref();
 }

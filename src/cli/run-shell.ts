@@ -1,15 +1,14 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { createDeckhand } from '../app.ts';
 import type { Settings } from '../config/env.ts';
 import type { ConfigFile } from '../config/schema.ts';
-import { systemClock } from '../core/clock.ts';
 import { StaticDirectory } from '../core/policy/directory.ts';
 import { createLogger } from '../logger.ts';
 import { progressPrinterSink } from '../surfaces/shell/progress-printer.ts';
 import { runShell } from '../surfaces/shell/shell.ts';
-import { connectWorld } from './world.ts';
+import { closeFile, openAppendFile, prepareDataDir } from './data-dir.ts';
+import { openDeckhand, type OpenedDeckhand } from './open-deckhand.ts';
 
 export interface ShellFlags {
   as?: string;
@@ -25,24 +24,24 @@ export async function startShell(config: ConfigFile, settings: Settings, flags: 
     process.stderr.write('Who are you? Pass --as <slack-user-id>, or set shell.user in deckhand.yml.\n');
     return 2;
   }
-  mkdirSync(settings.dataDir, { recursive: true });
+  prepareDataDir(settings.dataDir);
   // The terminal is the shell's: logs go to a file.
-  const logger = createLogger(
-    settings.logLevel,
-    pino.destination({ dest: join(settings.dataDir, 'deckhand.log'), sync: false }),
-  );
-  const world = await connectWorld(config, settings, logger, { serveWebhooks: false });
-  const deckhand = await createDeckhand({
-    config,
-    settings,
-    clock: systemClock,
-    logger,
-    directory: (catalog) => new StaticDirectory(catalog.config.shell.groups),
-    github: world.github,
-    kubernetes: world.kubernetes,
-    timing: world.timing,
-  });
-  deckhand.lifecycle.onStop('world', 'sandbox', () => world.sandbox?.close());
+  const logFile = openAppendFile(settings.dataDir, 'deckhand.log');
+  const logger = createLogger(settings.logLevel, pino.destination({ fd: logFile, sync: false }));
+  let opened: OpenedDeckhand;
+  try {
+    opened = await openDeckhand({
+      config,
+      settings,
+      logger,
+      serveWebhooks: false,
+      directory: (catalog) => new StaticDirectory(catalog.config.shell.groups),
+    });
+  } catch (error) {
+    closeFile(logFile);
+    throw error;
+  }
+  const { deckhand, world } = opened;
   const interactive = process.stdin.isTTY;
   const channel = flags.channel ?? config.shell.channel;
   const historyFile = join(settings.dataDir, 'shell-history');

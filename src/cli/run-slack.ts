@@ -1,4 +1,3 @@
-import { createDeckhand } from '../app.ts';
 import type { Settings } from '../config/env.ts';
 import type { ConfigFile } from '../config/schema.ts';
 import { systemClock } from '../core/clock.ts';
@@ -11,7 +10,7 @@ import {
   SlackDirectory,
   type SlackConnection,
 } from '../surfaces/slack/index.ts';
-import { connectWorld } from './world.ts';
+import { openDeckhand } from './open-deckhand.ts';
 
 export interface StartFlags {
   http?: boolean;
@@ -32,20 +31,14 @@ export async function startSlack(config: ConfigFile, settings: Settings, flags: 
   };
   const clients = createSlackClients(connection, logger);
   await checkSlackToken(clients, connection);
-  const world = await connectWorld(config, settings, logger, { serveWebhooks: true });
-  const deckhand = await createDeckhand({
+  const { deckhand, world } = await openDeckhand({
     config,
     settings,
-    clock: systemClock,
     logger,
+    serveWebhooks: true,
     directory: () =>
       new SlackDirectory(clients.lookups, systemClock, parseDuration(config.slack.groupCacheTtl), logger),
-    github: world.github,
-    kubernetes: world.kubernetes,
-    timing: world.timing,
-    webhookSecret: world.webhookSecret,
   });
-  deckhand.lifecycle.onStop('world', 'sandbox', () => world.sandbox?.close());
   const surface = createSlackSurface(deckhand, { connection, clients });
   const { url } = await surface.start({
     port: flags.port === undefined ? settings.port : Number(flags.port),

@@ -52,7 +52,18 @@ export function validateConfigText(
       }),
     };
   }
-  const parsed = checkedSchema.safeParse(doc.toJS() ?? {}, { reportInput: true });
+  let data: unknown;
+  try {
+    // yaml refuses a document whose aliases expand beyond maxAliasCount (a "billion laughs" bomb).
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    const message =
+      error instanceof ReferenceError && /alias/i.test(error.message)
+        ? 'its aliases (*name) expand to too much data: Deckhand expands at most 100 (a guard against "billion laughs" files); write the values out instead'
+        : firstLine(error instanceof Error ? error.message : String(error));
+    return { ok: false, issues: [{ file, line: null, column: null, key: '(yaml)', message }] };
+  }
+  const parsed = checkedSchema.safeParse(data ?? {}, { reportInput: true });
   if (parsed.success) return { ok: true, config: parsed.data };
   return { ok: false, issues: parsed.error.issues.map((issue) => locate(issue, doc, lineCounter, file)) };
 }
