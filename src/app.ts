@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { RequestListener } from 'node:http';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +23,7 @@ import { githubWebhookRoute } from './http/github-webhooks.ts';
 import type { Kubernetes } from './kubernetes/port.ts';
 import { unconfiguredKubernetes } from './kubernetes/unconfigured-kubernetes.ts';
 import { Lifecycle } from './lifecycle.ts';
+import { localLeaseOwner, releaseLeasesOfDeadProcesses } from './operations/local-leases.ts';
 import { Locks } from './locks/locks.ts';
 import { OperationRunner } from './operations/operation-runner.ts';
 import { OperationService } from './operations/operation-service.ts';
@@ -95,6 +96,8 @@ export interface DeckhandOptions {
   sinks?: Sink[];
   /** Names this process among replicas sharing a database (default: derived from the host). */
   replicaId?: string;
+  /** Whether a process of this host is running (SQLite leases of dead processes are freed); tests fake it. */
+  processExists?: (pid: number) => boolean;
 }
 
 /**
@@ -123,13 +126,25 @@ export async function createDeckhand(options: DeckhandOptions): Promise<Deckhand
   const signals = new RunSignals(sleep);
   const timing =
     options.timing ?? resolveTiming({ sandbox: false, webhooks: options.webhookSecret !== undefined });
-  // SQLite lives on one host: a restarted process there takes its work back at once. Replicas sharing
-  // PostgreSQL are told apart, and take over a dead one's work when its lease runs out.
+  // Every process has its own name. SQLite lives on one host: a restarted process there takes a dead
+  // one's work back at once (see local-leases.ts). Replicas sharing PostgreSQL take over a dead one's
+  // work when its lease runs out.
   const owner =
     options.replicaId ??
     (store.kind === 'sqlite'
-      ? `local:${hostname()}`
-      : `${hostname()}:${String(process.pid)}:${newId().slice(0, 8)}`);
+      ? localLeaseOwner(hostname(), process.pid, randomBytes(4).toString('hex'))
+      : `${hostname()}:${String(process.pid)}:${randomBytes(4).toString('hex')}`);
+  const freeDeadLeases = async (): Promise<void> => {
+    if (store.kind !== 'sqlite') return;
+    const freed = await releaseLeasesOfDeadProcesses({
+      operations: store.operations,
+      sinkCursors: store.sinkCursors,
+      host: hostname(),
+      self: owner,
+      ...(options.processExists === undefined ? {} : { exists: options.processExists }),
+    });
+    if (freed.length > 0) logger.info({ owners: freed }, 'took back the leases of processes that are gone');
+  };
   const target = new TargetLock({ locks, operations: store.operations, clock, logger });
   const runner = new OperationRunner(
     {
@@ -185,6 +200,7 @@ export async function createDeckhand(options: DeckhandOptions): Promise<Deckhand
     // left behind are taken over.
     await operations.expireApprovals();
     await locks.sweep();
+    await freeDeadLeases();
     await runner.resumeAll();
   };
   let timer: NodeJS.Timeout | undefined;
@@ -224,6 +240,7 @@ export async function createDeckhand(options: DeckhandOptions): Promise<Deckhand
     routes,
     follow: (sink) => sinks.follow(sink),
     start: async ({ housekeepingMs = 30_000 } = {}) => {
+      await freeDeadLeases();
       const resumed = await runner.resumeAll();
       timer = setInterval(() => {
         housekeeping().catch((error: unknown) => logger.warn({ err: error }, 'housekeeping failed'));

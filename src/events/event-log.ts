@@ -30,6 +30,10 @@ export interface SinkCursorRepository {
   claim(name: string, owner: string, start: number, now: Date, until: Date): Promise<boolean>;
   /** Moves the cursor, if `owner` still holds it; false when another replica took it over. */
   advance(name: string, owner: string, position: number): Promise<boolean>;
+  /** Everyone holding a sink's lease, expired or not: to find leases of processes gone. */
+  leaseOwners(): Promise<string[]>;
+  /** Frees every sink lease `owner` holds (a process known to be gone); its cursors stay. */
+  releaseLeasesOf(owner: string): Promise<void>;
 }
 
 /**

@@ -32,6 +32,10 @@ export interface OperationRepository {
    */
   claimLease(id: string, owner: string, now: Date, until: Date): Promise<boolean>;
   releaseLease(id: string, owner: string): Promise<void>;
+  /** Everyone holding a lease on an operation, expired or not: to find leases of processes gone. */
+  leaseOwners(): Promise<string[]>;
+  /** Frees every operation lease `owner` holds (a process known to be gone). */
+  releaseLeasesOf(owner: string): Promise<void>;
   /** Every operation not in a final state, oldest first: what a restart resumes. */
   listActive(): Promise<Operation[]>;
   /** Newest first. */

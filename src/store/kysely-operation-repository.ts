@@ -102,6 +102,28 @@ export class KyselyOperationRepository implements OperationRepository {
     });
   }
 
+  leaseOwners(): Promise<string[]> {
+    return guarded(async () => {
+      const rows = await this.db
+        .selectFrom('operations')
+        .select('lease_owner')
+        .distinct()
+        .where('lease_owner', 'is not', null)
+        .execute();
+      return rows.flatMap((row) => (typeof row.lease_owner === 'string' ? [row.lease_owner] : []));
+    });
+  }
+
+  releaseLeasesOf(owner: string): Promise<void> {
+    return guarded(async () => {
+      await this.db
+        .updateTable('operations')
+        .set({ lease_owner: null, lease_expires_at: null })
+        .where('lease_owner', '=', owner)
+        .execute();
+    });
+  }
+
   listActive(): Promise<Operation[]> {
     return guarded(async () => {
       const rows = await this.db

@@ -52,4 +52,26 @@ export class KyselySinkCursorRepository implements SinkCursorRepository {
       return Number(result.numUpdatedRows) === 1;
     });
   }
+
+  leaseOwners(): Promise<string[]> {
+    return guarded(async () => {
+      const rows = await this.db
+        .selectFrom('sink_cursors')
+        .select('owner')
+        .distinct()
+        .where('owner', 'is not', null)
+        .execute();
+      return rows.flatMap((row) => (row.owner === null ? [] : [row.owner]));
+    });
+  }
+
+  releaseLeasesOf(owner: string): Promise<void> {
+    return guarded(async () => {
+      await this.db
+        .updateTable('sink_cursors')
+        .set({ owner: null, lease_expires_at: null })
+        .where('owner', '=', owner)
+        .execute();
+    });
+  }
 }

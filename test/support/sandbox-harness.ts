@@ -45,6 +45,8 @@ export async function startSandboxHarness(
     clock?: ManualClock;
     rejectReturnRunDetails?: boolean;
     replicaId?: string;
+    /** Whether a process of this host runs (see local-leases.ts); default: the real answer. */
+    processExists?: (pid: number) => boolean;
     /** Sinks a test adds, followed from the start. */
     sinks?: Sink[];
   } = {},
@@ -79,6 +81,7 @@ export async function startSandboxHarness(
     kubernetes: new ClientNodeKubernetes({ kubeconfig: { kind: 'text', text: sandbox.kubeconfig }, clock }),
     timing: { pollMs: 1000, findRunTimeoutMs: 60_000 },
     ...(options.replicaId === undefined ? {} : { replicaId: options.replicaId }),
+    ...(options.processExists === undefined ? {} : { processExists: options.processExists }),
     ...(options.sinks === undefined ? {} : { sinks: options.sinks }),
     sleep: (_ms, signal) =>
       new Promise((resolve) => {
