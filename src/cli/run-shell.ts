@@ -67,8 +67,16 @@ export async function startShell(config: ConfigFile, settings: Settings, flags: 
       onHistory: (lines) => writeFileSync(historyFile, lines.join('\n')),
       progress: (write) => deckhand.follow(progressPrinterSink(write)),
       settle: async () => {
-        await deckhand.runner.idle();
-        await deckhand.sinks.drain();
+        // Operations wait on unref'd timers (they never hold a stopping process up). Piped input has
+        // ended and, against real GitHub and Kubernetes, nothing else may keep the event loop alive:
+        // this handle keeps the process until the operations it started are done.
+        const keepAlive = setInterval(() => undefined, 60_000);
+        try {
+          await deckhand.runner.idle();
+          await deckhand.sinks.drain();
+        } finally {
+          clearInterval(keepAlive);
+        }
       },
     });
   } finally {

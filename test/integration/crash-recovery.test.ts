@@ -1,58 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-
-const BIN = new URL('../../bin/deckhand.js', import.meta.url).pathname;
-const ROOT = new URL('../..', import.meta.url).pathname;
-
-interface Running {
-  child: ChildProcess;
-  output(): string;
-  /** Resolves when the output contains the text; the child's own progress is the clock here. */
-  waitFor(text: string | RegExp): Promise<string>;
-  exited: Promise<number | null>;
-}
-
-function start(args: string[], env: Record<string, string>, input?: string): Running {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let out = '';
-  const waiters: { pattern: string | RegExp; resolve: (text: string) => void }[] = [];
-  const check = (): void => {
-    for (const w of [...waiters]) {
-      if (typeof w.pattern === 'string' ? out.includes(w.pattern) : w.pattern.test(out)) {
-        waiters.splice(waiters.indexOf(w), 1);
-        w.resolve(out);
-      }
-    }
-  };
-  child.stdout?.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
-    check();
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
-    check();
-  });
-  if (input !== undefined) child.stdin?.write(input);
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return {
-    child,
-    output: () => out,
-    waitFor: (pattern) =>
-      new Promise((resolve, reject) => {
-        waiters.push({ pattern, resolve });
-        check();
-        void exited.then(() => reject(new Error(`exited before printing ${String(pattern)}:\n${out}`)));
-      }),
-    exited,
-  };
-}
+import { start, startStandaloneSandbox } from '../support/cli-process.ts';
 
 describe('a deploy survives kill -9', () => {
   const children: ChildProcess[] = [];
@@ -62,20 +13,10 @@ describe('a deploy survives kill -9', () => {
 
   it('resumes after the process is killed mid-deploy: one dispatch, a finished deploy, a released lock', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'deckhand-crash-'));
-    const sandbox = start(['sandbox', '--speed', '60'], { DECKHAND_DATA_DIR: join(dataDir, 'sim') });
+    const sandbox = await startStandaloneSandbox(join(dataDir, 'sim'), '60');
     children.push(sandbox.child);
-    const banner = await sandbox.waitFor(
-      /kubeconfig\s+(\S+)[\s\S]*GitHub API\s+|GitHub API\s+(\S+)[\s\S]*kubeconfig\s+(\S+)/,
-    );
-    const github = /GitHub API\s+(\S+)/.exec(banner)?.[1] ?? '';
-    const kubeconfig = /kubeconfig\s+(\/\S+)/.exec(banner)?.[1] ?? '';
-    const env = {
-      DECKHAND_DATA_DIR: dataDir,
-      GITHUB_API_URL: github,
-      GITHUB_TOKEN: 'sandbox',
-      KUBECONFIG: kubeconfig,
-      DECKHAND_POLL_MS: '200',
-    };
+    const env = { DECKHAND_DATA_DIR: dataDir, ...sandbox.env, DECKHAND_POLL_MS: '200' };
+    const github = sandbox.env.GITHUB_API_URL;
 
     // The first Deckhand starts the deploy; stdin stays open so it keeps running until killed.
     const first = start(['shell'], env, 'deploy api v1.2.3 to staging\n');
@@ -104,5 +45,26 @@ describe('a deploy survives kill -9', () => {
     expect(after.output()).toContain('No locks');
     expect(after.output()).toContain('api in staging: v1.2.3, healthy');
     expect(after.output()).toMatch(/deploy v1\.2\.3\s+@U000ADMIN\s+\d+[smhd]( \d+[sm])?\s+succeeded/);
+  }, 60_000);
+});
+
+describe('a piped shell against GitHub and Kubernetes outside the process', () => {
+  const children: ChildProcess[] = [];
+  afterEach(() => {
+    for (const c of children) c.kill('SIGKILL');
+  });
+
+  it('waits for the deploy it started once its input ends, then exits 0', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'deckhand-piped-'));
+    const sandbox = await startStandaloneSandbox(join(dataDir, 'sim'), '60');
+    children.push(sandbox.child);
+    // Polls a few seconds apart: between them nothing of the deploy's own keeps the process alive
+    // (its timers are unref'd), which is where the shell used to end with exit code 13.
+    const env = { DECKHAND_DATA_DIR: dataDir, ...sandbox.env, DECKHAND_POLL_MS: '2500' };
+    const shell = start(['shell'], env, 'deploy api v1.2.3 to staging\n');
+    children.push(shell.child);
+    shell.child.stdin?.end();
+    expect(await shell.exited).toBe(0);
+    expect(shell.output()).toContain('Rollout complete');
   }, 60_000);
 });
