@@ -16,8 +16,12 @@ export interface HttpServerOptions {
   slack?: RequestListener;
   /** Extra routes by path, e.g. /github/webhooks. */
   routes?: Record<string, RequestListener>;
-  health?: () => Promise<{ ok: boolean; details: Record<string, string> }>;
+  /** For `/readyz`: whether Deckhand can do its work now (its store answers and can write). */
+  ready?: () => Promise<{ ok: boolean; details: Record<string, string> }>;
 }
+
+/** How long `/readyz` waits for the checks before it answers "not ready", in milliseconds. */
+const READY_DEADLINE_MS = 2000;
 
 /** Slack signs a timestamp; Bolt refuses old ones, and this refuses ones from the future too. */
 const MAX_SKEW_SECONDS = 5 * 60;
@@ -29,8 +33,11 @@ const MAX_SKEW_SECONDS = 5 * 60;
 export function createHttpServer(options: HttpServerOptions): Server {
   return createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
-    if (path === '/healthz' && req.method === 'GET') {
-      void health(options, res);
+    // Liveness: the process answers. It never waits on the database, so a stalled store makes the
+    // pod unready (below) rather than restarted in a loop.
+    if (path === '/healthz' && req.method === 'GET') return send(res, 200, { status: 'ok' });
+    if (path === '/readyz' && req.method === 'GET') {
+      void readiness(options, res);
       return;
     }
     if (path === '/slack/events' && options.slack !== undefined) {
@@ -64,14 +71,22 @@ export async function listen(server: Server, port: number, host = '0.0.0.0'): Pr
   return `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`;
 }
 
-async function health(options: HttpServerOptions, res: ServerResponse): Promise<void> {
-  const result = (await options
-    .health?.()
-    .catch(() => ({ ok: false, details: { store: 'unreachable' } }))) ?? {
-    ok: true,
-    details: {},
-  };
-  send(res, result.ok ? 200 : 503, { status: result.ok ? 'ok' : 'degraded', ...result.details });
+async function readiness(options: HttpServerOptions, res: ServerResponse): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<{ ok: boolean; details: Record<string, string> }>((resolve) => {
+    timer = setTimeout(
+      () => resolve({ ok: false, details: { store: `no answer within ${READY_DEADLINE_MS} ms` } }),
+      READY_DEADLINE_MS,
+    );
+  });
+  const checks =
+    options.ready?.().catch((error: unknown) => ({
+      ok: false,
+      details: { store: error instanceof Error ? error.message : String(error) },
+    })) ?? Promise.resolve({ ok: true, details: {} });
+  const result = await Promise.race([checks, deadline]);
+  clearTimeout(timer);
+  send(res, result.ok ? 200 : 503, { status: result.ok ? 'ready' : 'not_ready', ...result.details });
 }
 
 /** Seconds the request's timestamp lies ahead of now (negative when in the past); null when unreadable. */

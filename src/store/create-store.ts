@@ -1,3 +1,4 @@
+import { accessSync, constants, statSync } from 'node:fs';
 import type { Kysely } from 'kysely';
 import { DeckhandError } from '../core/errors.ts';
 import type { Database } from './database.ts';
@@ -21,6 +22,30 @@ export interface StoreOptions {
 
 const POSTGRES_URL = /^postgres(ql)?:\/\//i;
 
+/**
+ * A deleted or replaced SQLite file goes unnoticed by the open connection (it keeps writing to the
+ * unlinked file, and everything is lost at the next start): tell it apart by the file's identity.
+ */
+function sqliteFileCheck(path: string): () => string | null {
+  if (path === ':memory:' || path === '') return () => null;
+  const opened = statSync(path);
+  return () => {
+    try {
+      const now = statSync(path);
+      if (now.ino !== opened.ino || now.dev !== opened.dev) {
+        return `the database file ${path} was replaced after Deckhand opened it; restart Deckhand`;
+      }
+      accessSync(path, constants.W_OK);
+      return null;
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      return code === 'ENOENT'
+        ? `the database file ${path} was deleted after Deckhand opened it; restart Deckhand`
+        : `the database file ${path} cannot be written (${typeof code === 'string' ? code : 'unknown'})`;
+    }
+  };
+}
+
 /** Opens the database, brings its schema up to date, and returns the Store over it. */
 export async function createStore(options: StoreOptions): Promise<Store> {
   const url = options.databaseUrl;
@@ -42,7 +67,13 @@ export async function createStore(options: StoreOptions): Promise<Store> {
     const opened = await openSqlite(options.sqlitePath);
     db = opened.db;
     await migrateToLatest(db);
-    return new KyselyStore('sqlite', db, sqliteChainWriter, new SqliteStatements(opened.database));
+    return new KyselyStore(
+      'sqlite',
+      db,
+      sqliteChainWriter,
+      new SqliteStatements(opened.database),
+      sqliteFileCheck(options.sqlitePath),
+    );
   } catch (error) {
     await db?.destroy().catch(() => undefined);
     throw storeError(error);

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from './database.ts';
 import type { ChainWriter } from './chain-writers.ts';
 import { KyselyAuditLog } from './kysely-audit-log.ts';
@@ -14,8 +14,8 @@ import { SqliteIdempotencyRepository } from './sqlite-idempotency-repository.ts'
 import { SqliteLockRepository } from './sqlite-lock-repository.ts';
 import type { SqliteStatements } from './sqlite-statements.ts';
 import { SqliteWriter } from './sqlite-writer.ts';
-import { storeError } from './store-error.ts';
-import type { Store } from './types.ts';
+import { guarded, storeError } from './store-error.ts';
+import type { Store, StoreReadiness } from './types.ts';
 
 /** The Store over an open, migrated database; build it with `createStore`. */
 export class KyselyStore implements Store {
@@ -35,6 +35,8 @@ export class KyselyStore implements Store {
     writeChain: ChainWriter,
     /** SQLite only: claims, appends and lock reads run on these instead of through Kysely. */
     statements?: SqliteStatements,
+    /** What `ready` checks besides the database answering (SQLite: the file is still there). */
+    private readonly checkFile: () => string | null = () => null,
   ) {
     if (statements === undefined) {
       this.audit = new KyselyAuditLog(db, writeChain);
@@ -51,6 +53,26 @@ export class KyselyStore implements Store {
     this.operations = new KyselyOperationRepository(db);
     this.sinkCursors = new KyselySinkCursorRepository(db);
     this.slackMessages = new KyselySlackMessageRepository(db);
+  }
+
+  async ready(): Promise<StoreReadiness> {
+    if (this.closed) return { ok: false, detail: 'closed' };
+    const fileProblem = this.checkFile();
+    if (fileProblem !== null) return { ok: false, detail: fileProblem };
+    try {
+      await guarded(() =>
+        this.kind === 'sqlite'
+          ? // Taking the write lock (and letting go) is the only honest test that writes would work.
+            this.db.connection().execute(async (c) => {
+              await sql`begin immediate`.execute(c);
+              await sql`rollback`.execute(c);
+            })
+          : sql`select 1`.execute(this.db).then(() => undefined),
+      );
+      return { ok: true, detail: this.kind };
+    } catch (error) {
+      return { ok: false, detail: error instanceof Error ? error.message : String(error) };
+    }
   }
 
   async close(): Promise<void> {

@@ -28,5 +28,16 @@ export interface Store extends CoreStore {
   readonly sinkCursors: SinkCursorRepository;
   /** Where the Slack surface's messages are (progress cards and their threads). */
   readonly slackMessages: SlackMessageRepository;
+  /**
+   * Whether the store can take writes now, for `/readyz`: SQLite's file is still the one at the
+   * configured path and its write lock can be taken; PostgreSQL answers. Never throws.
+   */
+  ready(): Promise<StoreReadiness>;
   close(): Promise<void>;
+}
+
+/** What `Store.ready` found: `detail` says what is wrong, in words for an operator. */
+export interface StoreReadiness {
+  ok: boolean;
+  detail: string;
 }

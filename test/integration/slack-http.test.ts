@@ -249,11 +249,14 @@ describe('Slack slash commands over HTTP', () => {
     expect(await stack.deckhand.store.locks.list(clock.now())).toHaveLength(1);
   });
 
-  it('answers GET /healthz', async () => {
-    const res = await fetch(new URL('/healthz', stack.baseUrl));
+  it('answers GET /healthz (alive) and GET /readyz (its store can write)', async () => {
+    const live = await fetch(new URL('/healthz', stack.baseUrl));
+    expect(live.status).toBe(200);
+    expect(await live.json()).toEqual({ status: 'ok' });
 
-    expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: 'ok', store: 'sqlite', slack: 'http' });
+    const ready = await fetch(new URL('/readyz', stack.baseUrl));
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready', store: 'sqlite', slack: 'http' });
   });
 });
 

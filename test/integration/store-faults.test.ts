@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -63,6 +63,26 @@ describe('a SQLite file locked by another process', () => {
     expect(isDeckhandError(error) && error.userMessage).toMatch(/locked by another process/);
     // With SQLite's own synchronous busy wait the loop turned a handful of times at most.
     expect(ran).toBeGreaterThan(20);
+  });
+
+  it('is not ready while the file is locked, and ready again once it is free', async () => {
+    const { store, other } = await lockedStore();
+    const locked = await store.ready();
+    expect(locked.ok).toBe(false);
+    expect(locked.detail).toMatch(/locked by another process/);
+    other.exec('commit');
+    expect(await store.ready()).toEqual({ ok: true, detail: 'sqlite' });
+  });
+
+  it('is not ready once its file was deleted or replaced behind its back', async () => {
+    const { store, other } = await lockedStore();
+    other.exec('commit');
+    other.close();
+    const path = join(dir, 'deckhand.db');
+    await rm(path);
+    expect((await store.ready()).detail).toMatch(/was deleted after Deckhand opened it/);
+    await writeFile(path, '');
+    expect((await store.ready()).detail).toMatch(/was replaced after Deckhand opened it/);
   });
 
   it('writes once the other process lets go', async () => {

@@ -74,9 +74,9 @@ export function createSlackSurface(deckhand: Deckhand, options: SlackSurfaceOpti
         logger,
         ...(slackApp.requestListener === undefined ? {} : { slack: slackApp.requestListener }),
         routes: deckhand.routes,
-        health: async () => {
-          await deckhand.store.audit.recent({ limit: 1 });
-          return { ok: true, details: { store: deckhand.store.kind, slack: mode } };
+        ready: async () => {
+          const store = await deckhand.store.ready();
+          return { ok: store.ok, details: { store: store.detail, slack: mode } };
         },
       });
       const url = await listen(server, port, host);
