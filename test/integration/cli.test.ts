@@ -116,4 +116,11 @@ describe('the deckhand executable', () => {
     expect(r.stderr).toContain('Cannot read the configuration file');
     expect(r.stderr).not.toContain('    at ');
   });
+
+  it('says so when nothing comes in on standard input, instead of ending in silence', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'deckhand-cli-'));
+    const r = await deckhand(['start'], { dataDir, input: '' });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('No commands came in on standard input');
+  });
 });

@@ -73,6 +73,12 @@ export async function runShell(options: ShellOptions): Promise<number> {
   }
   if (interactive) options.onHistory?.((rl as unknown as { history: string[] }).history);
   rl.close();
+  if (!interactive && lineNo === 0) {
+    // `npm start < /dev/null`, or a pipe that sent nothing: say so rather than end in silence.
+    output.write(
+      'No commands came in on standard input. Run it in a terminal to type commands, or pipe them in: echo "help" | npm start\n',
+    );
+  }
   if (!interactive) await options.settle?.();
   await stopProgress?.();
   return failures === 0 ? 0 : 1;
