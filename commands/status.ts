@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { CALL_TIMEOUTS } from '../src/config/timing.ts';
+import { deadlinesOf } from '../src/core/clock.ts';
 import { defineCommand } from '../src/core/command.ts';
 import { formatDuration } from '../src/core/duration.ts';
 import { mention } from '../src/core/markup.ts';
@@ -42,6 +44,8 @@ export const status = defineCommand({
       locks: ctx.store.locks,
       operations: ctx.store.operations,
       now: ctx.clock.now(),
+      deadlineMs: CALL_TIMEOUTS.statusMs,
+      deadlines: deadlinesOf(ctx.clock),
     });
     if (args.service !== undefined && args.environment !== undefined && statuses[0] !== undefined) {
       return detail(statuses[0], ctx.clock.now());
@@ -104,7 +108,7 @@ function matrix(statuses: TargetStatus[], environments: string[]): Reply {
     },
     ...notesText(statuses, true),
     footer:
-      '✓ healthy  ↻ rolling out  ✗ failed  🔒 locked  ❄ frozen · details: /ops status <service> <environment>',
+      '✓ healthy  ↻ rolling out  ✗ failed  ⏸ paused  ○ scaled to 0  🔒 locked  ❄ frozen · details: /ops status <service> <environment>',
   });
 }
 
@@ -166,8 +170,10 @@ function notesText(statuses: TargetStatus[], prefix: boolean): { text?: string }
   return lines.length === 0 ? {} : { text: lines.join('\n') };
 }
 
+/** Anything someone must act on (no answer, a failed, paused or scaled-down Deployment) is a warning. */
 function tone(statuses: TargetStatus[]): Tone {
-  if (statuses.some((s) => s.deployment === null || s.deployment.rollout.phase === 'failed'))
+  const attention = ['failed', 'paused', 'scaled_to_zero'];
+  if (statuses.some((s) => s.deployment === null || attention.includes(s.deployment.rollout.phase)))
     return 'warning';
   if (statuses.some((s) => s.deployment?.rollout.phase !== 'complete')) return 'progress';
   return 'success';

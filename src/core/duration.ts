@@ -43,3 +43,8 @@ export function formatDuration(durationMs: number): string {
 export function formatTime(at: Date): string {
   return `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
+
+/** A deadline for chat: "3s", "1m 30s", or "250ms" below a second (tests use such). */
+export function formatDeadline(durationMs: number): string {
+  return durationMs < 1000 ? `${Math.round(durationMs)}ms` : formatDuration(durationMs);
+}

@@ -15,6 +15,7 @@ export type DeckhandErrorCode =
   | 'store_failed'
   | 'slack_failed'
   | 'github_failed'
+  | 'github_timeout'
   | 'kubernetes_failed'
   | 'duplicate_request'
   | 'internal';
@@ -52,6 +53,7 @@ export const ERRORS = {
   store_failed: { kind: 'failure', title: 'Deckhand cannot reach its database', retryable: true },
   slack_failed: { kind: 'failure', title: 'Slack did not answer', retryable: true },
   github_failed: { kind: 'failure', title: 'GitHub did not do it', retryable: true },
+  github_timeout: { kind: 'failure', title: 'GitHub did not answer in time', retryable: true },
   kubernetes_failed: { kind: 'failure', title: 'Kubernetes did not do it', retryable: true },
   duplicate_request: { kind: 'failure', title: 'Already answered', retryable: false },
   internal: { kind: 'failure', title: 'Something went wrong', retryable: false },

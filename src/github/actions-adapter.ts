@@ -1,11 +1,13 @@
 import type { Octokit } from 'octokit';
 import type { Logger } from 'pino';
-import { asDeckhandError } from '../core/errors.ts';
+import { CALL_TIMEOUTS } from '../config/timing.ts';
+import { realDeadlines } from '../core/clock.ts';
+import { asDeckhandError, isDeckhandError } from '../core/errors.ts';
 import { createGitHubClient, type GitHubTuning } from './client.ts';
 import { conditionalGet } from './conditional.ts';
 import type { GitHubCredentials } from './credentials.ts';
 import { WorkflowDispatcher } from './dispatch.ts';
-import { githubFailed, statusOf } from './errors.ts';
+import { GitHubTimeout, githubFailed, statusOf } from './errors.ts';
 import { MemoryEtagCache, type EtagCache } from './etag-cache.ts';
 import type {
   CancelOutcome,
@@ -49,23 +51,38 @@ export class OctokitGitHubActions implements GitHubActions {
   }
 
   async dispatch(request: DispatchRequest): Promise<DispatchResult> {
+    const signal = this.callDeadline();
     let octokit: Octokit;
     try {
-      octokit = await this.client(request, `dispatch ${request.workflow}`);
+      octokit = await withDeadline(this.client(request, `dispatch ${request.workflow}`), signal, this.callMs);
     } catch (error) {
-      // No client (the GitHub App's token could not be had): nothing was sent.
-      return { outcome: 'refused', error: asDeckhandError(error) };
+      // No client (the GitHub App's token could not be had, or not in time): nothing was sent.
+      return {
+        outcome: 'refused',
+        error:
+          error instanceof GitHubTimeout
+            ? githubFailed(`dispatch ${request.workflow}`, repoName(request), error)
+            : asDeckhandError(error),
+      };
     }
-    return this.dispatcher.dispatch(octokit, request);
+    try {
+      return await withDeadline(this.dispatcher.dispatch(octokit, request, signal), signal, this.callMs);
+    } catch (error) {
+      // The call's deadline passed: the request may have left (or may leave no more: its signal is
+      // aborted), so its fate is unknown and the run is looked for, never dispatched again.
+      return {
+        outcome: 'unknown',
+        error: githubFailed(`dispatch ${request.workflow}`, repoName(request), error),
+      };
+    }
   }
 
   async findRunByCorrelation(query: FindRunQuery): Promise<WorkflowRun | undefined> {
     const action = `list runs of ${query.workflow}`;
-    const octokit = await this.client(query, action);
     const since = new Date(query.createdAfter.getTime() - clockSkewMs)
       .toISOString()
       .replace(/\.\d{3}Z$/, 'Z');
-    try {
+    return this.call(query, action, async (octokit, signal) => {
       const data = await conditionalGet(
         octokit,
         this.cache,
@@ -78,21 +95,19 @@ export class OctokitGitHubActions implements GitHubActions {
           created: `>=${since}`,
           per_page: 100,
         },
+        signal,
       );
       // Newest first, as GitHub lists them; a correlation id is unique, so the first match is the run.
       const runs = runListSchema.parse(data).workflow_runs.map(toRun);
       return runs.find(
         (run) => run.displayTitle.includes(query.correlationId) || run.name.includes(query.correlationId),
       );
-    } catch (error) {
-      throw githubFailed(action, repoName(query), error);
-    }
+    });
   }
 
   async getRun(ref: RunRef): Promise<WorkflowRun> {
     const action = `read workflow run ${ref.runId}`;
-    const octokit = await this.client(ref, action);
-    try {
+    return this.call(ref, action, async (octokit, signal) => {
       const data = await conditionalGet(
         octokit,
         this.cache,
@@ -102,17 +117,15 @@ export class OctokitGitHubActions implements GitHubActions {
           repo: ref.repo,
           run_id: ref.runId,
         },
+        signal,
       );
       return toRun(data);
-    } catch (error) {
-      throw githubFailed(action, repoName(ref), error);
-    }
+    });
   }
 
   async listJobs(ref: RunRef): Promise<WorkflowJob[]> {
     const action = `list the jobs of workflow run ${ref.runId}`;
-    const octokit = await this.client(ref, action);
-    try {
+    return this.call(ref, action, async (octokit, signal) => {
       const data = await conditionalGet(
         octokit,
         this.cache,
@@ -124,23 +137,22 @@ export class OctokitGitHubActions implements GitHubActions {
           filter: 'latest',
           per_page: 100,
         },
+        signal,
       );
       return jobListSchema.parse(data).jobs.map(toJob);
-    } catch (error) {
-      throw githubFailed(action, repoName(ref), error);
-    }
+    });
   }
 
   async jobLogTail(ref: RepoRef & { jobId: number; lines: number }): Promise<string[]> {
     const action = `read the log of job ${ref.jobId}`;
-    const octokit = await this.client(ref, action);
-    try {
+    return this.call(ref, action, async (octokit, signal) => {
       // GitHub answers 302 to a short-lived download URL; fetch follows it (and drops the token
       // when the URL is on another host).
       const response = await octokit.request('GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs', {
         owner: ref.owner,
         repo: ref.repo,
         job_id: ref.jobId,
+        request: { signal },
       });
       const data: unknown = response.data;
       const text =
@@ -148,26 +160,53 @@ export class OctokitGitHubActions implements GitHubActions {
       const lines = text.split(/\r?\n/);
       if (lines.at(-1) === '') lines.pop();
       return ref.lines <= 0 ? [] : lines.slice(-ref.lines);
-    } catch (error) {
-      throw githubFailed(action, repoName(ref), error);
-    }
+    });
   }
 
   async cancelRun(ref: RunRef): Promise<CancelOutcome> {
     const action = `cancel workflow run ${ref.runId}`;
-    const octokit = await this.client(ref, action);
+    return this.call(ref, action, async (octokit, signal) => {
+      try {
+        await octokit.request('POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel', {
+          owner: ref.owner,
+          repo: ref.repo,
+          run_id: ref.runId,
+          request: { signal },
+        });
+        return 'cancelling' as const;
+      } catch (error) {
+        // 409: the run finished before the cancel arrived, which is an answer, not a failure.
+        if (statusOf(error) === 409) return 'already_completed' as const;
+        throw error;
+      }
+    });
+  }
+
+  /**
+   * One call under the whole-call deadline: the client, the request, its retries and rate-limit
+   * waits. What it throws becomes a DeckhandError naming the action (`github_timeout` for a deadline).
+   */
+  private async call<T>(
+    ref: RepoRef,
+    action: string,
+    run: (octokit: Octokit, signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
+    const signal = this.callDeadline();
+    const attempt = async (): Promise<T> => run(await this.client(ref, action), signal);
     try {
-      await octokit.request('POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel', {
-        owner: ref.owner,
-        repo: ref.repo,
-        run_id: ref.runId,
-      });
-      return 'cancelling';
+      return await withDeadline(attempt(), signal, this.callMs);
     } catch (error) {
-      // 409: the run finished before the cancel arrived, which is an answer, not a failure.
-      if (statusOf(error) === 409) return 'already_completed';
-      throw githubFailed(action, repoName(ref), error);
+      // The client's own failure (a GitHub App token it could not get) already names the action.
+      throw isDeckhandError(error) ? error : githubFailed(action, repoName(ref), error);
     }
+  }
+
+  private get callMs(): number {
+    return this.options.tuning?.callTimeoutMs ?? CALL_TIMEOUTS.githubCallMs;
+  }
+
+  private callDeadline(): AbortSignal {
+    return (this.options.tuning?.deadlines ?? realDeadlines).deadline(this.callMs);
   }
 
   /** Built on first use: a GitHub App needs a network round trip for its installation token. */
@@ -186,4 +225,25 @@ export class OctokitGitHubActions implements GitHubActions {
 
 function repoName(ref: RepoRef): string {
   return `${ref.owner}/${ref.repo}`;
+}
+
+/**
+ * `work`, or a GitHubTimeout once `signal` (the call's deadline) aborts, whichever comes first. The
+ * plugins' waits (retry backoff, rate limits) do not listen to signals, so the call cannot be relied
+ * on to end by itself; the signal also reaches every request, so nothing is sent after the deadline.
+ */
+async function withDeadline<T>(work: Promise<T>, signal: AbortSignal, ms: number): Promise<T> {
+  // Whatever the work comes to after the deadline is nobody's business any more.
+  work.catch(() => undefined);
+  if (signal.aborted) throw new GitHubTimeout(ms);
+  let onAbort: (() => void) | undefined;
+  const passed = new Promise<never>((_, reject) => {
+    onAbort = () => reject(new GitHubTimeout(ms));
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([work, passed]);
+  } finally {
+    if (onAbort !== undefined) signal.removeEventListener('abort', onAbort);
+  }
 }

@@ -1,6 +1,9 @@
 import { App as GitHubApp, Octokit } from 'octokit';
 import type { Logger } from 'pino';
+import { CALL_TIMEOUTS } from '../config/timing.ts';
+import { realDeadlines, type Deadlines } from '../core/clock.ts';
 import type { GitHubCredentials } from './credentials.ts';
+import { GitHubTimeout } from './errors.ts';
 
 /** Knobs with production defaults; tests shrink the delays instead of patching the plugins. */
 export interface GitHubTuning {
@@ -19,8 +22,15 @@ export interface GitHubTuning {
    * second apart per id). Defaults to one id per API URL.
    */
   throttleId?: string;
-  /** Abort a request GitHub has not answered in this long; default 30 s. */
+  /** Abort a request GitHub has not answered, body included, in this long; default `CALL_TIMEOUTS.githubRequestMs`. */
   requestTimeoutMs?: number;
+  /**
+   * Give up on a whole call (its retries and rate-limit waits included) after this long; default
+   * `CALL_TIMEOUTS.githubCallMs`.
+   */
+  callTimeoutMs?: number;
+  /** Where deadlines come from; default real timers (tests pass a ManualClock). */
+  deadlines?: Deadlines;
   /** The fetch underneath (e.g. one going through a proxy); defaults to the global fetch. */
   fetch?: typeof fetch;
 }
@@ -64,7 +74,13 @@ export async function createGitHubClient(options: GitHubClientOptions): Promise<
     },
     // Without a deadline a stalled connection would hold an operation forever. A timed-out dispatch
     // is reported like a 5xx (unknown outcome), never retried.
-    request: { fetch: withTimeout(tuning.fetch ?? fetch, tuning.requestTimeoutMs ?? 30_000) },
+    request: {
+      fetch: withTimeout(
+        tuning.fetch ?? fetch,
+        tuning.requestTimeoutMs ?? CALL_TIMEOUTS.githubRequestMs,
+        tuning.deadlines ?? realDeadlines,
+      ),
+    },
     retry: {
       retries: tuning.retries ?? 3,
       retryAfterBaseValue: tuning.retryBaseMs ?? 1000,
@@ -87,10 +103,33 @@ export async function createGitHubClient(options: GitHubClientOptions): Promise<
   return app.getInstallationOctokit(credentials.installationId);
 }
 
-function withTimeout(inner: typeof fetch, ms: number): typeof fetch {
-  return (input, init) => {
-    const deadline = AbortSignal.timeout(ms);
+/** Statuses whose responses have no body (the Response constructor refuses one). */
+const NULL_BODY = new Set([101, 103, 204, 205, 304]);
+
+/**
+ * A fetch whose every request, body included, ends within `ms`. The body is read here, under the
+ * deadline, because octokit reads it after fetch returns and turns a body that fails to arrive into an
+ * empty answer: a server that sends its headers and then stalls would otherwise pass for a 200 with no
+ * data. A passed deadline rejects with a GitHubTimeout, which octokit keeps as its error's cause; an
+ * abort of the caller's own signal (the whole call's deadline) passes through as it is.
+ */
+function withTimeout(inner: typeof fetch, ms: number, deadlines: Deadlines): typeof fetch {
+  return async (input, init) => {
+    const deadline = deadlines.deadline(ms);
     const signal = init?.signal ? AbortSignal.any([init.signal, deadline]) : deadline;
-    return inner(input, { ...init, signal });
+    try {
+      const response = await inner(input, { ...init, signal });
+      const body = NULL_BODY.has(response.status) ? null : await response.arrayBuffer();
+      const buffered = new Response(body, {
+        status: response.status,
+        statusText: response.statusText,
+        headers: response.headers,
+      });
+      Object.defineProperty(buffered, 'url', { value: response.url });
+      return buffered;
+    } catch (error) {
+      if (deadline.aborted && init?.signal?.aborted !== true) throw new GitHubTimeout(ms);
+      throw error;
+    }
   };
 }

@@ -11,6 +11,8 @@ export async function conditionalGet(
   cache: EtagCache,
   route: string,
   params: Record<string, string | number>,
+  /** The call's deadline; every attempt of the request (retries included) stops when it aborts. */
+  signal?: AbortSignal,
 ): Promise<unknown> {
   const key = octokit.request.endpoint(route, params).url;
   const cached = cache.get(key);
@@ -18,6 +20,7 @@ export async function conditionalGet(
     const response = await octokit.request(route, {
       ...params,
       headers: cached === undefined ? {} : { 'if-none-match': cached.etag },
+      ...(signal === undefined ? {} : { request: { signal } }),
     });
     const etag = response.headers.etag;
     const data: unknown = response.data;

@@ -27,7 +27,8 @@ export class WorkflowDispatcher {
     return this.runDetails === 'unknown' ? undefined : this.runDetails === 'supported';
   }
 
-  async dispatch(octokit: Octokit, request: DispatchRequest): Promise<DispatchResult> {
+  /** `signal`: the call's deadline; once it aborts, no attempt of the dispatch is sent any more. */
+  async dispatch(octokit: Octokit, request: DispatchRequest, signal?: AbortSignal): Promise<DispatchResult> {
     const inputs = { ...request.inputs };
     const correlationInput =
       request.correlationInput === undefined ? 'correlation_id' : request.correlationInput;
@@ -40,7 +41,7 @@ export class WorkflowDispatcher {
       workflow_id: request.workflow,
       ref: request.ref,
       inputs,
-      request: { retries: 0 },
+      request: { retries: 0, ...(signal === undefined ? {} : { signal }) },
     };
     const repoName = `${request.owner}/${request.repo}`;
     const action = `dispatch ${request.workflow}`;

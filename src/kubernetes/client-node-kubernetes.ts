@@ -3,15 +3,17 @@ import {
   CoreV1Api,
   PatchStrategy,
   setHeaderOptions,
+  type ConfigurationOptions,
   type KubeConfig,
   type V1Deployment,
   type V1ReplicaSet,
 } from '@kubernetes/client-node';
-import { systemClock, type Clock } from '../core/clock.ts';
+import { CALL_TIMEOUTS } from '../config/timing.ts';
+import { realDeadlines, systemClock, type Clock, type Deadlines } from '../core/clock.ts';
 import { DeckhandError } from '../core/errors.ts';
 import { buildStatus, relevantWarnings } from './deployment-report.ts';
 import { KubeconfigContexts, type KubeconfigSource } from './kubeconfig-source.ts';
-import { call, httpStatus, kubernetesError } from './kubernetes-errors.ts';
+import { httpStatus, kubernetesError } from './kubernetes-errors.ts';
 import { KubernetesError } from './kubernetes-failure.ts';
 import { controlledBy, labelSelectorString } from './label-selector.ts';
 import type {
@@ -32,6 +34,7 @@ import {
   templateForDeployment,
   toRevisions,
 } from './revisions.ts';
+import { abortingOn, notAnswered, untilAborted } from './request-deadline.ts';
 import { followRollout } from './rollout-watch.ts';
 
 export interface ClientNodeKubernetesOptions {
@@ -39,6 +42,13 @@ export interface ClientNodeKubernetesOptions {
   clock?: Clock;
   /** How far back Warning events count as recent (default one hour). */
   warningWindowMs?: number;
+  /**
+   * How long one request may go unanswered, body included, and how long a watch may take to open;
+   * default `CALL_TIMEOUTS.kubernetesRequestMs`.
+   */
+  requestTimeoutMs?: number;
+  /** Where those deadlines come from; default real timers (tests pass a ManualClock). */
+  deadlines?: Deadlines;
 }
 
 interface Clients {
@@ -55,23 +65,37 @@ export class ClientNodeKubernetes implements Kubernetes {
   private readonly clients = new Map<string, Clients>();
   private readonly clock: Clock;
   private readonly warningWindowMs: number;
+  private readonly requestTimeoutMs: number;
+  private readonly deadlines: Deadlines;
 
   constructor(options: ClientNodeKubernetesOptions) {
     this.contexts = new KubeconfigContexts(options.kubeconfig);
     this.clock = options.clock ?? systemClock;
     this.warningWindowMs = options.warningWindowMs ?? 60 * 60 * 1000;
+    this.requestTimeoutMs = options.requestTimeoutMs ?? CALL_TIMEOUTS.kubernetesRequestMs;
+    this.deadlines = options.deadlines ?? realDeadlines;
   }
 
-  async getDeploymentStatus(target: KubernetesTarget): Promise<DeploymentStatus> {
+  async getDeploymentStatus(
+    target: KubernetesTarget,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<DeploymentStatus> {
+    const { signal } = options;
     const { core } = this.for(target);
-    const d = await this.readDeployment(target);
+    const d = await this.readDeployment(target, signal);
     const { namespace } = target;
     const [pods, events] = await Promise.all([
-      call(target.context, `listing the pods of ${where(target)}`, () =>
-        core.listNamespacedPod({ namespace, labelSelector: labelSelectorString(d.spec?.selector) }),
+      this.request(
+        target,
+        `listing the pods of ${where(target)}`,
+        (o) => core.listNamespacedPod({ namespace, labelSelector: labelSelectorString(d.spec?.selector) }, o),
+        signal,
       ),
-      call(target.context, `listing Warning events in namespace ${namespace}`, () =>
-        core.listNamespacedEvent({ namespace, fieldSelector: 'type=Warning' }),
+      this.request(
+        target,
+        `listing Warning events in namespace ${namespace}`,
+        (o) => core.listNamespacedEvent({ namespace, fieldSelector: 'type=Warning' }, o),
+        signal,
       ),
     ]);
     const podNames = new Set(pods.items.map((p) => p.metadata?.name ?? ''));
@@ -107,12 +131,15 @@ export class ClientNodeKubernetes implements Kubernetes {
     ];
     const { apps } = this.for(target);
     try {
-      await apps.patchNamespacedDeployment(
-        { name: target.deployment, namespace: target.namespace, body: patch },
-        setHeaderOptions('Content-Type', PatchStrategy.JsonPatch),
+      await this.request(target, `rolling back ${where(target)}`, (o) =>
+        apps.patchNamespacedDeployment(
+          { name: target.deployment, namespace: target.namespace, body: patch },
+          setHeaderOptions('Content-Type', PatchStrategy.JsonPatch, o),
+        ),
       );
     } catch (error) {
-      if (isPreconditionFailure(error)) {
+      const cause = error instanceof DeckhandError && error.cause !== undefined ? error.cause : error;
+      if (isPreconditionFailure(cause)) {
         const failure = {
           context: target.context,
           reason: 'conflict' as const,
@@ -123,10 +150,10 @@ export class ClientNodeKubernetes implements Kubernetes {
         throw new KubernetesError(
           failure,
           `Rollback of ${where(target)} to revision ${result.toRevision} was not applied: the deployment changed while the rollback was being prepared (another deploy or rollback?). Nothing was overwritten; check its status and try again.`,
-          { cause: error },
+          { cause },
         );
       }
-      throw kubernetesError(error, target.context, `rolling back ${where(target)}`);
+      throw error;
     }
     return { ...result, changed: true };
   }
@@ -138,10 +165,10 @@ export class ClientNodeKubernetes implements Kubernetes {
       .toISOString()
       .replace(/\.\d{3}Z$/, 'Z');
     const body = { spec: { template: { metadata: { annotations: { [RESTARTED_AT]: restartedAt } } } } };
-    await call(target.context, `restarting ${where(target)}`, () =>
+    await this.request(target, `restarting ${where(target)}`, (o) =>
       apps.patchNamespacedDeployment(
         { name: target.deployment, namespace: target.namespace, body },
-        setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch),
+        setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch, o),
       ),
     );
   }
@@ -155,13 +182,13 @@ export class ClientNodeKubernetes implements Kubernetes {
     }
     const { apps } = this.for(target);
     const { name, namespace } = { name: target.deployment, namespace: target.namespace };
-    const current = await call(target.context, `reading the scale of ${where(target)}`, () =>
-      apps.readNamespacedDeploymentScale({ name, namespace }),
+    const current = await this.request(target, `reading the scale of ${where(target)}`, (o) =>
+      apps.readNamespacedDeploymentScale({ name, namespace }, o),
     );
-    const updated = await call(target.context, `scaling ${where(target)} to ${replicas}`, () =>
+    const updated = await this.request(target, `scaling ${where(target)} to ${replicas}`, (o) =>
       apps.patchNamespacedDeploymentScale(
         { name, namespace, body: { spec: { replicas } } },
-        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch, o),
       ),
     );
     return { previous: current.spec?.replicas ?? 0, replicas: updated.spec?.replicas ?? replicas };
@@ -179,15 +206,46 @@ export class ClientNodeKubernetes implements Kubernetes {
       return Promise.reject(kubernetesError(error, target.context, `watching ${where(target)}`));
     }
     const list = async () => {
-      const found = await call(target.context, `reading ${where(target)}`, () =>
-        clients.apps.listNamespacedDeployment({
-          namespace: target.namespace,
-          fieldSelector: `metadata.name=${target.deployment}`,
-        }),
+      const found = await this.request(
+        target,
+        `reading ${where(target)}`,
+        (o) =>
+          clients.apps.listNamespacedDeployment(
+            { namespace: target.namespace, fieldSelector: `metadata.name=${target.deployment}` },
+            o,
+          ),
+        signal,
       );
       return { deployment: found.items[0], resourceVersion: found.metadata?.resourceVersion ?? '' };
     };
-    return followRollout(clients.config, target, list, onUpdate, signal);
+    const opening = { ms: this.requestTimeoutMs, deadlines: this.deadlines };
+    return followRollout(clients.config, target, list, onUpdate, signal, opening);
+  }
+
+  /**
+   * One API request under its deadline (and the caller's signal): both reach the request's fetch, so
+   * the request and its body stop, and the call ends even if something under it ignores them. A passed
+   * deadline is an `unreachable` KubernetesError saying how long Deckhand waited and what to check;
+   * the caller's abort rejects with its reason; anything else is translated by `kubernetesError`.
+   */
+  private async request<T>(
+    target: KubernetesTarget,
+    action: string,
+    run: (options: ConfigurationOptions) => Promise<T>,
+    outer?: AbortSignal,
+  ): Promise<T> {
+    const deadline = this.deadlines.deadline(this.requestTimeoutMs);
+    const signal = outer === undefined ? deadline : AbortSignal.any([outer, deadline]);
+    try {
+      return await untilAborted(
+        Promise.resolve().then(() => run(abortingOn(signal))),
+        signal,
+      );
+    } catch (error) {
+      if (outer?.aborted === true) throw error;
+      if (deadline.aborted) throw notAnswered(target.context, action, this.requestTimeoutMs);
+      throw kubernetesError(error, target.context, action);
+    }
   }
 
   private for(target: KubernetesTarget): Clients {
@@ -200,21 +258,24 @@ export class ClientNodeKubernetes implements Kubernetes {
     return clients;
   }
 
-  private readDeployment(target: KubernetesTarget): Promise<V1Deployment> {
+  private readDeployment(target: KubernetesTarget, signal?: AbortSignal): Promise<V1Deployment> {
     const { apps } = this.for(target);
-    return call(target.context, `reading ${where(target)}`, () =>
-      apps.readNamespacedDeployment({ name: target.deployment, namespace: target.namespace }),
+    return this.request(
+      target,
+      `reading ${where(target)}`,
+      (o) => apps.readNamespacedDeployment({ name: target.deployment, namespace: target.namespace }, o),
+      signal,
     );
   }
 
   /** The deployment's ReplicaSets the way kubectl finds them: by selector, then by owner. */
   private async replicaSetsOf(target: KubernetesTarget, d: V1Deployment): Promise<V1ReplicaSet[]> {
     const { apps } = this.for(target);
-    const list = await call(target.context, `listing the ReplicaSets of ${where(target)}`, () =>
-      apps.listNamespacedReplicaSet({
-        namespace: target.namespace,
-        labelSelector: labelSelectorString(d.spec?.selector),
-      }),
+    const list = await this.request(target, `listing the ReplicaSets of ${where(target)}`, (o) =>
+      apps.listNamespacedReplicaSet(
+        { namespace: target.namespace, labelSelector: labelSelectorString(d.spec?.selector) },
+        o,
+      ),
     );
     return list.items.filter((rs) => controlledBy(rs, d));
   }

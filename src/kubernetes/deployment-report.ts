@@ -6,12 +6,13 @@ import type {
   RolloutProgress,
   WarningEvent,
 } from './port.ts';
-import { imagesOf, revisionOf } from './revisions.ts';
+import { imagesOf, revisionOf, type TemplateLike } from './revisions.ts';
 import { judgeRollout, type JudgedDeployment } from './rollout-judge.ts';
 
 /** A Deployment as client-node types it, or as the raw JSON a watch event carries. */
 export type DeploymentLike = JudgedDeployment & {
   metadata?: { annotations?: Record<string, string> };
+  spec?: { template?: TemplateLike };
   status?: { readyReplicas?: number; unavailableReplicas?: number };
 };
 
@@ -22,6 +23,7 @@ export function progressOf(d: DeploymentLike): RolloutProgress {
   return {
     rollout: judgeRollout(d),
     revision: revisionOf(d),
+    images: imagesOf(d.spec?.template),
     generation: d.metadata?.generation ?? 0,
     observedGeneration: s.observedGeneration ?? 0,
     replicas: {
@@ -101,7 +103,6 @@ export function buildStatus(
   return {
     target,
     ...progressOf(d),
-    images: imagesOf(d.spec?.template),
     resourceVersion: d.metadata?.resourceVersion ?? '',
     conditions: (d.status?.conditions ?? []).map((c) => ({
       type: c.type,

@@ -107,12 +107,3 @@ export function kubernetesError(error: unknown, context: string, action: string)
     { cause: error },
   );
 }
-
-/** Runs one SDK call, translating its failure. */
-export async function call<T>(context: string, action: string, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    throw kubernetesError(error, context, action);
-  }
-}

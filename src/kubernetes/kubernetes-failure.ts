@@ -2,7 +2,7 @@ import { DeckhandError } from '../core/errors.ts';
 
 /**
  * Why a call to a cluster failed, in a word:
- * - `unreachable`: nothing answered (connection refused, DNS, TLS, timeout);
+ * - `unreachable`: nothing answered (connection refused, DNS, TLS, or no answer before the deadline);
  * - `unknown_context`: the kubeconfig has no such context;
  * - `unauthorized` / `forbidden`: the API server refused the credentials (401) or the RBAC (403);
  * - `not_found`: the object (or the revision asked for) is not there;
@@ -31,6 +31,8 @@ export interface KubernetesFailure {
   detail: string;
   /** The API server's HTTP status, when it answered. */
   httpStatus?: number;
+  /** The deadline that passed, in milliseconds, when the cluster did not answer in time. */
+  timeoutMs?: number;
 }
 
 /**

@@ -9,8 +9,13 @@ export interface KubernetesTarget {
   deployment: string;
 }
 
-/** How `kubectl rollout status` would judge the rollout right now. */
-export type RolloutPhase = 'waiting' | 'progressing' | 'complete' | 'failed';
+/**
+ * How `kubectl rollout status` would judge the rollout right now, and two states Deckhand tells apart
+ * because neither may pass for done: `paused` (`spec.paused`: the controller rolls nothing out, and a
+ * paused Deployment never reaches its progress deadline, so kubectl would wait for ever) and
+ * `scaled_to_zero` (kubectl calls it rolled out, but no pod runs the template).
+ */
+export type RolloutPhase = 'waiting' | 'progressing' | 'complete' | 'failed' | 'paused' | 'scaled_to_zero';
 
 export interface RolloutJudgement {
   phase: RolloutPhase;
@@ -63,6 +68,8 @@ export interface ContainerImage {
 export interface RolloutProgress {
   rollout: RolloutJudgement;
   revision: number | undefined;
+  /** The images of the Deployment's template at that moment: what the rollout is rolling out. */
+  images: ContainerImage[];
   generation: number;
   observedGeneration: number;
   replicas: ReplicaCounts;
@@ -70,7 +77,6 @@ export interface RolloutProgress {
 
 export interface DeploymentStatus extends RolloutProgress {
   target: KubernetesTarget;
-  images: ContainerImage[];
   resourceVersion: string;
   conditions: DeploymentCondition[];
   pods: PodSummary[];
@@ -108,9 +114,18 @@ export interface ScaleResult {
  * What Deckhand asks of clusters. A failed call rejects with a `KubernetesError`
  * (src/kubernetes/kubernetes-failure.ts): a `kubernetes_failed` DeckhandError whose `failure` holds the
  * facts (context, reason, what was being done, what was said), so callers never read its sentence.
+ * Every request has a deadline (`CALL_TIMEOUTS.kubernetesRequestMs`); a cluster that does not answer
+ * in time is `unreachable`, with `timeoutMs` set.
  */
 export interface Kubernetes {
-  getDeploymentStatus(target: KubernetesTarget): Promise<DeploymentStatus>;
+  /**
+   * The Deployment now: rollout, template images, replicas, pods and recent warnings. `signal` lets
+   * the caller stop waiting (status's own deadline); the read then rejects with its reason.
+   */
+  getDeploymentStatus(
+    target: KubernetesTarget,
+    options?: { signal?: AbortSignal },
+  ): Promise<DeploymentStatus>;
   /** Newest first. */
   listRevisions(target: KubernetesTarget): Promise<Revision[]>;
   /**
@@ -122,8 +137,9 @@ export interface Kubernetes {
   restart(target: KubernetesTarget): Promise<void>;
   scale(target: KubernetesTarget, replicas: number): Promise<ScaleResult>;
   /**
-   * Follows the rollout through the watch API until kubectl would call it complete or failed;
-   * resolves with that judgement. Rejects with the signal's reason when aborted.
+   * Follows the rollout through the watch API until it is complete, failed, paused or scaled to zero;
+   * resolves with that judgement (`onUpdate` has by then seen the observation it was made from, images
+   * included). Rejects with the signal's reason when aborted.
    */
   watchRollout(
     target: KubernetesTarget,

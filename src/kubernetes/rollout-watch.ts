@@ -1,8 +1,10 @@
 import { Watch, type KubeConfig } from '@kubernetes/client-node';
+import type { Deadlines } from '../core/clock.ts';
 import { progressOf, type DeploymentLike } from './deployment-report.ts';
 import { httpStatus, kubernetesError } from './kubernetes-errors.ts';
 import { KubernetesError } from './kubernetes-failure.ts';
 import type { KubernetesTarget, RolloutJudgement, RolloutProgress } from './port.ts';
+import { notAnswered } from './request-deadline.ts';
 import { isFinal } from './rollout-judge.ts';
 
 /** A fresh list of the one deployment, and the resourceVersion to watch from. */
@@ -14,17 +16,29 @@ export type ListDeployment = () => Promise<{
 /** Server-side closes in a row without any event before we call the watch broken. */
 const MAX_SILENT_RECONNECTS = 10;
 
+/** How long a watch may take to open (the API server to answer its headers), and on which timers. */
+export interface WatchOpening {
+  ms: number;
+  deadlines: Deadlines;
+}
+
 /**
  * Follows one Deployment like `kubectl rollout status`: list, judge, then watch from the
  * list's resourceVersion; resume from the last version seen when the server ends the watch,
  * and list again when it answers 410 Gone (the version is older than it remembers).
+ *
+ * A watch that stays quiet once open is normal (a crash loop changes pods, not the Deployment) and is
+ * reopened when client-node ends it after 30 s without data; a watch the server does not open within
+ * `opening.ms` fails the follow as `unreachable`, like a list that is not answered, so a cluster that
+ * accepts connections and never answers cannot hold a step.
  */
 export function followRollout(
   config: KubeConfig,
   target: KubernetesTarget,
   list: ListDeployment,
   onUpdate: (progress: RolloutProgress) => void,
-  signal?: AbortSignal,
+  signal: AbortSignal | undefined,
+  opening: WatchOpening,
 ): Promise<RolloutJudgement> {
   const where = `deployment ${target.namespace}/${target.deployment}`;
   const path = `/apis/apps/v1/namespaces/${encodeURIComponent(target.namespace)}/deployments`;
@@ -80,6 +94,13 @@ export function followRollout(
     const watchFrom = async (resourceVersion: string): Promise<void> => {
       let lastSeen = resourceVersion;
       let expired = false;
+      // watch.watch resolves once the server has answered the headers (or the request failed).
+      let opened = false;
+      const openBy = opening.deadlines.deadline(opening.ms);
+      const notOpened = () => {
+        if (!opened) fail(notAnswered(target.context, `watching the rollout of ${where}`, opening.ms));
+      };
+      openBy.addEventListener('abort', notOpened, { once: true });
       const controller = await watch.watch(
         path,
         { fieldSelector: `metadata.name=${target.deployment}`, resourceVersion, allowWatchBookmarks: true },
@@ -104,9 +125,14 @@ export function followRollout(
             relist().catch(fail);
             return;
           }
+          // client-node's own opening deadline (30 s) passed before ours: the server never answered.
+          if (!opened && isTimeout(error)) {
+            notOpened();
+            return;
+          }
           // client-node ends a watch after 30 s without data; a rollout can be quiet far longer
           // (a crash loop changes pods, not the deployment, until its deadline), so that is normal.
-          const idle = (error as { name?: unknown } | null)?.name === 'TimeoutError';
+          const idle = isTimeout(error);
           // The server ending the stream is normal too, unless it keeps doing so without events.
           const closed = error === null || error === undefined;
           if (idle || (closed && ++silentReconnects <= MAX_SILENT_RECONNECTS)) {
@@ -116,6 +142,8 @@ export function followRollout(
           fail(error ?? new Error('the watch kept closing without events'));
         },
       );
+      opened = true;
+      openBy.removeEventListener('abort', notOpened);
       // Kept until the end: a quick reconnect can start the next watch before this call returns.
       controllers.add(controller);
       if (finished) controller.abort();
@@ -123,4 +151,8 @@ export function followRollout(
 
     relist().catch(fail);
   });
+}
+
+function isTimeout(error: unknown): boolean {
+  return (error as { name?: unknown } | null)?.name === 'TimeoutError';
 }

@@ -14,6 +14,11 @@ export interface StepTiming {
   /** How long after the dispatch to look for its run before giving up, in milliseconds. */
   findRunTimeoutMs: number;
   /**
+   * After the workflow succeeds, how long to wait for the Deployment's template to carry the deployed
+   * version before failing the deploy as not verified; default `TEMPLATE_WAIT_MS` (5 minutes).
+   */
+  templateWaitMs?: number;
+  /**
    * GitHub sends workflow webhooks to this Deckhand: a run is read when one says it completed (or the
    * poll interval passes without news), not at every step.
    */

@@ -34,7 +34,8 @@ export const INITIAL_VERSION = 'v1.0.0';
 /**
  * The simulated world `npm start` uses without credentials: a GitHub Actions API whose deploy
  * workflows set the image in a Kubernetes API, both seeded from deckhand.yml. A version whose name
- * contains "bad" or "crash" crash-loops; one containing "fail" fails its workflow.
+ * contains "bad" or "crash" crash-loops; one containing "fail" fails its workflow; one containing
+ * "noop" succeeds without changing the image (a deploy job that applied nothing).
  */
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const { config } = options;
@@ -92,6 +93,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       for (const [service, def] of Object.entries(config.services)) {
         const target = inputs.environment === undefined ? undefined : def.environments[inputs.environment];
         if (def.github?.repo !== repo || target === undefined || inputs.version === undefined) continue;
+        if (inputs.version.includes('noop')) continue;
         kubernetes.setImage(target.namespace, target.deployment, imageOf(service, inputs.version));
       }
     },

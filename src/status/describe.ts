@@ -1,9 +1,17 @@
 import { formatTime } from '../core/duration.ts';
 import { mention } from '../core/markup.ts';
-import type { DeploymentStatus } from '../kubernetes/port.ts';
+import { kubectlHint } from '../kubernetes/kubectl-hints.ts';
+import type { DeploymentStatus, RolloutPhase } from '../kubernetes/port.ts';
 import { versionOf, type TargetStatus } from './target-status.ts';
 
-const PHASE_ICON = { complete: '✓', progressing: '↻', waiting: '…', failed: '✗' } as const;
+const PHASE_ICON: Record<RolloutPhase, string> = {
+  complete: '✓',
+  progressing: '↻',
+  waiting: '…',
+  failed: '✗',
+  paused: '⏸',
+  scaled_to_zero: '○',
+};
 
 /** The versions the deployment's containers run: `v1.2.3`, or `v1.2.3, v1.2.4` mid-rollout. */
 export function version(d: DeploymentStatus): string {
@@ -16,12 +24,19 @@ export function replicas(d: DeploymentStatus): string {
   return `${r.ready}/${r.desired} ready · ${r.updated} updated · ${r.available} available`;
 }
 
-/** One short cell: `v1.2.3 ✓ 3/3`, `v1.3.0 ↻ 1/3`, `unreachable`. */
+/**
+ * One short cell: `v1.2.3 ✓ 3/3`, `v1.3.0 ↻ 1/3`, `v1.2.3 ⏸ paused`, `v1.2.3 ○ scaled to 0`,
+ * `unreachable`. A Deployment at 0 replicas is never shown as a healthy 0/0.
+ */
 export function cell(s: TargetStatus): string {
   if (s.deployment === null) return 'unreachable';
   const d = s.deployment;
   const marks = `${s.lock === null ? '' : ' 🔒'}${s.freeze === null ? '' : ' ❄'}`;
-  return `${version(d)} ${PHASE_ICON[d.rollout.phase]} ${d.replicas.ready}/${d.replicas.desired}${marks}`;
+  const counts =
+    d.rollout.phase === 'paused' || d.rollout.phase === 'scaled_to_zero'
+      ? rolloutWord(d)
+      : `${d.replicas.ready}/${d.replicas.desired}`;
+  return `${version(d)} ${PHASE_ICON[d.rollout.phase]} ${counts}${marks}`;
 }
 
 /** The rollout in a word or two, as kubectl rollout status would judge it: `healthy`, `rolling out`, … */
@@ -35,6 +50,10 @@ export function rolloutWord(d: DeploymentStatus): string {
       return 'waiting for the controller';
     case 'failed':
       return 'rollout failed';
+    case 'paused':
+      return 'paused';
+    case 'scaled_to_zero':
+      return 'scaled to 0';
   }
 }
 
@@ -52,7 +71,11 @@ export function notes(s: TargetStatus, options: { freeze: boolean } = { freeze: 
   }
   const d = s.deployment;
   if (d === null) return out;
-  if (d.rollout.phase !== 'complete') out.push(d.rollout.message);
+  if (d.rollout.phase === 'paused') {
+    out.push(`${d.rollout.message}; resume it with \`${kubectlHint(d.target, 'resume')}\``);
+  } else if (d.rollout.phase === 'scaled_to_zero') {
+    out.push(`${d.rollout.message}; scale it up with \`${kubectlHint(d.target, 'scale')}\``);
+  } else if (d.rollout.phase !== 'complete') out.push(d.rollout.message);
   for (const pod of d.pods.filter((p) => p.waitingReason !== undefined || p.restarts > 0).slice(0, limit)) {
     const why = pod.waitingReason === undefined ? '' : `${pod.waitingReason}, `;
     out.push(`pod ${pod.name}: ${why}${pod.restarts} restart${pod.restarts === 1 ? '' : 's'}`);

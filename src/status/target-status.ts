@@ -1,10 +1,16 @@
 import type { Catalog } from '../config/catalog.ts';
+import type { Deadlines } from '../core/clock.ts';
+import { formatDeadline } from '../core/duration.ts';
 import { asDeckhandError, DeckhandError } from '../core/errors.ts';
 import { activeFreeze, type ActiveFreeze } from '../core/policy/freeze.ts';
 import type { Lock, LockRepository } from '../core/repositories.ts';
 import type { Target } from '../core/vocabulary.ts';
-import { kubernetesFailureOf, type KubernetesFailure } from '../kubernetes/kubernetes-failure.ts';
-import type { DeploymentStatus, Kubernetes } from '../kubernetes/port.ts';
+import {
+  KubernetesError,
+  kubernetesFailureOf,
+  type KubernetesFailure,
+} from '../kubernetes/kubernetes-failure.ts';
+import type { DeploymentStatus, Kubernetes, KubernetesTarget } from '../kubernetes/port.ts';
 import type { OperationRepository } from '../operations/repository.ts';
 import type { Operation } from '../operations/types.ts';
 
@@ -27,23 +33,34 @@ export interface StatusSources {
   locks: LockRepository;
   operations: OperationRepository;
   now: Date;
+  /**
+   * How long to wait for the clusters, in milliseconds (`CALL_TIMEOUTS.statusMs`): a target whose
+   * cluster has not answered by then is shown as not answering, and the rest are shown anyway.
+   */
+  deadlineMs: number;
+  /** Where that deadline comes from (real timers; a ManualClock in tests). */
+  deadlines: Deadlines;
 }
 
-/** Asks every target at once; one failing cluster does not hide the others. */
+/**
+ * Asks every target at once, each cluster within one deadline; one failing or silent cluster does not
+ * hide (or hold up) the others.
+ */
 export async function collectStatuses(pairs: Target[], sources: StatusSources): Promise<TargetStatus[]> {
   const locks = await sources.locks.list(sources.now);
+  const signal = sources.deadlines.deadline(sources.deadlineMs);
   return Promise.all(
     pairs.map(async ({ service, environment }) => {
       const lock = locks.find((l) => l.service === service && l.environment === environment) ?? null;
       const freeze = activeFreeze(sources.catalog.environmentConfig(environment).freezes, sources.now);
       const [lastChange = null] = await sources.operations.history({ service, environment, limit: 1 });
       const base = { service, environment, lock, freeze, lastChange };
+      const target = sources.catalog.target(service, environment);
       try {
-        const deployment = await sources.kubernetes.getDeploymentStatus(
-          sources.catalog.target(service, environment),
-        );
+        const deployment = await sources.kubernetes.getDeploymentStatus(target, { signal });
         return { ...base, deployment, error: null, failure: null };
-      } catch (error) {
+      } catch (caught) {
+        const error = signal.aborted ? notAnsweredInTime(target, sources.deadlineMs) : caught;
         return {
           ...base,
           deployment: null,
@@ -52,6 +69,21 @@ export async function collectStatuses(pairs: Target[], sources: StatusSources): 
         };
       }
     }),
+  );
+}
+
+/** A cluster that did not answer within status's deadline: `unreachable`, as far as status can tell. */
+function notAnsweredInTime(target: KubernetesTarget, ms: number): KubernetesError {
+  const detail = `no answer within ${formatDeadline(ms)}`;
+  return new KubernetesError(
+    {
+      context: target.context,
+      reason: 'unreachable',
+      action: `reading deployment ${target.namespace}/${target.deployment}`,
+      detail,
+      timeoutMs: ms,
+    },
+    `Kubernetes context ${target.context} did not answer within ${formatDeadline(ms)}; status shows what it could read. Check that its API server is up and reachable from Deckhand.`,
   );
 }
 

@@ -6,7 +6,10 @@ import type { Outcome } from '../../src/core/dispatcher.ts';
 import type { Sink } from '../../src/events/sink.ts';
 import { StaticDirectory } from '../../src/core/policy/directory.ts';
 import { OctokitGitHubActions } from '../../src/github/index.ts';
+import type { GitHubActions } from '../../src/github/port.ts';
 import { ClientNodeKubernetes } from '../../src/kubernetes/client-node-kubernetes.ts';
+import type { Kubernetes } from '../../src/kubernetes/port.ts';
+import type { StepTiming } from '../../src/operations/step-context.ts';
 import type { Operation } from '../../src/operations/types.ts';
 import { isFinal } from '../../src/operations/types.ts';
 import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox.ts';
@@ -49,6 +52,11 @@ export async function startSandboxHarness(
     processExists?: (pid: number) => boolean;
     /** Sinks a test adds, followed from the start. */
     sinks?: Sink[];
+    /** Other adapters (pointed at a server that stalls, say); default: the real SDKs on the sandbox. */
+    github?: (sandbox: Sandbox, clock: ManualClock) => GitHubActions;
+    kubernetes?: (sandbox: Sandbox, clock: ManualClock) => Kubernetes;
+    /** Changes to how operations wait. */
+    timing?: Partial<StepTiming>;
   } = {},
 ): Promise<SandboxHarness> {
   const config = options.config ?? exampleConfig();
@@ -73,13 +81,17 @@ export async function startSandboxHarness(
     logger: pino({ level: process.env.DBG ? 'debug' : 'silent' }),
     directory: (catalog) => new StaticDirectory(catalog.config.shell.groups),
     newId: () => `op${String(++n).padStart(6, '0')}-0000-4000-8000-000000000000`,
-    github: new OctokitGitHubActions({
-      baseUrl: sandbox.github.url,
-      credentials: { kind: 'token', token: 'sandbox' },
-      logger: pino({ level: 'silent' }),
-    }),
-    kubernetes: new ClientNodeKubernetes({ kubeconfig: { kind: 'text', text: sandbox.kubeconfig }, clock }),
-    timing: { pollMs: 1000, findRunTimeoutMs: 60_000 },
+    github:
+      options.github?.(sandbox, clock) ??
+      new OctokitGitHubActions({
+        baseUrl: sandbox.github.url,
+        credentials: { kind: 'token', token: 'sandbox' },
+        logger: pino({ level: 'silent' }),
+      }),
+    kubernetes:
+      options.kubernetes?.(sandbox, clock) ??
+      new ClientNodeKubernetes({ kubeconfig: { kind: 'text', text: sandbox.kubeconfig }, clock }),
+    timing: { pollMs: 1000, findRunTimeoutMs: 60_000, templateWaitMs: 60_000, ...options.timing },
     ...(options.replicaId === undefined ? {} : { replicaId: options.replicaId }),
     ...(options.processExists === undefined ? {} : { processExists: options.processExists }),
     ...(options.sinks === undefined ? {} : { sinks: options.sinks }),

@@ -63,6 +63,38 @@ describe('judgeRollout (kubectl rollout status rules)', () => {
   });
 });
 
+describe("judgeRollout: Deckhand's two rules of its own", () => {
+  it('calls a paused Deployment paused at once, whatever its counts or conditions say', () => {
+    const paused = (status: NonNullable<JudgedDeployment['status']>, generation = 2): JudgedDeployment => ({
+      ...deployment(status, generation),
+      spec: { replicas: 3, paused: true },
+    });
+    const cases = [
+      paused({ updatedReplicas: 3, replicas: 3, availableReplicas: 3 }),
+      paused({ observedGeneration: 1 }, 2),
+      paused({
+        updatedReplicas: 0,
+        replicas: 3,
+        conditions: [{ type: 'Progressing', reason: 'DeploymentPaused' }],
+      }),
+    ];
+    for (const d of cases) {
+      expect(judgeRollout(d)).toEqual({
+        phase: 'paused',
+        message: 'deployment "api" is paused: nothing rolls out until it is resumed',
+      });
+    }
+  });
+
+  it('calls a rollout at 0 desired replicas scaled to zero, not complete, once old pods are gone', () => {
+    expect(judgeRollout(deployment({ replicas: 2 }, 2, 0)).phase).toBe('progressing');
+    expect(judgeRollout(deployment({}, 2, 0))).toEqual({
+      phase: 'scaled_to_zero',
+      message: 'deployment "api" is scaled to 0 replicas: no pod runs it',
+    });
+  });
+});
+
 describe('revisions', () => {
   const owner = {
     metadata: { name: 'api', uid: 'd-1', annotations: { 'deployment.kubernetes.io/revision': '3' } },

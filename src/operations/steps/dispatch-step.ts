@@ -1,3 +1,5 @@
+import { asDeckhandError, errorInfo, type DeckhandError } from '../../core/errors.ts';
+import type { WorkflowRun } from '../../github/port.ts';
 import type { WorkflowTarget } from '../github-target.ts';
 import { workflowOf } from '../github-target.ts';
 import type { Step, StepIO, StepOutcome } from '../plan.ts';
@@ -35,21 +37,40 @@ export const dispatchWorkflow: Step = async (op, io) => {
   return findRun(op, io, target);
 };
 
-/** Finds the run this operation's dispatch started, by the correlation id in its run-name. */
+/**
+ * Finds the run this operation's dispatch started, by the correlation id in its run-name. A lookup
+ * GitHub does not answer (or fails) is tried again until the deadline; if GitHub was still not
+ * answering then, whether a run started is unknown: the operation ends saying so and where to look,
+ * and is never dispatched again.
+ */
 async function findRun(op: Operation, io: StepIO, target: WorkflowTarget): Promise<StepOutcome> {
   const since = new Date((op.dispatchedAt ?? op.createdAt).getTime() - 60_000);
   const deadline = (op.dispatchedAt ?? op.createdAt).getTime() + io.timing.findRunTimeoutMs;
   for (;;) {
-    const run = await io.github.findRunByCorrelation({
-      ...target,
-      correlationId: op.id,
-      createdAfter: since,
-    });
+    let run: WorkflowRun | undefined;
+    let unanswered: DeckhandError | null = null;
+    try {
+      run = await io.github.findRunByCorrelation({
+        ...target,
+        correlationId: op.id,
+        createdAfter: since,
+      });
+    } catch (error) {
+      unanswered = asDeckhandError(error);
+      if (!errorInfo(unanswered.code).retryable) throw error;
+      io.logger.warn({ err: error }, 'could not look for the dispatched run; trying again');
+    }
     if (run !== undefined) {
       return {
         kind: 'next',
         note: `Workflow ${target.workflow} started (found run ${run.id})`,
         changes: { runId: run.id, runUrl: run.htmlUrl },
+      };
+    }
+    if (io.clock.now().getTime() > deadline && unanswered !== null) {
+      return {
+        kind: 'fail',
+        reason: `Unknown whether ${target.workflow} started: Deckhand sent the dispatch but could not find out what came of it (${unanswered.userMessage}). It will not dispatch again. Check the Actions tab of ${target.owner}/${target.repo} for a ${target.workflow} run whose name holds ${op.id} before deploying again.`,
       };
     }
     if (io.clock.now().getTime() > deadline) {

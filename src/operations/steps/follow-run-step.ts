@@ -1,3 +1,4 @@
+import { errorInfo, isDeckhandError } from '../../core/errors.ts';
 import { operationJobFinished, operationRunStatus } from '../../events/event-constructors.ts';
 import type { WorkflowJob, WorkflowRun } from '../../github/port.ts';
 import { workflowOf } from '../github-target.ts';
@@ -27,7 +28,12 @@ export const followRun: Step = async (op, io) => {
   for (;;) {
     if (read) {
       const before = lastStatus;
-      const run = await github.getRun(ref);
+      let run: WorkflowRun;
+      try {
+        run = await github.getRun(ref);
+      } catch (error) {
+        return lostSight(error);
+      }
       await report(run.status);
       if (run.status === 'completed') return finish(op, run);
       interval = run.status === before ? Math.min(interval * 1.5, io.timing.pollMs * 4) : io.timing.pollMs;
@@ -37,6 +43,20 @@ export const followRun: Step = async (op, io) => {
     // No news in a whole interval, news of completion, or news we cannot read: look at the run itself.
     read =
       io.timing.expectWebhooks !== true || news === undefined || news === 'completed' || news === 'unknown';
+  }
+
+  /**
+   * GitHub did not answer (or failed): the runner tries the step again a bounded number of times, then
+   * fails the operation with this reason. The run itself may still be deploying, so it says where to look.
+   */
+  function lostSight(error: unknown): StepOutcome {
+    const message = isDeckhandError(error) ? error.userMessage : String(error);
+    const where = op.runUrl === null ? `workflow run ${runId}` : op.runUrl;
+    return {
+      kind: 'retry',
+      safe: !isDeckhandError(error) || errorInfo(error.code).retryable,
+      reason: `Lost sight of workflow run ${runId}: ${message} The run may still be deploying: check ${where} and /ops status ${op.service} ${op.environment} before changing ${op.service} in ${op.environment} again.`,
+    };
   }
 
   async function finish(current: typeof op, run: WorkflowRun): Promise<StepOutcome> {

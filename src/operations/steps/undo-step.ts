@@ -1,11 +1,13 @@
 import { isDeckhandError } from '../../core/errors.ts';
 import { kubernetesFailureOf } from '../../kubernetes/kubernetes-failure.ts';
+import { formatImages, UNDO_IMAGES_INPUT } from '../expected-template.ts';
 import type { Step } from '../plan.ts';
 
 /**
- * A Kubernetes rollback: restore an earlier ReplicaSet's template. The revision it started from is
- * recorded before the undo; after a restart, a changed revision means the undo landed and is not
- * repeated.
+ * A Kubernetes rollback: restore an earlier ReplicaSet's template. The revision it started from, and
+ * the revision and images it goes to, are recorded before the undo: after a restart, a changed revision
+ * means the undo landed and is not repeated, and the verify step then checks that the Deployment runs
+ * those images, not merely that some rollout completed.
  */
 export const undoRollout: Step = async (op, io) => {
   const target = io.catalog.target(op.service, op.environment);
@@ -20,9 +22,21 @@ export const undoRollout: Step = async (op, io) => {
     }
   } else {
     const before = await io.kubernetes.getDeploymentStatus(target);
+    const revisions = await io.kubernetes.listRevisions(target);
+    // The revision `kubectl rollout undo` would pick when none is named: the newest before the current.
+    const to =
+      toRevision === undefined
+        ? revisions.find((r) => before.revision !== undefined && r.revision < before.revision)
+        : revisions.find((r) => r.revision === toRevision);
     const marked = await io.record(op, {
       dispatchedAt: io.clock.now(),
-      inputs: { ...op.inputs, from_revision: String(before.revision) },
+      inputs: {
+        ...op.inputs,
+        from_revision: String(before.revision),
+        ...(to === undefined
+          ? {}
+          : { to_revision: String(to.revision), [UNDO_IMAGES_INPUT]: formatImages(to.images) }),
+      },
     });
     if (marked === null) return { kind: 'lost' };
   }

@@ -9,6 +9,8 @@ export const PROGRESS = {
   updated: 'ReplicaSetUpdated',
   complete: 'NewReplicaSetAvailable',
   timedOut: 'ProgressDeadlineExceeded',
+  paused: 'DeploymentPaused',
+  resumed: 'DeploymentResumed',
 } as const;
 
 export function progressingCondition(d: Deployment): Condition | undefined {
@@ -78,8 +80,28 @@ export function computeStatus(
     t,
   );
   const rsName = `ReplicaSet "${next.name}"`;
-  const previous = progressingCondition(d);
+  let previous = progressingCondition(d);
   const old = d.status;
+  // The controller's checkPausedConditions: paused is said once (unless the deadline was already
+  // reported), and nothing else touches Progressing while paused; resuming restarts the deadline.
+  if (d.spec.paused === true) {
+    if (previous?.reason !== PROGRESS.timedOut) {
+      conditions = setCondition(
+        conditions,
+        { type: 'Progressing', status: 'Unknown', reason: PROGRESS.paused, message: 'Deployment is paused' },
+        t,
+      );
+    }
+    return finish(d, counts, conditions);
+  }
+  if (previous?.reason === PROGRESS.paused) {
+    conditions = setCondition(
+      conditions,
+      { type: 'Progressing', status: 'Unknown', reason: PROGRESS.resumed, message: 'Deployment is resumed' },
+      t,
+    );
+    previous = progressingCondition({ ...d, status: { ...d.status, conditions } });
+  }
   const progressed =
     counts.updatedReplicas > (old.updatedReplicas ?? 0) ||
     counts.readyReplicas > (old.readyReplicas ?? 0) ||
@@ -112,7 +134,12 @@ export function computeStatus(
       },
       t,
     );
-  } else if (progressed || previous === undefined || previous.reason === PROGRESS.complete) {
+  } else if (
+    progressed ||
+    previous === undefined ||
+    previous.reason === PROGRESS.complete ||
+    previous.reason === PROGRESS.resumed
+  ) {
     conditions = forceUpdate(
       setCondition(
         conditions,
@@ -142,6 +169,14 @@ export function computeStatus(
       t,
     );
   }
+  return finish(d, counts, conditions);
+}
+
+function finish(
+  d: Deployment,
+  counts: Record<string, number>,
+  conditions: Condition[],
+): Deployment['status'] {
   // The apiserver omits zero counts (`omitempty`); clients must treat a missing count as 0.
   const nonZero = Object.fromEntries(Object.entries(counts).filter(([, v]) => v !== 0));
   const rest = Object.fromEntries(Object.entries(d.status).filter(([k]) => !(k in counts)));

@@ -26,6 +26,11 @@ function view(rs: ReplicaSet): ReplicaSetView {
  * One pass of the deployment controller for one Deployment at simulated time `t`: find or
  * create the ReplicaSet for the current template (reusing an old one is what makes `rollout
  * undo` a rollback), take one scaling step, sync the ReplicaSets, and write the status.
+ *
+ * A paused Deployment (`spec.paused`) is synced as the real controller's `sync` does: no ReplicaSet is
+ * created for a new template and nothing is scaled towards it, so its revision stays, and its status
+ * is kept up to date with a Progressing condition of `DeploymentPaused` (status Unknown), which no
+ * progress deadline ever replaces.
  */
 export function syncDeployment(ctx: ControllerContext, deployment: Deployment, t: number): void {
   let d = deployment;
@@ -34,6 +39,10 @@ export function syncDeployment(ctx: ControllerContext, deployment: Deployment, t
   const maxRevision = Math.max(0, ...owned.map(revisionOf));
   let next = owned.find((rs) => templatesEqual(rs.spec.template, d.spec.template));
   let created = false;
+  if (next === undefined && d.spec.paused === true) {
+    syncPaused(ctx, d, owned, t);
+    return;
+  }
   if (next === undefined) {
     next = createReplicaSet(ctx, d, maxRevision + 1, t);
     created = true;
@@ -69,6 +78,18 @@ export function syncDeployment(ctx: ControllerContext, deployment: Deployment, t
   const status = computeStatus(d, view(nextAfter), after.map(view), params.maxUnavailable, created, t);
   if (!sameJson(status, d.status)) d = ctx.store.update('deployments', { ...d, status });
   cleanupHistory(ctx, d, after, nextAfter);
+}
+
+/** A paused Deployment whose template no ReplicaSet runs yet: status only, as the controller's `sync`. */
+function syncPaused(ctx: ControllerContext, deployment: Deployment, owned: ReplicaSet[], t: number): void {
+  for (const rs of owned) syncReplicaSet(ctx, rs, t);
+  const after = ctx.store
+    .list('replicasets', deployment.metadata.namespace)
+    .filter((rs) => isOwnedBy(rs, deployment));
+  const none: ReplicaSetView = { name: '', replicas: 0, current: 0, available: 0, revision: 0 };
+  const params = rollingParams(deployment.spec.strategy, deployment.spec.replicas);
+  const status = computeStatus(deployment, none, after.map(view), params.maxUnavailable, false, t);
+  if (!sameJson(status, deployment.status)) ctx.store.update('deployments', { ...deployment, status });
 }
 
 function withRevision(rs: ReplicaSet, revision: number): ReplicaSet {

@@ -7,6 +7,7 @@ import type { Clock } from '../../core/clock.ts';
 import { renderBlocks } from './render-blocks.ts';
 import { boltLogger } from './bolt-logger.ts';
 import { registerCardActions } from './card-actions.ts';
+import { boltClientOptions, type SlackTimeouts } from './slack-clients.ts';
 
 export interface SlackAppOptions {
   dispatcher: Dispatcher;
@@ -21,6 +22,8 @@ export interface SlackAppOptions {
   botUserId?: string;
   /** Slack wants an answer within 3 s; a reply ready by this deadline goes in the acknowledgement itself. */
   ackDeadlineMs?: number;
+  /** Deadlines of Bolt's own client and replies; default `CALL_TIMEOUTS`. */
+  timeouts?: SlackTimeouts;
 }
 
 export interface SlackApp {
@@ -34,7 +37,7 @@ export interface SlackApp {
 /** The Slack surface: /ops slash commands through Bolt, in Socket Mode or over HTTP. */
 export function createSlackApp(options: SlackAppOptions): SlackApp {
   const logger = boltLogger(options.logger);
-  const clientOptions = options.apiUrl === undefined ? {} : { slackApiUrl: withSlash(options.apiUrl) };
+  const clientOptions = boltClientOptions(options.apiUrl, options.timeouts);
   const identity =
     options.botId !== undefined && options.botUserId !== undefined
       ? { botId: options.botId, botUserId: options.botUserId }
@@ -42,7 +45,12 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   let app: InstanceType<typeof App>;
   let requestListener: SlackApp['requestListener'];
   if (options.appToken !== undefined) {
-    const receiver = new SocketModeReceiver({ appToken: options.appToken, logger });
+    // Its own Web API client opens the connection (apps.connections.open): the same deadlines.
+    const receiver = new SocketModeReceiver({
+      appToken: options.appToken,
+      logger,
+      installerOptions: { clientOptions },
+    });
     app = new App({ token: options.botToken, receiver, logger, clientOptions, ...identity });
   } else {
     if (options.signingSecret === undefined) throw new Error('HTTP mode needs SLACK_SIGNING_SECRET');
@@ -131,8 +139,4 @@ async function raceDeadline<T>(promise: Promise<T>, ms: number): Promise<T | nul
   } finally {
     clearTimeout(timer);
   }
-}
-
-function withSlash(url: string): string {
-  return url.endsWith('/') ? url : `${url}/`;
 }

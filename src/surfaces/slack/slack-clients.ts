@@ -1,5 +1,6 @@
 import { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
+import { CALL_TIMEOUTS, type CallTimeouts } from '../../config/timing.ts';
 import { DeckhandError } from '../../core/errors.ts';
 import { boltLogger } from './bolt-logger.ts';
 
@@ -21,21 +22,28 @@ export interface SlackConnection {
 /** The Web API clients Deckhand's Slack surface uses, built once with the settings production uses. */
 export interface SlackClients {
   /**
-   * For lookups in the policy path (user group members): one retry within 5 s in all. A short 429 is
+   * For lookups in the policy path (user group members): one retry within `slackLookupMs` (5 s) in all. A short 429 is
    * waited out (Retry-After) and tried once more, so a rate-limited Slack delays an answer (it then
    * comes through response_url) instead of denying someone their roles; a longer one fails, and the
    * directory keeps its cached answer. Only lookups share this client's queue.
    */
   lookups: webApi.WebClient;
   /**
-   * For posting and editing cards: a 10 s timeout, no retries of its own, 429s reported with their
+   * For posting and editing cards: a `slackChatMs` (10 s) timeout, no retries of its own, 429s reported with their
    * Retry-After. The card sink retries with the newest state, so Slack never receives a stale edit
    * late, and a Slack that was down gets one edit when it is back.
    */
   chat: webApi.WebClient;
 }
 
-export function createSlackClients(connection: SlackConnection, logger: Logger): SlackClients {
+/** Which deadlines the Slack clients use; production's are `CALL_TIMEOUTS`. */
+export type SlackTimeouts = Pick<CallTimeouts, 'slackLookupMs' | 'slackChatMs' | 'slackReplyMs'>;
+
+export function createSlackClients(
+  connection: SlackConnection,
+  logger: Logger,
+  timeouts: SlackTimeouts = CALL_TIMEOUTS,
+): SlackClients {
   const base = {
     ...(connection.apiUrl === undefined ? {} : { slackApiUrl: withSlash(connection.apiUrl) }),
     logger: boltLogger(logger),
@@ -43,15 +51,41 @@ export function createSlackClients(connection: SlackConnection, logger: Logger):
   return {
     lookups: new webApi.WebClient(connection.botToken, {
       ...base,
-      timeout: 5000,
+      timeout: timeouts.slackLookupMs,
       retryConfig: { retries: 1 },
     }),
     chat: new webApi.WebClient(connection.botToken, {
       ...base,
-      timeout: 10_000,
+      timeout: timeouts.slackChatMs,
       retryConfig: { retries: 0 },
       rejectRateLimitedCalls: true,
     }),
+  };
+}
+
+/**
+ * The options of the Web API client Bolt builds for itself (`app.client`: ephemeral answers to clicks,
+ * `auth.test` at start without a bot id) and of its `respond` (replies through `response_url`, which
+ * goes through `fetch`). WebClient's default is no timeout and ten retries over half an hour; here
+ * every request ends within `slackReplyMs` and is retried once.
+ */
+export function boltClientOptions(
+  apiUrl: string | undefined,
+  timeouts: SlackTimeouts = CALL_TIMEOUTS,
+): webApi.WebClientOptions {
+  const ms = timeouts.slackReplyMs;
+  const timedFetch: typeof fetch = (input, init) => {
+    const deadline = AbortSignal.timeout(ms);
+    return fetch(input, {
+      ...init,
+      signal: init?.signal ? AbortSignal.any([init.signal, deadline]) : deadline,
+    });
+  };
+  return {
+    ...(apiUrl === undefined ? {} : { slackApiUrl: withSlash(apiUrl) }),
+    timeout: ms,
+    retryConfig: { retries: 1 },
+    fetch: timedFetch,
   };
 }
 
