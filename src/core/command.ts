@@ -104,6 +104,14 @@ export function defineCommand<A>(definition: CommandDefinition<A>): Command {
   };
 }
 
+/** zod's names for what it expected, as people say them. */
+const KINDS: Record<string, string> = {
+  int: 'whole number',
+  number: 'number',
+  string: 'word',
+  boolean: 'yes or no',
+};
+
 /**
  * A sentence for an argument zod refused, naming the argument as people type it (`limit=`, the
  * environment) and what they typed, for issues whose schema has no message of its own (a schema's own
@@ -120,7 +128,7 @@ function describeIssue(issue: z.core.$ZodRawIssue, command: string, parsed: Pars
   switch (issue.code) {
     case 'invalid_type':
       if (typed === undefined) return `${command} needs ${article(name)}.`;
-      return `${name} must be ${article(issue.expected)}${was}.`;
+      return `${name} must be ${article(KINDS[issue.expected] ?? issue.expected)}${was}.`;
     case 'too_small':
       return issue.origin === 'string'
         ? `${name} cannot be empty.`
