@@ -21,7 +21,13 @@ const NOUN: Partial<Record<Slot['kind'], string>> = {
   service: 'a service',
   environment: 'an environment',
   version: 'a version',
+  duration: 'a duration',
 };
+
+/** What a slot holds, for people: "a service", "a version", or `other` for a slot of words. */
+export function slotNoun(slot: Slot, other = `the ${slot.name}`): string {
+  return NOUN[slot.kind] ?? other;
+}
 
 /**
  * The question for a word in the wrong place: what the word names, and the phrase rebuilt with every
@@ -31,7 +37,7 @@ const NOUN: Partial<Record<Slot['kind'], string>> = {
  */
 export function misplacedError(m: Misplaced): DeckhandError {
   const named = describeName(m.catalog, m.word);
-  const wanted = NOUN[m.slot.kind] ?? `the ${m.slot.name}`;
+  const wanted = slotNoun(m.slot);
   const head =
     named === null ? `"${m.word}" is not ${wanted}.` : `"${m.word}" names ${named}, not ${wanted}.`;
   const phrase = rebuild(m);

@@ -1,7 +1,7 @@
 import type { Catalog } from '../config/catalog.ts';
 import { readsAsDuration } from './duration.ts';
 import { DeckhandError } from './errors.ts';
-import { misplacedError } from './grammar-question.ts';
+import { misplacedError, slotNoun } from './grammar-question.ts';
 import type { Token } from './tokenizer.ts';
 
 /**
@@ -181,6 +181,12 @@ export function parseArgs(command: string, grammar: Grammar, tokens: Token[], ca
       continue;
     }
     const slot = token.quoted ? undefined : keywords.get(token.value.toLowerCase());
+    if (slot !== undefined && next === undefined) {
+      throw new DeckhandError(
+        'invalid_arguments',
+        `"${token.value}" needs ${slotNoun(slot, 'something')} after it.`,
+      );
+    }
     if (slot !== undefined && next !== undefined && !placed.some((p) => p.slot === slot)) {
       const taken = take(slot, tokens, i + 1);
       placed.push({ slot, token: taken.token });

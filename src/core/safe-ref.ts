@@ -19,6 +19,7 @@ export interface RefRule {
   source: string | null;
 }
 
+/** The rule for a service without a `refPattern`. */
 export const DEFAULT_REF_RULE: RefRule = { pattern: DEFAULT_REF_PATTERN, source: null };
 
 /**

@@ -33,6 +33,8 @@ describe('phrases with one reading', () => {
     ['deploy web@3f2c1e9 to production', { service: 'web', version: '3f2c1e9', environment: 'production' }],
     ['deploy api to staging', { service: 'api', environment: 'staging' }],
     ['deploy api', { service: 'api' }],
+    // Quoted, a word is taken as written: a branch may share a name with an environment.
+    ['deploy api "prod" to staging', { service: 'api', version: 'prod', environment: 'staging' }],
     ['rollback api prod to v1.2.0', { service: 'api', environment: 'production', to: 'v1.2.0', params: {} }],
     ['rollback api prod to revision 41', { service: 'api', environment: 'production', to: '41', params: {} }],
     [
@@ -120,6 +122,11 @@ describe('phrases that get a question, an unknown name, or a refusal, and run no
     ['lock apu', 'There is no service called "apu". Did you mean api?'],
     ['rollback wen', 'There is no service called "wen". Did you mean web?'],
     ['history limit=abc', '"limit=abc" is not a service: history takes no key=value options.'],
+    // A keyword with nothing after it.
+    ['deploy api to', '"to" needs an environment after it.'],
+    ['lock api staging "db fix" for', '"for" needs a duration after it.'],
+    ['rollback api staging to', '"to" needs a version after it.'],
+    ['can-i deploy api staging as', '"as" needs something after it.'],
     // The version given twice.
     [
       'deploy api/feature-x v2 to staging',
