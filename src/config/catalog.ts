@@ -67,10 +67,9 @@ export class Catalog {
 
   /** The rule a version or ref of this service must pass: its `refPattern`, or the default. */
   refRule(service: string | undefined): RefRule {
-    const pattern = service === undefined ? undefined : this.config.services[service]?.refPattern;
-    return pattern === undefined
-      ? DEFAULT_REF_RULE
-      : { pattern, source: `services.${String(service)}.refPattern` };
+    if (service === undefined) return DEFAULT_REF_RULE;
+    const pattern = this.config.services[service]?.refPattern;
+    return pattern === undefined ? DEFAULT_REF_RULE : { pattern, source: `services.${service}.refPattern` };
   }
 
   /**

@@ -1,8 +1,8 @@
 import type { z } from 'zod';
-import { patternProblem, refProblem } from '../core/safe-ref.ts';
+import { patternProblem, refProblem, type RefRule } from '../core/safe-ref.ts';
 import { checkGrants } from './grant-checks.ts';
 import { NameBook } from './name-book.ts';
-import type { ConfigFile } from './schema.ts';
+import type { ConfigFile, EnvironmentConfig, ServiceConfig } from './schema.ts';
 
 /** Slack channel ids: public `C…`, private `G…` (https://api.slack.com/types/conversation). */
 const CHANNEL_ID = /^[CG][A-Z0-9]{2,}$/;
@@ -21,46 +21,11 @@ export function crossCheck(config: ConfigFile, ctx: z.RefinementCtx): void {
   for (const [svc, def] of Object.entries(config.services)) {
     for (const env of Object.keys(def.environments)) {
       const problem = names.environmentProblem(env);
-      if (problem !== null)
+      if (problem !== null) {
         ctx.addIssue({ code: 'custom', path: ['services', svc, 'environments', env], message: problem });
-    }
-    // A pattern that does not compile is reported by the schema; the refs are then checked by default.
-    const rule =
-      def.refPattern === undefined || patternProblem(def.refPattern) !== null
-        ? undefined
-        : { pattern: def.refPattern, source: `services.${svc}.refPattern` };
-    // github.ref is the branch the workflow runs from; defaultRef is deployed as a version.
-    for (const [key, keyRule] of [
-      ['ref', undefined],
-      ['defaultRef', rule],
-    ] as const) {
-      const ref = def.github?.[key];
-      const problem = ref === undefined ? null : refProblem(ref, keyRule);
-      if (problem !== null) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['services', svc, 'github', key],
-          message: `"${String(ref)}" is not a ref Deckhand will send: ${problem}`,
-        });
       }
     }
-    // Without a version, `deploy <service>` deploys github.ref; the service's own pattern must allow it.
-    const fallbackRef = def.github?.ref ?? 'main';
-    if (
-      rule !== undefined &&
-      !def.requireVersion &&
-      def.github?.defaultRef === undefined &&
-      refProblem(fallbackRef) === null
-    ) {
-      const problem = refProblem(fallbackRef, rule);
-      if (problem !== null) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['services', svc, 'refPattern'],
-          message: `refuses "${fallbackRef}" (github.ref), which \`deploy ${svc}\` deploys when no version is given: set github.defaultRef to a version it accepts, or requireVersion: true`,
-        });
-      }
-    }
+    checkRefs(svc, def, ctx);
   }
 
   const fallback = config.defaults.environment;
@@ -70,35 +35,80 @@ export function crossCheck(config: ConfigFile, ctx: z.RefinementCtx): void {
   }
 
   for (const [env, def] of Object.entries(config.environments)) {
-    def.channels.forEach((channel, i) => {
-      if (CHANNEL_ID.test(channel) || channel === config.shell.channel) return;
-      ctx.addIssue({
-        code: 'custom',
-        path: ['environments', env, 'channels', i],
-        message: `"${channel}" is not a channel id, so no request can ever come from it: use the id (C… or G…; in Slack, the channel's details show it at the bottom) or "${config.shell.channel}" for the local shell`,
-      });
-    });
-    def.freezes.forEach((window, i) => {
-      if (
-        window.from !== undefined &&
-        window.until !== undefined &&
-        Date.parse(window.from) >= Date.parse(window.until)
-      ) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['environments', env, 'freezes', i, 'until'],
-          message: `ends (${window.until}) before it starts (${window.from}), so it never applies`,
-        });
-      }
-      if (window.start !== undefined && window.start === window.end) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['environments', env, 'freezes', i, 'end'],
-          message: `starts and ends at ${window.start}, so it never applies; leave start and end out to freeze whole days`,
-        });
-      }
-    });
+    checkChannels(env, def, config.shell.channel, ctx);
+    checkFreezes(env, def, ctx);
   }
 
   checkGrants(config, names, ctx);
+}
+
+/**
+ * A service's refs are refs Deckhand would send: github.ref (the branch the workflow runs from) by the
+ * default rule, defaultRef (deployed as a version) by the service's own; and what `deploy <service>`
+ * sends without a version passes the service's pattern.
+ */
+function checkRefs(svc: string, def: ServiceConfig, ctx: z.RefinementCtx): void {
+  // A pattern that does not compile is reported by the schema; the refs are then checked by default.
+  const rule: RefRule | undefined =
+    def.refPattern === undefined || patternProblem(def.refPattern) !== null
+      ? undefined
+      : { pattern: def.refPattern, source: `services.${svc}.refPattern` };
+  for (const [key, keyRule] of [
+    ['ref', undefined],
+    ['defaultRef', rule],
+  ] as const) {
+    const ref = def.github?.[key];
+    const problem = ref === undefined ? null : refProblem(ref, keyRule);
+    if (problem !== null) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['services', svc, 'github', key],
+        message: `"${String(ref)}" is not a ref Deckhand will send: ${problem}`,
+      });
+    }
+  }
+  const fallbackRef = def.github?.ref ?? 'main';
+  if (rule === undefined || def.requireVersion || def.github?.defaultRef !== undefined) return;
+  if (refProblem(fallbackRef) !== null) return;
+  const problem = refProblem(fallbackRef, rule);
+  if (problem !== null) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['services', svc, 'refPattern'],
+      message: `refuses "${fallbackRef}" (github.ref), which \`deploy ${svc}\` deploys when no version is given: set github.defaultRef to a version it accepts, or requireVersion: true`,
+    });
+  }
+}
+
+/** Channel rules name channel ids (or the shell's channel): a name never matches a request. */
+function checkChannels(env: string, def: EnvironmentConfig, shell: string, ctx: z.RefinementCtx): void {
+  def.channels.forEach((channel, i) => {
+    if (CHANNEL_ID.test(channel) || channel === shell) return;
+    ctx.addIssue({
+      code: 'custom',
+      path: ['environments', env, 'channels', i],
+      message: `"${channel}" is not a channel id, so no request can ever come from it: use the id (C… or G…; in Slack, the channel's details show it at the bottom) or "${shell}" for the local shell`,
+    });
+  });
+}
+
+/** A freeze that ends when or before it starts never applies. */
+function checkFreezes(env: string, def: EnvironmentConfig, ctx: z.RefinementCtx): void {
+  def.freezes.forEach((window, i) => {
+    const { from, until } = window;
+    if (from !== undefined && until !== undefined && Date.parse(from) >= Date.parse(until)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['environments', env, 'freezes', i, 'until'],
+        message: `until (${until}) is not after from (${from}), so it never applies`,
+      });
+    }
+    if (window.start !== undefined && window.start === window.end) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['environments', env, 'freezes', i, 'end'],
+        message: `starts and ends at ${window.start}, so it never applies; leave start and end out to freeze whole days`,
+      });
+    }
+  });
 }

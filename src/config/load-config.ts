@@ -115,7 +115,7 @@ function duplicateKey(
   const firstLine = isScalar(first?.key) && first.key.range ? lines.linePos(first.key.range[0]).line : null;
   return {
     key: keyOf(found.path),
-    message: `"${found.name}" appears twice in this mapping${firstLine === null ? '' : ` (first at line ${firstLine})`}; YAML keeps one of them, so remove or rename the other`,
+    message: `"${found.name}" appears twice in this mapping${firstLine === null ? '' : ` (first at line ${firstLine})`}: remove or rename one of them`,
   };
 }
 

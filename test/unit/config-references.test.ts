@@ -182,7 +182,7 @@ const REFUSED: Row[] = [
     'until: 2027-01-04T00:00:00Z',
     'until: 2026-12-01T00:00:00Z',
     'environments.production.freezes[1].until',
-    'ends (2026-12-01T00:00:00Z) before it starts (2026-12-23T00:00:00Z)',
+    'until (2026-12-01T00:00:00Z) is not after from (2026-12-23T00:00:00Z), so it never applies',
   ],
   [
     'a freeze that ends as it starts',
