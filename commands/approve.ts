@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineCommand, type CommandContext } from '../src/core/command.ts';
 import { DeckhandError } from '../src/core/errors.ts';
 import { mention } from '../src/core/markup.ts';
-import { changeRequest, requestFor } from '../src/core/policy/actions.ts';
+import { approvalRequest, changeRequest } from '../src/core/policy/actions.ts';
 import type { Operation } from '../src/operations/types.ts';
 import { readOperationRef } from '../src/operations/approval-token.ts';
 import { operationCard } from '../src/operations/card.ts';
@@ -22,7 +22,7 @@ export const approve = defineCommand({
   // The approver needs the same grant the change needs (deploy:production), and the channel rules apply.
   permission: async (args, ctx) => {
     const op = await ctx.ports.operations.get(args.operation.id);
-    return { ...requestFor(op.kind, op.service, op.environment), respectLocks: false, respectFreezes: false };
+    return approvalRequest(op.kind, op.service, op.environment);
   },
   async run(ctx, args) {
     const operations = ctx.ports.operations;
@@ -75,7 +75,7 @@ export const deny = defineCommand({
     .transform((a) => ({ operation: readOperationRef(a.operation, a.params.token), reason: a.reason })),
   permission: async (args, ctx) => {
     const op = await ctx.ports.operations.get(args.operation.id);
-    return { ...requestFor(op.kind, op.service, op.environment), respectLocks: false, respectFreezes: false };
+    return approvalRequest(op.kind, op.service, op.environment);
   },
   async run(ctx, args) {
     const operations = ctx.ports.operations;

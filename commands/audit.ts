@@ -11,7 +11,7 @@ const DECISIONS = ['allowed', 'denied', 'invalid', 'failed'] as const;
 export const audit = defineCommand({
   name: 'audit',
   summary: 'Show recent audit entries, filtered by user, service, environment or decision',
-  usage: 'audit [user=@name] [service=…] [env=…] [decision=denied] [since=7d]',
+  usage: 'audit [user=@name] [service=…] [env=…] [decision=denied] [since=7d] [limit=20]',
   examples: ['audit', 'audit decision=denied env=production', 'audit user=@alice since=1d'],
   grammar: { slots: [], params: true },
   args: z.object({
@@ -21,13 +21,13 @@ export const audit = defineCommand({
         service: z.string().optional(),
         env: z.string().optional(),
         environment: z.string().optional(),
-        decision: z.enum(DECISIONS, { message: `decision is one of ${DECISIONS.join(', ')}` }).optional(),
+        decision: z.enum(DECISIONS).optional(),
         since: z.string().optional(),
         limit: z.coerce
           .number()
           .int()
           .min(1)
-          .max(100, 'limit is at most 100; export more with deckhand audit export')
+          .max(100, 'limit= is at most 100; export more with: deckhand audit export')
           .optional(),
       })
       .strict(),
@@ -48,8 +48,11 @@ export const audit = defineCommand({
     const env = params.env ?? params.environment;
     if (env !== undefined) filter.environment = ctx.catalog.environment(env);
     if (params.decision !== undefined) filter.decision = params.decision;
-    if (params.since !== undefined)
-      filter.since = new Date(ctx.clock.now().getTime() - parseDuration(params.since));
+    if (params.since !== undefined) {
+      // Further back than 1970 is everything: a huge since= (99999999999d) is not a date to compute.
+      const back = parseDuration(params.since);
+      filter.since = new Date(Math.max(0, ctx.clock.now().getTime() - back));
+    }
     const entries = await ctx.store.audit.recent(filter);
     if (entries.length === 0) return reply('info', 'No audit entries match', { text: 'Try fewer filters.' });
     return reply('info', `Last ${entries.length} audit entr${entries.length === 1 ? 'y' : 'ies'}`, {

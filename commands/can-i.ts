@@ -9,7 +9,11 @@ export const canI = defineCommand({
   aliases: ['cani', 'why'],
   summary: 'Explain whether you (or someone) may deploy, rollback, lock… and which rule decides',
   usage: 'can-i <action> <service> [environment] [as @user]',
-  examples: ['can-i deploy api production', 'can-i rollback web staging as @alice'],
+  examples: [
+    'can-i deploy api production',
+    'can-i rollback web staging as @alice',
+    'can-i approve api production',
+  ],
   grammar: {
     slots: [
       { name: 'action', kind: 'word' },
@@ -19,7 +23,7 @@ export const canI = defineCommand({
     ],
   },
   args: z.object({
-    action: z.enum(ACTIONS, { message: `the action must be one of ${ACTIONS.join(', ')}` }),
+    action: z.enum(ACTIONS),
     service: z.string(),
     environment: z.string().optional(),
     as: z.string().optional(),
@@ -52,6 +56,11 @@ export const canI = defineCommand({
         text: decision.checks.map((c) => `${c.passed ? '✓' : '✗'} ${c.rule}: ${c.detail}`).join('\n'),
         ...(decision.helpers.length > 0
           ? { fields: [{ label: 'Who can help', value: decision.helpers.map(mention).join(', ') }] }
+          : {}),
+        ...(args.action === 'approve' || args.action === 'deny'
+          ? {
+              footer: `That is for a deploy; a rollback's request needs rollback:${environment}. Nobody answers their own request, and approving asks the policy again for the requester.`,
+            }
           : {}),
       },
     );

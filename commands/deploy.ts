@@ -1,77 +1,84 @@
 import { z } from 'zod';
+import type { Catalog } from '../src/config/catalog.ts';
 import { defineCommand } from '../src/core/command.ts';
+import { DeckhandError } from '../src/core/errors.ts';
 import { requestFor } from '../src/core/policy/actions.ts';
 import { operationCard } from '../src/operations/card.ts';
-import { assertRefName } from '../src/operations/git-ref.ts';
 import { workflowOf } from '../src/operations/github-target.ts';
-
-/** `api v1.4.2`, `api/feature-x`, `api@3f2c1e9`: the service, and what to deploy of it. */
-const spec = z.string().transform((value, ctx) => {
-  const match = /^([^/@]+)(?:([/@])(.+))?$/.exec(value);
-  if (match?.[1] === undefined) {
-    ctx.addIssue({ code: 'custom', message: `"${value}" does not name a service` });
-    return z.NEVER;
-  }
-  return { service: match[1], separator: match[2], ref: match[3] };
-});
 
 export const deploy = defineCommand({
   name: 'deploy',
   aliases: ['ship'],
   summary: 'Deploy a version, branch or commit of a service to an environment',
-  usage: 'deploy <service> <version> [to <environment>]  ·  deploy <service>/<branch> · <service>@<sha>',
+  usage: 'deploy <service> [<version>] [to <environment>]  ·  deploy <service>/<branch> · <service>@<sha>',
   examples: [
     'deploy api v1.4.2 to staging',
     'deploy api/feature-x to staging',
     'deploy web@3f2c1e9 to production',
+    'deploy api to staging',
   ],
   grammar: {
     slots: [
-      { name: 'target', kind: 'word' },
-      { name: 'version', kind: 'word' },
-      { name: 'env', kind: 'environment', keywords: ['to', 'in'] },
+      { name: 'service', kind: 'service', attachedRef: 'version' },
+      { name: 'version', kind: 'version' },
+      { name: 'environment', kind: 'environment', keywords: ['to', 'in'], lead: 'to' },
     ],
   },
-  args: z
-    .object({ target: spec, version: z.string().optional(), env: z.string().optional() })
-    .transform((a, ctx) => {
-      const ref = a.target.ref ?? a.version;
-      if (ref === undefined) {
-        ctx.addIssue({ code: 'custom', message: 'deploy needs a version: deploy api v1.4.2 to staging' });
-        return z.NEVER;
-      }
-      if (a.target.ref !== undefined && a.version !== undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `give the version once: ${a.target.service}${a.target.separator ?? ''}${ref}`,
-        });
-        return z.NEVER;
-      }
-      return { serviceWord: a.target.service, ref, branch: a.target.separator === '/', environment: a.env };
-    }),
+  args: z.object({
+    service: z.string(),
+    version: z.string().optional(),
+    environment: z.string().optional(),
+  }),
   permission: (args, ctx) => {
-    const service = ctx.catalog.service(args.serviceWord);
-    const environment = args.environment ?? ctx.catalog.defaultEnvironment() ?? '';
-    return requestFor('deploy', service, ctx.catalog.environment(environment));
+    const { service, environment } = resolve(args, ctx.catalog);
+    return requestFor('deploy', service, environment);
   },
   async run(ctx, args) {
     const operations = ctx.ports.operations;
-    const service = ctx.catalog.service(args.serviceWord);
-    const environment = ctx.catalog.environment(args.environment ?? ctx.catalog.defaultEnvironment() ?? '');
+    const { service, environment, ref, defaulted } = resolve(args, ctx.catalog);
     ctx.catalog.target(service, environment);
-    const ref = assertRefName(args.ref);
     const workflow = workflowOf(ctx.catalog, service);
     const op = await operations.request(
-      {
-        kind: 'deploy',
-        service,
-        environment,
-        ref,
-        inputs: { version: ref, environment },
-      },
+      { kind: 'deploy', service, environment, ref, inputs: { version: ref, environment } },
       ctx.invocation,
     );
     ctx.logger.info({ operationId: op.id, workflow: workflow.workflow }, 'deploy requested');
-    return operationCard(op, await ctx.events.forOperation(op.id), ctx.clock.now());
+    const card = operationCard(op, await ctx.events.forOperation(op.id), ctx.clock.now());
+    if (!defaulted) return card;
+    const note = `No version given, so this deploys ${ref}, the default ref of ${service}. To deploy another: /ops deploy ${service} <version> to ${environment}`;
+    return { ...card, text: [note, card.text].filter(Boolean).join('\n') };
   },
 });
+
+/**
+ * The deploy asked for: the environment (the config's default when none is named) and the ref (the
+ * service's default ref when none is given, unless the service requires a version).
+ *
+ * @throws DeckhandError `invalid_arguments` when no environment can be chosen or a version is required.
+ */
+function resolve(
+  args: { service: string; version?: string | undefined; environment?: string | undefined },
+  catalog: Catalog,
+): { service: string; environment: string; ref: string; defaulted: boolean } {
+  const { service } = args;
+  const environment = args.environment ?? catalog.defaultEnvironment();
+  if (environment === undefined) {
+    throw new DeckhandError(
+      'invalid_arguments',
+      `Say where to deploy: /ops deploy ${service} ${args.version ?? '<version>'} to <${catalog.environmentNames.join('|')}> (deckhand.yml sets no defaults.environment).`,
+    );
+  }
+  if (args.version !== undefined) return { service, environment, ref: args.version, defaulted: false };
+  if (catalog.serviceConfig(service).requireVersion) {
+    throw new DeckhandError(
+      'invalid_arguments',
+      `Name the version to deploy: ${service} requires one (requireVersion in deckhand.yml). For example: /ops deploy ${service} v1.4.2 to ${environment}`,
+    );
+  }
+  return {
+    service,
+    environment,
+    ref: catalog.checkRef(service, catalog.defaultRef(service)),
+    defaulted: true,
+  };
+}

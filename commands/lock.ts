@@ -10,22 +10,26 @@ export const lock = defineCommand({
   name: 'lock',
   summary: 'Stop changes to a service in an environment until unlocked',
   usage: 'lock <service> <environment> "reason" [for 2h]',
-  examples: ['lock api production "db migration" for 2h', 'lock web staging "load test"'],
+  examples: [
+    'lock api production "db migration" for 2h',
+    'lock web staging "load test"',
+    'lock api production "release freeze" for 1h 30m',
+  ],
   grammar: {
     slots: [
       { name: 'service', kind: 'service' },
       { name: 'environment', kind: 'environment', keywords: ['in'] },
-      { name: 'duration', kind: 'word', keywords: ['for'], positional: false },
+      { name: 'duration', kind: 'duration', keywords: ['for'], positional: false },
       { name: 'reason', kind: 'text' },
     ],
   },
   args: z.object({
     service: z.string(),
-    environment: z.string({ message: 'lock needs an environment' }),
+    environment: z.string({ message: 'lock needs an environment.' }),
     reason: z
-      .string({ message: 'say why, in quotes: people who are refused will read it' })
+      .string({ message: 'Say why, in quotes: people who are refused will read it.' })
       .trim()
-      .min(1, 'say why, in quotes: people who are refused will read it'),
+      .min(1, 'Say why, in quotes: people who are refused will read it.'),
     duration: z.string().optional(),
   }),
   permission: (args) => requestFor('lock', args.service, args.environment),

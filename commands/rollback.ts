@@ -23,7 +23,7 @@ export const rollback = defineCommand({
     slots: [
       { name: 'service', kind: 'service' },
       { name: 'environment', kind: 'environment', keywords: ['in'] },
-      { name: 'to', kind: 'word', keywords: ['to', 'to revision', 'to version'], positional: false },
+      { name: 'to', kind: 'version', keywords: ['to', 'to revision', 'to version'], positional: false },
     ],
     params: true,
   },

@@ -1,5 +1,6 @@
 import { closest } from '../core/suggest.ts';
 import { DeckhandError } from '../core/errors.ts';
+import { assertSafeRef, DEFAULT_REF_RULE, type RefRule } from '../core/safe-ref.ts';
 import type { ConfigFile, EnvironmentConfig, ServiceConfig, ServiceTarget } from './schema.ts';
 
 /**
@@ -39,13 +40,54 @@ export class Catalog {
   service(word: string): string {
     const found = this.findService(word);
     if (found !== undefined) return found;
-    throw notFound('service', word, this.serviceByName, this.serviceNames);
+    throw this.serviceError(word);
   }
 
   environment(word: string): string {
     const found = this.findEnvironment(word);
     if (found !== undefined) return found;
-    throw notFound('environment', word, this.environmentByName, this.environmentNames);
+    throw this.environmentError(word);
+  }
+
+  /** `There is no service called "apu". Did you mean api? Services: …` (code `unknown_service`). */
+  serviceError(word: string): DeckhandError {
+    return notFound('service', word, this.serviceByName, this.serviceNames);
+  }
+
+  /** `There is no environment called "stagign". Did you mean staging? …` (code `unknown_environment`). */
+  environmentError(word: string): DeckhandError {
+    return notFound('environment', word, this.environmentByName, this.environmentNames);
+  }
+
+  /** The services or environments a mistyped word is close to (by name or alias), for "did you mean". */
+  nearest(kind: 'service' | 'environment', word: string): string[] {
+    const byName = kind === 'service' ? this.serviceByName : this.environmentByName;
+    return [...new Set(closest(word, byName.keys()).map((n) => byName.get(n) ?? n))];
+  }
+
+  /** The rule a version or ref of this service must pass: its `refPattern`, or the default. */
+  refRule(service: string | undefined): RefRule {
+    if (service === undefined) return DEFAULT_REF_RULE;
+    const pattern = this.config.services[service]?.refPattern;
+    return pattern === undefined ? DEFAULT_REF_RULE : { pattern, source: `services.${service}.refPattern` };
+  }
+
+  /**
+   * The ref, when the service's rule lets Deckhand send it (src/core/safe-ref.ts).
+   *
+   * @throws DeckhandError `invalid_arguments` naming what is wrong with it.
+   */
+  checkRef(service: string | undefined, ref: string): string {
+    return assertSafeRef(ref, this.refRule(service));
+  }
+
+  /**
+   * What `deploy <service>` deploys when no version is given: `github.defaultRef`, else `github.ref`
+   * (the branch the workflow runs from, `main` unless configured).
+   */
+  defaultRef(service: string): string {
+    const github = this.serviceConfig(service).github;
+    return github?.defaultRef ?? github?.ref ?? 'main';
   }
 
   /** For a word that could have named either a service or an environment. */

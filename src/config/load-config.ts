@@ -1,6 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import {
+  LineCounter,
+  parseDocument,
+  isMap,
+  isNode,
+  isScalar,
+  isSeq,
+  type Document,
+  type YAMLMap,
+} from 'yaml';
 import type { z } from 'zod';
 import { DeckhandError } from '../core/errors.ts';
 import { crossCheck } from './cross-checks.ts';
@@ -48,6 +57,8 @@ export function validateConfigText(
       ok: false,
       issues: doc.errors.map((e) => {
         const pos = lineCounter.linePos(e.pos[0]);
+        const duplicate = e.code === 'DUPLICATE_KEY' ? duplicateKey(doc, e.pos[0], lineCounter) : null;
+        if (duplicate !== null) return { file, line: pos.line, column: pos.col, ...duplicate };
         return { file, line: pos.line, column: pos.col, key: '(yaml)', message: firstLine(e.message) };
       }),
     };
@@ -98,6 +109,49 @@ function locate(issue: z.core.$ZodIssue, doc: Document, lines: LineCounter, file
     }
   }
   return { file, line: null, column: null, key: keyOf(path), message: describe(issue) };
+}
+
+/**
+ * The key a DUPLICATE_KEY error points at (the second of the two), its path, and where the first one
+ * is: the yaml library reports only "Map keys must be unique" and an offset.
+ */
+function duplicateKey(
+  doc: Document,
+  offset: number,
+  lines: LineCounter,
+): { key: string; message: string } | null {
+  const found = findPair(doc.contents, offset, []);
+  if (found === null) return null;
+  const first = found.map.items.find((p) => isScalar(p.key) && p.key.value === found.name);
+  const firstLine = isScalar(first?.key) && first.key.range ? lines.linePos(first.key.range[0]).line : null;
+  return {
+    key: keyOf(found.path),
+    message: `"${found.name}" appears twice in this mapping${firstLine === null ? '' : ` (first at line ${firstLine})`}: remove or rename one of them`,
+  };
+}
+
+/** The pair whose key starts at `offset`, with the path to it and the map that holds it. */
+function findPair(
+  node: unknown,
+  offset: number,
+  path: (string | number)[],
+): { map: YAMLMap; name: string; path: (string | number)[] } | null {
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      const name = isScalar(pair.key) ? String(pair.key.value) : '?';
+      if (isNode(pair.key) && pair.key.range?.[0] === offset)
+        return { map: node, name, path: [...path, name] };
+      const inner = findPair(pair.value, offset, [...path, name]);
+      if (inner !== null) return inner;
+    }
+  }
+  if (isSeq(node)) {
+    for (const [i, item] of node.items.entries()) {
+      const inner = findPair(item, offset, [...path, i]);
+      if (inner !== null) return inner;
+    }
+  }
+  return null;
 }
 
 function keyOf(path: (string | number)[]): string {

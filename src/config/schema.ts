@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { parseDuration, readsAsDuration } from '../core/duration.ts';
+import { patternProblem } from '../core/safe-ref.ts';
 
 /** The shape of deckhand.yml. Descriptions become the JSON Schema editors show (`deckhand config schema`). */
 
@@ -9,6 +11,11 @@ const name = z
     'a lowercase name of letters, digits and dashes, like "api" or "flush-cache"',
   );
 
+/** An alias is typed as one word of a command: no spaces, quotes or `=`. */
+const alias = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'one word people can type: letters, digits, ".", "_" and "-"');
+
 const slackSubject = z
   .string()
   .regex(
@@ -16,12 +23,20 @@ const slackSubject = z
     'a Slack user id (U… or W…) or user group id (S…); display names are not accepted because they can change',
   );
 
+/** The longest duration a config may give: a year. Longer is a typo, and past a Date's range a crash. */
+const MAX_CONFIG_DURATION = '365d';
+
 const duration = z
   .string()
-  .regex(/^\d+\s*(s|m|h|d)$/, 'a duration like "30m", "2h" or "1d"')
-  .describe('A duration: a number and one of s, m, h, d.');
+  .regex(/^(?:\d+\s*[smhd]\s*)+$/, 'a duration like "30m", "2h", "1h30m" or "1d"')
+  .refine((text) => !readsAsDuration(text) || parseDuration(text) <= parseDuration(MAX_CONFIG_DURATION), {
+    message: `at most ${MAX_CONFIG_DURATION}`,
+  })
+  .describe('A duration: numbers with s, m, h or d, like 30m, 2h, 1h30m or 1d; at most 365d.');
 
-const clockTime = z.string().regex(/^([01]\d|2[0-4]):[0-5]\d$/, 'a time of day like "16:00" (24-hour clock)');
+const clockTime = z
+  .string()
+  .regex(/^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'a time of day like "16:00" (24-hour clock, 00:00 to 24:00)');
 
 const weekday = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
 
@@ -42,11 +57,22 @@ const freezeWindow = z
   .strict()
   .refine((w) => (w.from !== undefined && w.until !== undefined) || w.days !== undefined, {
     message: 'a freeze window needs either from + until (one-off) or days (+ start/end) (weekly)',
-  });
+  })
+  .refine(
+    (w) =>
+      !(
+        (w.from !== undefined || w.until !== undefined) &&
+        (w.days !== undefined || w.start !== undefined || w.end !== undefined)
+      ),
+    {
+      message:
+        'a freeze window is either one-off (from + until) or weekly (days, start, end), not both; write two windows',
+    },
+  );
 
 const environment = z
   .object({
-    aliases: z.array(z.string()).default([]).describe('Other names people type, e.g. [prod, prd].'),
+    aliases: z.array(alias).default([]).describe('Other names people type, e.g. [prod, prd].'),
     protected: z.boolean().default(false).describe('Deploys need a second person’s approval.'),
     approval: z
       .object({
@@ -73,17 +99,38 @@ const serviceTarget = z
 
 const service = z
   .object({
-    aliases: z.array(z.string()).default([]),
+    aliases: z.array(alias).default([]).describe('Other names people type, e.g. [backend].'),
     description: z.string().optional(),
     github: z
       .object({
         repo: z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'owner/name, like "acme/api"'),
         workflow: z.string().min(1).describe('The workflow file name or id, e.g. deploy.yml.'),
         ref: z.string().default('main').describe('The branch the workflow runs from.'),
+        defaultRef: z
+          .string()
+          .optional()
+          .describe(
+            'What `deploy <service> to <env>` deploys when no version is given (default: `ref`, the repository’s branch).',
+          ),
       })
       .strict()
       .optional(),
     environments: z.record(name, serviceTarget).describe('Where the service runs, per environment.'),
+    refPattern: z
+      .string()
+      .superRefine((pattern, ctx) => {
+        const problem = patternProblem(pattern);
+        if (problem !== null)
+          ctx.addIssue({ code: 'custom', message: `not a regular expression: ${problem}` });
+      })
+      .optional()
+      .describe(
+        'A regular expression every version or ref deployed must match as a whole (default: letters, digits and . _ - / +). Leading -, .., spaces, $ and backticks are refused whatever it says.',
+      ),
+    requireVersion: z
+      .boolean()
+      .default(false)
+      .describe('Refuse `deploy <service>` without a version, instead of deploying github.defaultRef.'),
     rollback: z
       .enum(['kubernetes', 'workflow'])
       .default('kubernetes')

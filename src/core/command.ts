@@ -84,9 +84,13 @@ export function defineCommand<A>(definition: CommandDefinition<A>): Command {
     examples: definition.examples,
     grammar: definition.grammar,
     bind(parsed, ctx) {
-      const result = definition.args.safeParse(parsed, { reportInput: true });
+      const result = definition.args.safeParse(parsed, {
+        reportInput: true,
+        error: (issue) => describeIssue(issue, definition.name, parsed),
+      });
       if (!result.success) {
-        throw new DeckhandError('invalid_arguments', explain(result.error.issues, definition.name));
+        const sentences = result.error.issues.map((issue) => sentence(issue.message));
+        throw new DeckhandError('invalid_arguments', [...new Set(sentences)].join('\n'));
       }
       const args = result.data;
       const target = args as { service?: unknown; environment?: unknown };
@@ -100,20 +104,60 @@ export function defineCommand<A>(definition: CommandDefinition<A>): Command {
   };
 }
 
-function explain(issues: z.core.$ZodIssue[], command: string): string {
-  const lines = issues.map((issue) => {
-    // key=value arguments arrive under `params`; people typed `limit=`, so name it that way.
-    const key =
-      issue.path[0] === 'params' && issue.path.length > 1
-        ? `${String(issue.path[1])}=`
-        : issue.path.map(String).join('.');
-    if (issue.code === 'invalid_type' && issue.input === undefined)
-      return `${command} needs ${article(key)}.`;
-    if (issue.code === 'unrecognized_keys')
-      return `${command} does not know ${issue.keys.map((k) => `${k}=`).join(', ')}.`;
-    return key === '' ? issue.message : `${key}: ${issue.message.replace(/^Invalid input: /, '')}`;
-  });
-  return [...new Set(lines)].join('\n');
+/** zod's names for what it expected, as people say them. */
+const KINDS: Record<string, string> = {
+  int: 'whole number',
+  number: 'number',
+  string: 'word',
+  boolean: 'yes or no',
+};
+
+/**
+ * A sentence for an argument zod refused, naming the argument as people type it (`limit=`, the
+ * environment) and what they typed, for issues whose schema has no message of its own (a schema's own
+ * message wins; see zod's error precedence). Never zod's default wording ("expected number, received
+ * NaN"): people did not write a schema.
+ */
+function describeIssue(issue: z.core.$ZodRawIssue, command: string, parsed: ParsedArgs): string {
+  const path = issue.path ?? [];
+  // key=value arguments arrive under `params`; people typed `limit=`, so name it that way.
+  const param = path[0] === 'params' && path.length > 1;
+  const name = param ? `${String(path[1])}=` : path.map(String).join('.');
+  const typed = typedAt(parsed, path);
+  const was = typed === undefined ? '' : `, not "${typed}"`;
+  switch (issue.code) {
+    case 'invalid_type':
+      if (typed === undefined) return `${command} needs ${article(name)}.`;
+      return `${name} must be ${article(KINDS[issue.expected] ?? issue.expected)}${was}.`;
+    case 'too_small':
+      return issue.origin === 'string'
+        ? `${name} cannot be empty.`
+        : `${name} must be at least ${String(issue.minimum)}${was}.`;
+    case 'too_big':
+      return `${name} must be at most ${String(issue.maximum)}${was}.`;
+    case 'invalid_value':
+      return `${name} must be one of ${issue.values.map(String).join(', ')}${was}.`;
+    case 'unrecognized_keys':
+      return `${command} does not take ${issue.keys.map((k) => `${k}=`).join(', ')}.`;
+    default:
+      return typed === undefined ? `${name} is not valid.` : `"${typed}" is not a valid ${name}.`;
+  }
+}
+
+/** The text a person typed for the argument at this path, if any. */
+function typedAt(parsed: ParsedArgs, path: PropertyKey[]): string | undefined {
+  let value: unknown = parsed;
+  for (const key of path) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** A message as a sentence, ending with a stop. (It may begin with a command's name, as typed: `lock needs…`.) */
+function sentence(message: string): string {
+  const text = message.trim();
+  return /[.!?]$/.test(text) ? text : `${text}.`;
 }
 
 function article(key: string): string {

@@ -10,6 +10,7 @@ import { parseArgs } from './grammar.ts';
 import type { Invocation } from './invocation.ts';
 import { mention, plainText, typedText } from './markup.ts';
 import { reply, type Reply } from './message.ts';
+import { isAction } from './policy/actions.ts';
 import type { PermissionRequest, Policy } from './policy/policy.ts';
 import type { Registry } from './registry.ts';
 import type { CoreStore } from './repositories.ts';
@@ -84,7 +85,7 @@ export class Dispatcher {
     try {
       command = this.lookup(words);
       const tokens = tokenize(words).slice(1);
-      bound = command.bind(parseArgs(command.grammar, tokens, this.deps.catalog), ctx);
+      bound = command.bind(parseArgs(command.name, command.grammar, tokens, this.deps.catalog), ctx);
     } catch (error) {
       const e = asDeckhandError(error);
       const usage = command === undefined || e.code === 'unknown_command' ? null : usageOf(command);
@@ -117,8 +118,9 @@ export class Dispatcher {
       if (!decision.allowed) {
         const help =
           decision.helpers.length > 0 ? `\nWho can help: ${decision.helpers.map(mention).join(', ')}` : '';
+        // Suggest can-i only for what it can explain (a command it does not know would be refused).
         const why =
-          bound.service !== null && bound.environment !== null
+          isAction(command.name) && bound.service !== null && bound.environment !== null
             ? `\nSee every rule with: /ops can-i ${command.name} ${bound.service} ${bound.environment}`
             : '';
         const r = reply('error', `Not allowed: ${command.name}`, {
@@ -142,7 +144,9 @@ export class Dispatcher {
       const e = asDeckhandError(error);
       const decision: Decision = DECISIONS[errorInfo(e.code).kind];
       if (decision === 'failed') logger.error({ err: error, command: command.name }, 'command failed');
-      return this.finish(invocation, started, command, bound, decision, e.userMessage, errorReply(e, null));
+      // A request found wrong while running (a duration too long) gets the usage too.
+      const usage = decision === 'invalid' ? usageOf(command) : null;
+      return this.finish(invocation, started, command, bound, decision, e.userMessage, errorReply(e, usage));
     }
   }
 

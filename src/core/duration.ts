@@ -2,23 +2,49 @@ import ms from 'ms';
 import { DeckhandError } from './errors.ts';
 
 /**
- * Milliseconds in a duration a person typed: a positive number and a unit, as the `ms` package
- * reads them: "30m", "2h", "90s", "1d", "90 minutes", "2 Hours", "1.5h", "2w" (units ms, s, m,
- * h, d, w, y and their long forms, any case; surrounding spaces ignored). Throws DeckhandError
- * 'invalid_arguments' for anything else: a bare number (ms would read "30" as milliseconds),
- * zero or a negative value, two units ("1h30m") or trailing words ("2 hours please").
+ * Milliseconds in a duration a person typed: one or more parts, each a positive number and a unit as
+ * the `ms` package reads them ("30m", "2h", "90s", "1d", "90 minutes", "2 Hours", "1.5h", "2w"; units
+ * ms, s, m, h, d, w, y and their long forms, any case), with or without spaces between the parts:
+ * "1h30m", "1h 30m", "1 hour 30 minutes". Surrounding spaces are ignored. A very long duration is
+ * returned as it is (it may even be Infinity): callers compare it with their maximum and say so.
+ *
+ * The split into parts is ours: ms reads one number and one unit. Each part is still read by ms.
+ *
+ * @throws DeckhandError 'invalid_arguments' for anything else: a bare number (ms would read "30" as
+ *   milliseconds), zero or a negative value, an unknown unit ("2 parsecs") or trailing words
+ *   ("2 hours please").
  */
 export function parseDuration(text: string): number {
-  const trimmed = text.trim();
-  // ms's typings promise a number for its template-literal inputs; for others it gives undefined.
-  const value = /[a-z]$/i.test(trimmed) ? (ms(trimmed as ms.StringValue) as number | undefined) : undefined;
-  if (value === undefined || !(value > 0)) {
+  const value = readDuration(text);
+  if (value === null) {
     throw new DeckhandError(
       'invalid_arguments',
-      `"${text}" is not a duration. Write a number and a unit, like 30m, 2h or 1d.`,
+      `"${text}" is not a duration. Write a number and a unit, like 30m, 2h, 1h30m or 1d.`,
     );
   }
   return value;
+}
+
+/** True when the text is a duration {@link parseDuration} reads. */
+export function readsAsDuration(text: string): boolean {
+  return readDuration(text) !== null;
+}
+
+function readDuration(text: string): number | null {
+  const trimmed = text.trim();
+  if (trimmed === '') return null;
+  let total = 0;
+  let at = 0;
+  // Each part is a number and a unit word (`1h`, `30 minutes`, `1.5 h`); together they cover the text.
+  for (const match of trimmed.matchAll(/(\d*\.?\d+)\s*([a-z]+)\s*/gi)) {
+    if (match.index !== at) return null;
+    // ms's typings promise a number for its template-literal inputs; for others it gives undefined.
+    const part = ms(`${match[1] ?? ''} ${match[2] ?? ''}` as ms.StringValue) as number | undefined;
+    if (part === undefined || !(part > 0)) return null;
+    total += part;
+    at += match[0].length;
+  }
+  return at === trimmed.length ? total : null;
 }
 
 /**

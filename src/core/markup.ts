@@ -108,16 +108,12 @@ export function slackMrkdwn(markup: string): string {
 
 /**
  * Escapes text for Slack: `&` → `&amp;`, `<` → `&lt;`, `>` → `&gt;`, the three characters Slack's
- * message formatting reserves (https://api.slack.com/reference/surfaces/formatting#escaping). Entities
- * already escaped (Slack sends a slash command's `<` as `&lt;`) are not escaped twice. Token delimiters
- * are dropped: escaped text is never markup.
+ * message formatting reserves (https://api.slack.com/reference/surfaces/formatting#escaping). Every `&`
+ * is escaped: a slash command's text is decoded where it enters (decodeSlackText), so a `&lt;` here was
+ * typed as such and is shown as such. Token delimiters are dropped: escaped text is never markup.
  */
 export function slackEscape(text: string): string {
-  return text
-    .replace(MARKERS, '')
-    .replace(/&(?!(?:amp|lt|gt);)/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;');
+  return text.replace(MARKERS, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 function expand(markup: string, render: (token: Token) => string, text: (segment: string) => string): string {

@@ -1,5 +1,5 @@
 import type { ContainerImage } from '../kubernetes/port.ts';
-import { isCommitSha } from './git-ref.ts';
+import { isCommitSha } from '../core/safe-ref.ts';
 import type { Operation } from './types.ts';
 
 /**

@@ -19,6 +19,9 @@ import type { OperationRepository } from './repository.ts';
 import type { TargetLock } from './target-lock.ts';
 import type { Operation, OperationKind } from './types.ts';
 
+/** The fewest characters of an id that name an operation; cards show eight. */
+const MIN_PREFIX = 4;
+
 /** A deploy or rollback a command asks for: what, where, and the workflow inputs it binds to. */
 export interface OperationRequest {
   kind: OperationKind;
@@ -197,8 +200,17 @@ export class OperationService {
     return op;
   }
 
+  /**
+   * The one operation whose id starts with what was typed (at least MIN_PREFIX characters, matched as
+   * typed: no character is a wildcard), or null when none does.
+   */
   private async findByPrefix(prefix: string): Promise<Operation | null> {
-    if (!/^[\w-]{6,}$/.test(prefix)) return null;
+    if (prefix.length < MIN_PREFIX) {
+      throw new DeckhandError(
+        'invalid_arguments',
+        `"${prefix}" is too short to name an operation: type at least ${MIN_PREFIX} characters of its id, as the card shows it.`,
+      );
+    }
     const found = await this.deps.operations.findByPrefix(prefix, 2);
     if (found.length > 1) {
       throw new DeckhandError(

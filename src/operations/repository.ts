@@ -15,7 +15,10 @@ export interface OperationRepository {
    */
   create(operation: Operation): Promise<'created' | 'target_busy'>;
   get(id: string): Promise<Operation | null>;
-  /** Operations whose id starts with `prefix` (people type the first 8 characters); at most `limit`. */
+  /**
+   * Operations whose id starts with `prefix`, compared character for character (no wildcards, case
+   * kept; people type the first 8 characters); at most `limit`.
+   */
   findByPrefix(prefix: string, limit: number): Promise<Operation[]>;
   /**
    * Writes `changes` only if the stored version is still `operation.version`; returns the new row,

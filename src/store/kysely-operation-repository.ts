@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { HistoryQuery, OperationRepository } from '../operations/repository.ts';
 import { FINAL_STATES, isFinal, type Operation, type OperationState } from '../operations/types.ts';
 import type { Surface } from '../core/vocabulary.ts';
@@ -30,11 +30,13 @@ export class KyselyOperationRepository implements OperationRepository {
 
   findByPrefix(prefix: string, limit: number): Promise<Operation[]> {
     return guarded(async () => {
-      const pattern = `${prefix.replace(/[%_\\]/g, '')}%`;
+      // Compared as text, not with LIKE: `_` and `%` in what people type are characters, not
+      // wildcards, and SQLite's LIKE would also ignore case. substr and length mean the same in
+      // SQLite and PostgreSQL (characters, 1-based).
       const rows = await this.db
         .selectFrom('operations')
         .selectAll()
-        .where('id', 'like', pattern)
+        .where(sql<string>`substr(id, 1, ${prefix.length})`, '=', prefix)
         .limit(limit)
         .execute();
       return rows.map(fromRow);

@@ -7,6 +7,7 @@ import { pino, type Logger } from 'pino';
 import { createDeckhand, type Deckhand } from '../../src/app.ts';
 import { loadConfigFile } from '../../src/config/load-config.ts';
 import type { Clock } from '../../src/core/clock.ts';
+import type { ConfigFile } from '../../src/config/schema.ts';
 import { parseDuration } from '../../src/core/duration.ts';
 import type { Sink } from '../../src/events/sink.ts';
 import type { GitHubActions } from '../../src/github/port.ts';
@@ -40,6 +41,8 @@ export interface DeckhandStackOptions {
   world?: StackWorld;
   /** Sinks a test adds, followed from the start. */
   sinks?: Sink[];
+  /** The configuration; the repository's deckhand.yml unless given. */
+  config?: ConfigFile;
 }
 
 export interface StackWorld {
@@ -68,7 +71,7 @@ export interface DeckhandStack {
 export async function startDeckhandStack(options: DeckhandStackOptions): Promise<DeckhandStack> {
   const logger = options.logger ?? pino({ level: 'silent' });
   const dir = await mkdtemp(join(tmpdir(), 'deckhand-slack-'));
-  const config = await loadConfigFile(EXAMPLE_CONFIG);
+  const config = options.config ?? (await loadConfigFile(EXAMPLE_CONFIG));
   const world = options.world;
   const connection = {
     botToken: 'xoxb-test',

@@ -113,7 +113,7 @@ describe('deploys against the sandbox', () => {
 
   it('refuses a ref git would refuse, and an unknown service with suggestions', async () => {
     expect(renderText((await h.run('deploy api v1..2 to staging')).reply)).toContain(
-      'not a valid version or git ref',
+      'Deckhand will not send "v1..2" as a version: it contains "..".',
     );
     expect(renderText((await h.run('deploy apo v1.2.3 to staging')).reply)).toContain('Did you mean api?');
     expect(h.sandbox.github.stats().dispatches).toBe(0);

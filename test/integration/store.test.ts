@@ -17,6 +17,7 @@ import { createStore } from '../../src/store/create-store.ts';
 import type { AuditEntryRow } from '../../src/store/database.ts';
 import type { Store } from '../../src/store/types.ts';
 import type { AuditEntry, AuditEntryInput, Lock } from '../../src/core/repositories.ts';
+import { operationFixture } from '../support/operation-fixture.ts';
 import { sink, type Sink } from '../support/sink.ts';
 
 const pgUrl = process.env.TEST_DATABASE_URL;
@@ -466,6 +467,32 @@ function describeStore(name: string, makeBackend: () => Promise<Backend>): void 
           Array.from({ length: 10 }, () => store.idempotency.claim('trigger-3', T0)),
         );
         expect(concurrent.filter(Boolean)).toHaveLength(1);
+      });
+    });
+
+    describe('operations by id prefix (issue 9, case 11)', () => {
+      const ids = ['abcd_efg-1', 'abcdXefg-2', 'ab%dzzzz-3', 'ABCD1234-4', 'ab\\d9999-5'];
+      beforeAll(async () => {
+        await backend.exec('delete from operations;');
+        // Final states: the one-live-operation-per-target index does not hold them back.
+        for (const id of ids) await store.operations.create(operationFixture(T0, { id, state: 'succeeded' }));
+      });
+
+      it.each([
+        ['____', []],
+        ['%%%%', []],
+        ['abcd_', ['abcd_efg-1']],
+        ['ab%d', ['ab%dzzzz-3']],
+        ['ab_d', []],
+        ['ab\\d', ['ab\\d9999-5']],
+        ['abcd', ['abcdXefg-2', 'abcd_efg-1']],
+        ['ABCD', ['ABCD1234-4']],
+        ['abcd1', []],
+        ['abcd_efg-1', ['abcd_efg-1']],
+        ['abcd_efg-1x', []],
+      ])('matches %j as typed, no character a wildcard and case kept', async (prefix, expected) => {
+        const found = await store.operations.findByPrefix(prefix, 10);
+        expect(found.map((op) => op.id).sort()).toEqual([...expected].sort());
       });
     });
 

@@ -95,7 +95,7 @@ describe('dispatcher', () => {
     expect(text).toContain('@U000MALLORY');
     expect(text).not.toContain('whoami');
     const bad = await h.run('audit colour=red', { user: 'U000ALICE' });
-    expect(renderText(bad.reply)).toContain('audit does not know colour=');
+    expect(renderText(bad.reply)).toContain('audit does not take colour=.');
   });
 
   it('explains a decision rule by rule with can-i', async () => {

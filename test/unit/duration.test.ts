@@ -14,22 +14,46 @@ describe('parseDuration', () => {
     expect(parseDuration('1.5h')).toBe(90 * 60_000);
   });
 
-  it.each(['2 hours please', '-2h', '0m', '30', '1h30m', '', 'soon', 'h2', '2 parsecs'])(
-    'refuses %j with an invalid_arguments error that says what to type',
-    (text) => {
-      let caught: unknown;
-      try {
-        parseDuration(text);
-      } catch (error) {
-        caught = error;
-      }
-      expect(caught).toBeInstanceOf(DeckhandError);
-      expect(caught).toMatchObject({
-        code: 'invalid_arguments',
-        userMessage: `"${text}" is not a duration. Write a number and a unit, like 30m, 2h or 1d.`,
-      });
-    },
-  );
+  it.each([
+    ['1h30m', 90 * 60_000],
+    ['1h 30m', 90 * 60_000],
+    ['1 hour 30 minutes', 90 * 60_000],
+    ['2d 4h', 52 * 3_600_000],
+    ['1d12h30m', (36 * 60 + 30) * 60_000],
+    ['1.5h 15m', 105 * 60_000],
+  ])('adds up the parts of %j', (text, expected) => {
+    expect(parseDuration(text)).toBe(expected);
+  });
+
+  it('reads an absurdly long duration as it is, for the caller to compare with its maximum', () => {
+    expect(parseDuration('99999999999d')).toBeGreaterThan(1e18);
+  });
+
+  it.each([
+    '2 hours please',
+    '-2h',
+    '0m',
+    '1h 0m',
+    '30',
+    '1h30',
+    '',
+    'soon',
+    'h2',
+    '2 parsecs',
+    '1h and 30m',
+  ])('refuses %j with an invalid_arguments error that says what to type', (text) => {
+    let caught: unknown;
+    try {
+      parseDuration(text);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(DeckhandError);
+    expect(caught).toMatchObject({
+      code: 'invalid_arguments',
+      userMessage: `"${text}" is not a duration. Write a number and a unit, like 30m, 2h, 1h30m or 1d.`,
+    });
+  });
 });
 
 describe('formatDuration and formatTime', () => {

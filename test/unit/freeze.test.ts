@@ -42,3 +42,41 @@ describe('freeze windows', () => {
     expect(activeFreeze([holiday], new Date('2027-01-04T00:00:00Z'))).toBeNull();
   });
 });
+
+describe('weekly windows that cross midnight (issue 9, case 22)', () => {
+  const fridayNight: FreezeWindow = {
+    name: 'friday night',
+    days: ['fri'],
+    start: '22:00',
+    end: '06:00',
+    timezone: 'UTC',
+  };
+  const nights: FreezeWindow = {
+    name: 'nights',
+    days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
+    start: '23:30',
+    end: '01:15',
+    timezone: 'Europe/Berlin',
+  };
+
+  // 2026-11-27 is a Friday.
+  it.each([
+    ['Friday 21:59', fridayNight, '2026-11-27T21:59:00Z', null],
+    ['Friday 22:00', fridayNight, '2026-11-27T22:00:00Z', '2026-11-28T06:00:00.000Z'],
+    ['Friday 23:59', fridayNight, '2026-11-27T23:59:00Z', '2026-11-28T06:00:00.000Z'],
+    ['Saturday 00:00', fridayNight, '2026-11-28T00:00:00Z', '2026-11-28T06:00:00.000Z'],
+    ['Saturday 05:59', fridayNight, '2026-11-28T05:59:00Z', '2026-11-28T06:00:00.000Z'],
+    ['Saturday 06:00', fridayNight, '2026-11-28T06:00:00Z', null],
+    ['Saturday 23:00 (not a day of the window)', fridayNight, '2026-11-28T23:00:00Z', null],
+    ['Thursday 23:00', fridayNight, '2026-11-26T23:00:00Z', null],
+    ['Friday 03:00 (the night before belongs to Thursday)', fridayNight, '2026-11-27T03:00:00Z', null],
+    // Berlin is UTC+1 in November: 23:30 there is 22:30 UTC, 01:15 there is 00:15 UTC.
+    ['Berlin 23:45', nights, '2026-11-24T22:45:00Z', '2026-11-25T00:15:00.000Z'],
+    ['Berlin 01:00', nights, '2026-11-25T00:00:00Z', '2026-11-25T00:15:00.000Z'],
+    ['Berlin 01:15', nights, '2026-11-25T00:15:00Z', null],
+    ['Berlin 23:29', nights, '2026-11-24T22:29:00Z', null],
+  ])('%s', (_when, window, at, lifts) => {
+    const freeze = activeFreeze([window], new Date(at));
+    expect(freeze === null ? null : (freeze.until?.toISOString() ?? 'never')).toBe(lifts);
+  });
+});

@@ -37,7 +37,7 @@ describe('tokenizer', () => {
 
 describe('grammar', () => {
   it('resolves aliases and reads keyword phrases anywhere', () => {
-    const args = parseArgs(lock, tokenize('backend prod "db migration" for 2h'), catalog);
+    const args = parseArgs('lock', lock, tokenize('backend prod "db migration" for 2h'), catalog);
     expect(args).toEqual({
       service: 'api',
       environment: 'production',
@@ -47,24 +47,26 @@ describe('grammar', () => {
   });
 
   it('lets the reason run over several unquoted words', () => {
-    const args = parseArgs(lock, tokenize('api in stg load test tonight'), catalog);
+    const args = parseArgs('lock', lock, tokenize('api in stg load test tonight'), catalog);
     expect(args).toMatchObject({ service: 'api', environment: 'staging', reason: 'load test tonight' });
   });
 
   it('never treats a quoted keyword as a keyword', () => {
-    const args = parseArgs(lock, tokenize('api staging "for"'), catalog);
+    const args = parseArgs('lock', lock, tokenize('api staging "for"'), catalog);
     expect(args).toMatchObject({ reason: 'for' });
     expect(args.duration).toBeUndefined();
   });
 
   it('suggests the closest service for a typo', () => {
-    expect(() => parseArgs(lock, tokenize('apu staging x'), catalog)).toThrow(
+    expect(() => parseArgs('lock', lock, tokenize('apu staging x'), catalog)).toThrow(
       /no service called "apu". Did you mean api\?/,
     );
   });
 
   it('suggests the closest environment for a typo', () => {
-    expect(() => parseArgs(lock, tokenize('api prodution x'), catalog)).toThrow(/Did you mean production\?/);
+    expect(() => parseArgs('lock', lock, tokenize('api prodution x'), catalog)).toThrow(
+      /Did you mean production\?/,
+    );
   });
 
   it('tells a service from an environment in one slot', () => {
@@ -74,17 +76,20 @@ describe('grammar', () => {
         { name: 'target2', kind: 'service-or-environment' },
       ],
     };
-    expect(parseArgs(g, tokenize('prod'), catalog)).toEqual({ environment: 'production' });
-    expect(parseArgs(g, tokenize('web stg'), catalog)).toEqual({ service: 'web', environment: 'staging' });
-    expect(() => parseArgs(g, tokenize('qa'), catalog)).toThrow(/neither a service nor an environment/);
+    expect(parseArgs('x', g, tokenize('prod'), catalog)).toEqual({ environment: 'production' });
+    expect(parseArgs('x', g, tokenize('web stg'), catalog)).toEqual({
+      service: 'web',
+      environment: 'staging',
+    });
+    expect(() => parseArgs('x', g, tokenize('qa'), catalog)).toThrow(/neither a service nor an environment/);
   });
 
   it('collects key=value parameters and refuses words it cannot place', () => {
     const g: Grammar = { slots: [{ name: 'name', kind: 'word' }], params: true };
-    expect(parseArgs(g, tokenize('flush-cache env=staging ttl=5'), catalog)).toEqual({
+    expect(parseArgs('x', g, tokenize('flush-cache env=staging ttl=5'), catalog)).toEqual({
       name: 'flush-cache',
       params: { env: 'staging', ttl: '5' },
     });
-    expect(() => parseArgs(g, tokenize('a b'), catalog)).toThrow(/did not understand "b"/);
+    expect(() => parseArgs('x', g, tokenize('a b'), catalog)).toThrow(/did not understand "b"/);
   });
 });

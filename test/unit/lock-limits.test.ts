@@ -38,7 +38,7 @@ describe('lock limits', () => {
     h = await startHarness();
     const outcome = await h.run(`lock api production ${reason}`);
     expect(outcome.decision).toBe('invalid');
-    expect(renderText(outcome.reply)).toMatch(/say why, in quotes/);
+    expect(renderText(outcome.reply)).toMatch(/Say why, in quotes/);
     expect(await h.deckhand.locks.list()).toEqual([]);
   });
 });

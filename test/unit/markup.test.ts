@@ -34,8 +34,8 @@ describe('Slack markup', () => {
     );
     expect(plainText(typed)).toBe(typed);
     expect(terminalText(typed)).toBe(typed);
-    // Slack sends a typed `<` as `&lt;`: it is shown as `<`, not as `&lt;`.
-    expect(slackEscape('a &lt; b && c')).toBe('a &lt; b &amp;&amp; c');
+    // Slack's entities are decoded where a command enters (decodeSlackText): an entity here was typed.
+    expect(slackEscape('a < b && c &lt;')).toBe('a &lt; b &amp;&amp; c &amp;lt;');
   });
 
   it('does not let typed text pass for Deckhand’s markup', () => {

@@ -15,15 +15,25 @@ export function activeFreeze(windows: FreezeWindow[], now: Date): ActiveFreeze |
   return { window, until: liftsAt(window, now) };
 }
 
+/**
+ * Whether a window is in force at an instant. A one-off window runs from `from` until (not including)
+ * `until`. A weekly window runs on each of its `days` from `start` (default 00:00) until `end` (default
+ * 24:00), in its time zone; when `end` is not after `start` (22:00 → 06:00) it crosses midnight: it
+ * begins on each of its days and ends the next morning.
+ */
 export function inWindow(window: FreezeWindow, at: Date): boolean {
   if (window.from !== undefined && window.until !== undefined) {
     return at >= new Date(window.from) && at < new Date(window.until);
   }
-  if (window.days === undefined) return false;
+  const days = window.days;
+  if (days === undefined) return false;
   const local = localTime(at, window.timezone);
-  if (!window.days.includes(local.day)) return false;
   const minute = local.hour * 60 + local.minute;
-  return minute >= toMinutes(window.start ?? '00:00') && minute < toMinutes(window.end ?? '24:00');
+  const start = toMinutes(window.start ?? '00:00');
+  const end = toMinutes(window.end ?? '24:00');
+  if (start < end) return days.includes(local.day) && minute >= start && minute < end;
+  const yesterday = DAYS[(DAYS.indexOf(local.day) + 6) % 7] ?? local.day;
+  return (days.includes(local.day) && minute >= start) || (days.includes(yesterday) && minute < end);
 }
 
 function liftsAt(window: FreezeWindow, now: Date): Date | null {

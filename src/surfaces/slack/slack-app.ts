@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Dispatcher, Outcome } from '../../core/dispatcher.ts';
 import { asDeckhandError } from '../../core/errors.ts';
 import { reply } from '../../core/message.ts';
+import { decodeSlackText } from '../../core/slack-text.ts';
 import type { Clock } from '../../core/clock.ts';
 import { renderBlocks } from './render-blocks.ts';
 import { boltLogger } from './bolt-logger.ts';
@@ -69,7 +70,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       id: options.newId(),
       actor: command.user_id,
       channel: command.channel_id,
-      text: command.text,
+      text: decodeSlackText(command.text),
       surface: 'slack',
       idempotencyKey: `slack:trigger:${command.trigger_id}`,
       receivedAt: options.clock.now(),
