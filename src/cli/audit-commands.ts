@@ -1,7 +1,7 @@
-import { parseDuration } from '../core/duration.ts';
 import { DeckhandError } from '../core/errors.ts';
 import { exportAudit } from '../store/audit-export.ts';
 import type { Store } from '../store/types.ts';
+import { parseAuditWindow } from './audit-window.ts';
 import type { Output } from './output.ts';
 
 /** `deckhand audit verify`: recomputes the hash chain; exit 1 naming the first broken entry. */
@@ -22,27 +22,17 @@ export interface ExportFlags {
   format: string;
 }
 
-/** `deckhand audit export --since 7d [--until …] --format csv|json`, streamed to stdout. */
+/**
+ * `deckhand audit export --since 7d [--until …] --format csv|json`, streamed to stdout. Every flag is
+ * checked before the first byte is written (see `parseAuditWindow`), so a mistake never leaves half a
+ * document behind.
+ */
 export async function auditExport(store: Store, flags: ExportFlags, now: Date, out: Output): Promise<number> {
   if (flags.format !== 'csv' && flags.format !== 'json') {
     throw new DeckhandError('invalid_arguments', `--format is csv or json, not "${flags.format}".`);
   }
-  const since = flags.since === undefined ? undefined : pointInTime(flags.since, now, '--since');
-  const until = flags.until === undefined ? undefined : pointInTime(flags.until, now, '--until');
-  const count = await exportAudit(store.audit, { since, until, format: flags.format }, out.stdout);
+  const window = parseAuditWindow(flags, now);
+  const count = await exportAudit(store.audit, { ...window, format: flags.format }, out.stdout);
   out.err(`${count} entries exported.`);
   return 0;
-}
-
-/** "7d" means seven days ago; an ISO date means itself. */
-function pointInTime(text: string, now: Date, flag: string): Date {
-  if (/^\d+\s*[a-z]+$/i.test(text)) return new Date(now.getTime() - parseDuration(text));
-  const at = new Date(text);
-  if (Number.isNaN(at.getTime())) {
-    throw new DeckhandError(
-      'invalid_arguments',
-      `${flag} takes a duration like 7d or a date like 2026-01-31, not "${text}".`,
-    );
-  }
-  return at;
 }
