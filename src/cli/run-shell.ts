@@ -2,6 +2,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { createDeckhand } from '../app.ts';
+import { auditKeysFromSettings } from '../audit/audit-keys.ts';
+import { checkpointFilePath } from '../audit/checkpoint-file.ts';
 import type { Settings } from '../config/env.ts';
 import type { ConfigFile } from '../config/schema.ts';
 import { systemClock } from '../core/clock.ts';
@@ -25,6 +27,8 @@ export async function startShell(config: ConfigFile, settings: Settings, flags: 
     process.stderr.write('Who are you? Pass --as <slack-user-id>, or set shell.user in deckhand.yml.\n');
     return 2;
   }
+  // A malformed key is reported before anything is started that would keep the process alive.
+  const auditKeys = auditKeysFromSettings(settings.audit);
   mkdirSync(settings.dataDir, { recursive: true });
   // The terminal is the shell's: logs go to a file.
   const logger = createLogger(
@@ -41,6 +45,7 @@ export async function startShell(config: ConfigFile, settings: Settings, flags: 
     github: world.github,
     kubernetes: world.kubernetes,
     timing: world.timing,
+    auditCheckpoints: { file: checkpointFilePath(settings.dataDir), keys: auditKeys },
   });
   deckhand.lifecycle.onStop('world', 'sandbox', () => world.sandbox?.close());
   const interactive = process.stdin.isTTY;

@@ -1,4 +1,7 @@
 import { createDeckhand } from '../app.ts';
+import { auditKeysFromSettings } from '../audit/audit-keys.ts';
+import { checkpointFilePath } from '../audit/checkpoint-file.ts';
+import { slackCheckpointPublisher } from '../audit/slack-checkpoint-publisher.ts';
 import type { Settings } from '../config/env.ts';
 import type { ConfigFile } from '../config/schema.ts';
 import { systemClock } from '../core/clock.ts';
@@ -11,6 +14,7 @@ import {
   SlackDirectory,
   type SlackConnection,
 } from '../surfaces/slack/index.ts';
+import { webClientChat } from '../surfaces/slack/card-chat.ts';
 import { connectWorld } from './world.ts';
 
 export interface StartFlags {
@@ -32,7 +36,9 @@ export async function startSlack(config: ConfigFile, settings: Settings, flags: 
   };
   const clients = createSlackClients(connection, logger);
   await checkSlackToken(clients, connection);
+  const auditKeys = auditKeysFromSettings(settings.audit);
   const world = await connectWorld(config, settings, logger, { serveWebhooks: true });
+  const checkpointChannel = config.audit.checkpoints.slackChannel;
   const deckhand = await createDeckhand({
     config,
     settings,
@@ -44,6 +50,14 @@ export async function startSlack(config: ConfigFile, settings: Settings, flags: 
     kubernetes: world.kubernetes,
     timing: world.timing,
     webhookSecret: world.webhookSecret,
+    auditCheckpoints: {
+      file: checkpointFilePath(settings.dataDir),
+      keys: auditKeys,
+      publishers:
+        checkpointChannel === undefined
+          ? []
+          : [slackCheckpointPublisher(webClientChat(clients.chat), checkpointChannel)],
+    },
   });
   deckhand.lifecycle.onStop('world', 'sandbox', () => world.sandbox?.close());
   const surface = createSlackSurface(deckhand, { connection, clients });
