@@ -168,6 +168,14 @@ function readPrivateKey(pem: string): KeyObject {
 }
 
 function readPublicKey(pem: string): KeyObject {
+  // Node derives a public key from a private one without a word; a private key here would be a
+  // secret in a variable meant to be handed to auditors.
+  if (/PRIVATE KEY-----/.test(pem)) {
+    throw new DeckhandError(
+      'config_invalid',
+      'DECKHAND_AUDIT_PUBLIC_KEY holds a private key: put only the public half there (`openssl pkey -in private.pem -pubout`), and keep the private key in DECKHAND_AUDIT_PRIVATE_KEY where Deckhand signs.',
+    );
+  }
   try {
     const key = createPublicKey(unescapePem(pem));
     if (key.asymmetricKeyType === 'ed25519') return key;
