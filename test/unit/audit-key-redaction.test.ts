@@ -53,6 +53,6 @@ describe('audit keys never reach the logs', () => {
     expect(isDeckhandError(error) && error.code === 'config_invalid' ? error.userMessage : '').toMatch(
       message,
     );
-    expect(String((error as Error).message)).not.toContain(PRIVATE_BODY);
+    expect((error as Error).message).not.toContain(PRIVATE_BODY);
   });
 });
