@@ -4,7 +4,10 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { commands } from '../commands/index.ts';
+import type { AuditKeys } from './audit/audit-keys.ts';
+import { AuditCheckpointer, type CheckpointPublisher } from './audit/checkpointer.ts';
 import { Catalog } from './config/catalog.ts';
+import { parseDuration } from './core/duration.ts';
 import type { Settings } from './config/env.ts';
 import type { ConfigFile } from './config/schema.ts';
 import { resolveTiming } from './config/timing.ts';
@@ -54,6 +57,8 @@ export interface Deckhand {
   signals: RunSignals;
   sinks: SinkFollowers;
   lifecycle: Lifecycle;
+  /** Signs the audit chain's head and writes it outside the database; null when not asked for. */
+  checkpoints: AuditCheckpointer | null;
   timing: StepTiming;
   clock: Clock;
   logger: Logger;
@@ -98,6 +103,13 @@ export interface DeckhandOptions {
   replicaId?: string;
   /** Whether a process of this host is running (SQLite leases of dead processes are freed); tests fake it. */
   processExists?: (pid: number) => boolean;
+
+  /**
+   * Audit checkpoints (src/audit/): where to append them, the keys to sign with, and where else to
+   * send them (a Slack channel). Written at start, when `audit.checkpoints` in the config says one is
+   * due, and at stop. Absent: none are written (tests and the bench).
+   */
+  auditCheckpoints?: { file: string; keys: AuditKeys; publishers?: CheckpointPublisher[] };
 }
 
 /**
@@ -213,6 +225,28 @@ export async function createDeckhand(options: DeckhandOptions): Promise<Deckhand
   });
   lifecycle.onStop('leases', 'operations', () => runner.stop());
   lifecycle.onStop('store', 'store', () => store.close());
+  const checkpoints =
+    options.auditCheckpoints === undefined
+      ? null
+      : new AuditCheckpointer({
+          ...options.auditCheckpoints,
+          audit: store.audit,
+          clock,
+          logger: logger.child({ component: 'audit-checkpoints' }),
+          everyMs: parseDuration(options.config.audit.checkpoints.every),
+          afterEntries: options.config.audit.checkpoints.afterEntries,
+        });
+  let checkpointTimer: NodeJS.Timeout | undefined;
+  const checkpoint = (mode: 'due' | 'changed'): Promise<void> =>
+    checkpoints === null
+      ? Promise.resolve()
+      : checkpoints.write(mode).then(
+          () => undefined,
+          (error: unknown) => logger.warn({ err: error }, 'audit checkpoint failed'),
+        );
+  lifecycle.onStop('acknowledgements', 'audit checkpoints', () => clearInterval(checkpointTimer));
+  // After the sinks have written how things ended, before the store closes: the final head is anchored.
+  lifecycle.onStop('leases', 'audit checkpoint', () => checkpoint('changed'));
   for (const sink of [
     auditOutcomesSink({ operations: store.operations, audit: store.audit, logger }),
     ...(options.sinks ?? []),
@@ -233,6 +267,7 @@ export async function createDeckhand(options: DeckhandOptions): Promise<Deckhand
     signals,
     sinks,
     lifecycle,
+    checkpoints,
     timing,
     clock,
     logger,
@@ -246,6 +281,12 @@ export async function createDeckhand(options: DeckhandOptions): Promise<Deckhand
         housekeeping().catch((error: unknown) => logger.warn({ err: error }, 'housekeeping failed'));
       }, housekeepingMs);
       timer.unref();
+      if (checkpoints !== null) {
+        // Not awaited: the first check may read the whole log, and start must not wait for it.
+        void checkpoint('due');
+        checkpointTimer = setInterval(() => void checkpoint('due'), checkpoints.checkEveryMs);
+        checkpointTimer.unref();
+      }
       return resumed;
     },
     stop: () => lifecycle.stop(),

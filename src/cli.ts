@@ -1,9 +1,8 @@
 import { Command } from 'commander';
 import { configCheck, configJsonSchema } from './cli/config-commands.ts';
 import { processOutput } from './cli/output.ts';
-import { hasSlackCredentials, readSettings, type Settings } from './config/env.ts';
+import { hasSlackCredentials, readSettings } from './config/env.ts';
 import { loadConfigFile } from './config/load-config.ts';
-import { join } from 'node:path';
 import { DeckhandError, isDeckhandError } from './core/errors.ts';
 
 /** The `deckhand` executable. Subcommands load their modules on demand, so the shell never loads Bolt. */
@@ -15,11 +14,6 @@ const program = new Command('deckhand')
 
 function configPath(): string {
   return program.opts<{ config: string }>().config;
-}
-
-async function openStore(s: Settings) {
-  const { createStore } = await import('./store/create-store.ts');
-  return createStore({ databaseUrl: s.databaseUrl, sqlitePath: join(s.dataDir, 'deckhand.db') });
 }
 
 program
@@ -84,33 +78,46 @@ config
   .description('Print the JSON Schema of deckhand.yml, for editors')
   .action(() => processOutput.log(configJsonSchema()));
 
-const audit = program.command('audit').description('Check or export the audit trail');
+const audit = program.command('audit').description('Check, anchor or export the audit trail');
 audit
   .command('verify')
-  .description('Recompute the hash chain; exit 1 naming the first broken entry')
+  .description(
+    'Recompute the hash chain and check it against the signed checkpoints; exit 1 when something was changed or lost, 2 when it cannot be checked',
+  )
+  .option(
+    '--checkpoints <file>',
+    'read checkpoints from this file (default: <data dir>/audit-checkpoints.jsonl)',
+  )
+  .action(async (flags: { checkpoints?: string }) => {
+    const { auditVerify } = await import('./cli/audit-commands.ts');
+    process.exitCode = await auditVerify(settings, flags, processOutput);
+  });
+audit
+  .command('checkpoint')
+  .description(
+    'Sign the audit chain head now and write it outside the database (and to Slack when configured)',
+  )
   .action(async () => {
-    const store = await openStore(settings);
-    try {
-      const { auditVerify } = await import('./cli/audit-commands.ts');
-      process.exitCode = await auditVerify(store, processOutput);
-    } finally {
-      await store.close();
-    }
+    const loaded = await loadConfigFile(configPath());
+    const { auditCheckpoint } = await import('./cli/audit-commands.ts');
+    const { checkpointPublishers } = await import('./cli/checkpoint-publishers.ts');
+    const { systemClock } = await import('./core/clock.ts');
+    const publishers = await checkpointPublishers(loaded, settings, processOutput);
+    process.exitCode = await auditCheckpoint(
+      settings,
+      { ...loaded.audit.checkpoints, publishers, clock: systemClock },
+      processOutput,
+    );
   });
 audit
   .command('export')
   .description('Stream audit entries as CSV or JSON')
-  .option('--since <when>', 'a duration back from now (7d) or a date')
-  .option('--until <when>', 'a duration back from now or a date')
+  .option('--since <when>', 'a duration back from now (7d) or a date (2026-01-31, a whole UTC day)')
+  .option('--until <when>', 'a duration back from now or a date (through the end of that day)')
   .option('--format <format>', 'csv or json', 'json')
   .action(async (flags: { since?: string; until?: string; format: string }) => {
-    const store = await openStore(settings);
-    try {
-      const { auditExport } = await import('./cli/audit-commands.ts');
-      process.exitCode = await auditExport(store, flags, new Date(), processOutput);
-    } finally {
-      await store.close();
-    }
+    const { auditExport } = await import('./cli/audit-commands.ts');
+    process.exitCode = await auditExport(settings, flags, new Date(), processOutput);
   });
 
 try {

@@ -21,6 +21,9 @@ export const REDACT_PATHS = [
   '*.clientCertificateData',
   'settings.slack',
   'settings.github',
+  'settings.audit',
+  'hmacKey',
+  '*.hmacKey',
   'err.config.headers',
   'err.request.headers',
 ];

@@ -25,6 +25,7 @@ export async function openDeckhand(options: {
   logger: Logger;
   serveWebhooks: boolean;
   directory: DeckhandOptions['directory'];
+  auditCheckpoints?: DeckhandOptions['auditCheckpoints'];
 }): Promise<OpenedDeckhand> {
   const { config, settings, logger } = options;
   prepareDataDir(settings.dataDir);
@@ -46,6 +47,7 @@ export async function openDeckhand(options: {
       kubernetes: world.kubernetes,
       timing: world.timing,
       webhookSecret: world.webhookSecret,
+      ...(options.auditCheckpoints === undefined ? {} : { auditCheckpoints: options.auditCheckpoints }),
     });
     const sandbox = world.sandbox;
     deckhand.lifecycle.onStop('world', 'sandbox', () => sandbox?.close());

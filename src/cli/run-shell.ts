@@ -1,6 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
+import { auditKeysFromSettings } from '../audit/audit-keys.ts';
+import { checkpointFilePath } from '../audit/checkpoint-file.ts';
 import type { Settings } from '../config/env.ts';
 import type { ConfigFile } from '../config/schema.ts';
 import { StaticDirectory } from '../core/policy/directory.ts';
@@ -24,6 +26,8 @@ export async function startShell(config: ConfigFile, settings: Settings, flags: 
     process.stderr.write('Who are you? Pass --as <slack-user-id>, or set shell.user in deckhand.yml.\n');
     return 2;
   }
+  // A malformed key is reported before anything is started that would keep the process alive.
+  const auditKeys = auditKeysFromSettings(settings.audit);
   prepareDataDir(settings.dataDir);
   // The terminal is the shell's: logs go to a file.
   const logFile = openAppendFile(settings.dataDir, 'deckhand.log');
@@ -36,6 +40,7 @@ export async function startShell(config: ConfigFile, settings: Settings, flags: 
       logger,
       serveWebhooks: false,
       directory: (catalog) => new StaticDirectory(catalog.config.shell.groups),
+      auditCheckpoints: { file: checkpointFilePath(settings.dataDir), keys: auditKeys },
     });
   } catch (error) {
     closeFile(logFile);

@@ -1,3 +1,6 @@
+import { auditKeysFromSettings } from '../audit/audit-keys.ts';
+import { checkpointFilePath } from '../audit/checkpoint-file.ts';
+import { slackCheckpointPublisher } from '../audit/slack-checkpoint-publisher.ts';
 import type { Settings } from '../config/env.ts';
 import type { ConfigFile } from '../config/schema.ts';
 import { systemClock } from '../core/clock.ts';
@@ -10,6 +13,7 @@ import {
   SlackDirectory,
   type SlackConnection,
 } from '../surfaces/slack/index.ts';
+import { webClientChat } from '../surfaces/slack/card-chat.ts';
 import { openDeckhand } from './open-deckhand.ts';
 
 export interface StartFlags {
@@ -31,6 +35,8 @@ export async function startSlack(config: ConfigFile, settings: Settings, flags: 
   };
   const clients = createSlackClients(connection, logger);
   await checkSlackToken(clients, connection);
+  const auditKeys = auditKeysFromSettings(settings.audit);
+  const checkpointChannel = config.audit.checkpoints.slackChannel;
   const { deckhand, world } = await openDeckhand({
     config,
     settings,
@@ -38,6 +44,14 @@ export async function startSlack(config: ConfigFile, settings: Settings, flags: 
     serveWebhooks: true,
     directory: () =>
       new SlackDirectory(clients.lookups, systemClock, parseDuration(config.slack.groupCacheTtl), logger),
+    auditCheckpoints: {
+      file: checkpointFilePath(settings.dataDir),
+      keys: auditKeys,
+      publishers:
+        checkpointChannel === undefined
+          ? []
+          : [slackCheckpointPublisher(webClientChat(clients.chat), checkpointChannel)],
+    },
   });
   const surface = createSlackSurface(deckhand, { connection, clients });
   const { url } = await surface.start({

@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { resolveTiming } from '../config/timing.ts';
 import type { StepTiming } from '../operations/step-context.ts';
 import { startSandbox, type Sandbox } from '../sandbox/sandbox.ts';
-import { ScaledClock } from '../sandbox/sim-clock.ts';
+import { loadSandboxState, resumedSandboxClock, sandboxStatePath } from '../sandbox/sandbox-state.ts';
 
 export interface World {
   github: GitHubActions;
@@ -39,14 +39,31 @@ export async function connectWorld(
 ): Promise<World> {
   const realGitHub = hasGitHubCredentials(settings);
   const realKubernetes = hasKubernetesCredentials(settings);
+  // The sandbox keeps its runs and cluster under the data directory, so a deploy that was running
+  // when Deckhand was killed finds its run again at the next start (the README promises it).
+  const stateFile = sandboxStatePath(settings.dataDir);
+  const saved = realGitHub && realKubernetes ? { kind: 'none' as const } : loadSandboxState(stateFile);
+  const snapshot = saved.kind === 'loaded' ? saved.snapshot : undefined;
   const sandbox =
     realGitHub && realKubernetes
       ? null
       : await startSandbox({
           config,
-          clock: new ScaledClock(settings.sandboxSpeed, systemClock),
+          clock: resumedSandboxClock(settings.sandboxSpeed, systemClock, snapshot?.savedAt),
           tickMs: 100,
+          persistence: {
+            file: stateFile,
+            ...(snapshot === undefined ? {} : { snapshot }),
+            onSaveError: (error) =>
+              logger.warn({ err: error, file: stateFile }, 'cannot save the sandbox state'),
+          },
         });
+  if (saved.kind === 'unreadable') {
+    logger.warn(
+      { movedTo: saved.movedTo, reason: saved.reason },
+      'sandbox state unreadable; starting afresh',
+    );
+  }
 
   const github = new OctokitGitHubActions({
     baseUrl: realGitHub ? (settings.github.apiUrl ?? 'https://api.github.com') : (sandbox?.github.url ?? ''),
@@ -74,6 +91,15 @@ export async function connectWorld(
       pollMs: settings.pollMs,
     }),
     description: [
+      ...(sandbox === null
+        ? []
+        : [
+            saved.kind === 'loaded'
+              ? `Sandbox: carrying on from ${stateFile}`
+              : saved.kind === 'unreadable'
+                ? `Sandbox: ${stateFile} could not be read (${saved.reason}); moved to ${saved.movedTo}, starting afresh`
+                : `Sandbox: state kept in ${stateFile}`,
+          ]),
       realGitHub
         ? `GitHub: ${settings.github.apiUrl ?? 'https://api.github.com'}`
         : `GitHub: sandbox at ${sandbox?.github.url ?? ''}`,

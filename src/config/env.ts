@@ -24,6 +24,15 @@ export interface Settings {
     installationId: string | undefined;
     webhookSecret: string | undefined;
   };
+  /**
+   * Keys for signing audit checkpoints (src/audit/audit-keys.ts): an HMAC secret, or an Ed25519 key
+   * pair in PEM (the public key alone is enough to verify). Redacted from logs (src/logger.ts).
+   */
+  audit: {
+    hmacKey: string | undefined;
+    privateKey: string | undefined;
+    publicKey: string | undefined;
+  };
   kubeconfig: string | undefined;
   /** Set by Kubernetes inside a pod: use the in-cluster service account. */
   inCluster: boolean;
@@ -56,6 +65,11 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       privateKey: nonEmpty(env.GITHUB_APP_PRIVATE_KEY),
       installationId: nonEmpty(env.GITHUB_APP_INSTALLATION_ID),
       webhookSecret: nonEmpty(env.GITHUB_WEBHOOK_SECRET),
+    },
+    audit: {
+      hmacKey: nonEmpty(env.DECKHAND_AUDIT_KEY),
+      privateKey: nonEmpty(env.DECKHAND_AUDIT_PRIVATE_KEY),
+      publicKey: nonEmpty(env.DECKHAND_AUDIT_PUBLIC_KEY),
     },
     kubeconfig: nonEmpty(env.KUBECONFIG),
     inCluster: nonEmpty(env.KUBERNETES_SERVICE_HOST) !== undefined,

@@ -169,6 +169,30 @@ export const configSchema = z
       })
       .strict()
       .default({ maxDuration: '30d' }),
+    audit: z
+      .object({
+        checkpoints: z
+          .object({
+            every: duration
+              .default('1h')
+              .describe('How often the audit chain head is signed and written outside the database.'),
+            afterEntries: z
+              .number()
+              .int()
+              .positive()
+              .default(1000)
+              .describe('Also write a checkpoint once this many entries were added since the last one.'),
+            slackChannel: z
+              .string()
+              .regex(/^[CG][A-Z0-9]{2,}$/, 'a Slack channel id (C… or G…), not a #name')
+              .optional()
+              .describe('A channel id where each checkpoint is also posted, out of reach of the database.'),
+          })
+          .strict()
+          .default({ every: '1h', afterEntries: 1000 }),
+      })
+      .strict()
+      .default({ checkpoints: { every: '1h', afterEntries: 1000 } }),
     slack: z
       .object({
         groupCacheTtl: duration.default('5m').describe('How long resolved user group members are cached.'),

@@ -51,9 +51,13 @@ export interface AuditLog {
   append(entry: AuditEntryInput): Promise<AuditEntry>;
   /** Newest first. */
   recent(filter: AuditFilter): Promise<AuditEntry[]>;
-  /** Oldest first, streamed in pages; for export and verify. */
-  scan(filter?: Pick<AuditFilter, 'since' | 'until'>): AsyncIterable<AuditEntry>;
-  verify(): Promise<AuditVerification>;
+  /** Oldest first, streamed in pages; for export and verify. `afterSeq`: only entries after that one. */
+  scan(filter?: Pick<AuditFilter, 'since' | 'until'> & { afterSeq?: number }): AsyncIterable<AuditEntry>;
+  /**
+   * Recomputes the chain from the first entry. `observe` is told each entry that checked out, as
+   * stored (its seq and hash), so a caller can compare it with a head recorded elsewhere.
+   */
+  verify(observe?: (seq: number, hash: string) => void): Promise<AuditVerification>;
 }
 
 /** A lock on one target: who holds it, why, until when, and the operation that took it, if one did. */

@@ -1,11 +1,12 @@
 import type { ConfigFile } from '../config/schema.ts';
-import type { Clock } from '../core/clock.ts';
+import { systemClock, type Clock } from '../core/clock.ts';
 import { startGitHubSimulator, type GitHubSimulator, type RepoSeed } from './github/index.ts';
 import {
   startKubernetesSimulator,
   type KubernetesSimulator,
   type SeedDeployment,
 } from './kubernetes/index.ts';
+import { SandboxStateFile, type SandboxSnapshot } from './sandbox-state.ts';
 
 export interface Sandbox {
   github: GitHubSimulator;
@@ -14,7 +15,23 @@ export interface Sandbox {
   kubeconfig: string;
   /** The image a service runs at first, and what a deploy of `version` sets. */
   imageOf(service: string, version: string): string;
-  close(): Promise<void>;
+  /**
+   * Stops the simulators. With persistence, what is not yet saved is saved first; `flush: false`
+   * skips that, as `kill -9` would (tests use it to simulate a crash).
+   */
+  close(options?: { flush?: boolean }): Promise<void>;
+}
+
+/** Keep the simulators' state in a file and carry on from it (`deckhand start` and `shell` do). */
+export interface SandboxPersistence {
+  /** The state file, `sandboxStatePath(dataDir)`. */
+  file: string;
+  /** What `loadSandboxState` found there, if anything; the simulators carry on from it. */
+  snapshot?: SandboxSnapshot;
+  /** Real time, for the save's timestamp (default: the system clock). */
+  realClock?: Clock;
+  /** Told when a save fails (the sandbox carries on); the first save failing fails the start instead. */
+  onSaveError?: (error: unknown) => void;
 }
 
 export interface SandboxOptions {
@@ -27,6 +44,8 @@ export interface SandboxOptions {
   /** Answer return_run_details with 422, as GitHub Enterprise Server releases without it do. */
   rejectReturnRunDetails?: boolean;
   host?: string;
+  /** Save the state under the data directory and resume from it; absent, the sandbox forgets on close. */
+  persistence?: SandboxPersistence;
 }
 
 export const INITIAL_VERSION = 'v1.0.0';
@@ -54,10 +73,19 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       });
     }
   }
+  const saved = options.persistence?.snapshot;
+  // Bound late: changes are saved once both simulators exist.
+  let stateFile: SandboxStateFile | undefined;
+  const onChange = (urgency: 'now' | 'soon'): void => {
+    if (urgency === 'now') stateFile?.saveNow();
+    else stateFile?.saveSoon();
+  };
   const kubernetes = await startKubernetesSimulator({
     clock: options.clock,
     seed: { deployments },
     ...(options.host === undefined ? {} : { host: options.host }),
+    ...(saved === undefined ? {} : { restore: saved.kubernetes }),
+    onChange,
   });
 
   const repos = new Map<string, RepoSeed>();
@@ -86,6 +114,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     repos: [...repos.values()],
     rejectReturnRunDetails: options.rejectReturnRunDetails ?? false,
     ...(options.host === undefined ? {} : { host: options.host }),
+    ...(saved === undefined ? {} : { restore: saved.github }),
+    onChange,
     // A successful deploy run "applies" the new image, so the deploy really rolls out.
     onRunCompleted: (run, inputs) => {
       if (run.conclusion !== 'success') return;
@@ -99,6 +129,26 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     },
   });
 
+  const persistence = options.persistence;
+  if (persistence !== undefined) {
+    const real = persistence.realClock ?? systemClock;
+    try {
+      stateFile = new SandboxStateFile(
+        persistence.file,
+        () => ({
+          version: 1,
+          savedAt: { simulated: options.clock.now().getTime(), real: real.now().getTime() },
+          github: github.snapshot(),
+          kubernetes: kubernetes.snapshot(),
+        }),
+        persistence.onSaveError,
+      );
+    } catch (error) {
+      // Listening servers would keep the process alive behind the error.
+      await Promise.all([github.close(), kubernetes.close()]);
+      throw error;
+    }
+  }
   const stops =
     options.tickMs > 0 ? [kubernetes.startTicking(options.tickMs), github.startTicking(options.tickMs)] : [];
   const contexts = [
@@ -111,9 +161,12 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     kubernetes,
     kubeconfig: kubernetes.kubeconfig({ contexts }),
     imageOf,
-    close: async () => {
+    close: async ({ flush = true } = {}) => {
       for (const stop of stops) stop();
+      if (!flush) stateFile?.close({ flush: false });
       await Promise.all([github.close(), kubernetes.close()]);
+      // After the GitHub simulator settled its hooks: a run it just finished has set its image.
+      stateFile?.close({ flush });
     },
   };
 }

@@ -58,16 +58,28 @@ export function nextAuditRow(
   return { ...fields, seq: head === undefined ? 1 : head.seq + 1, hash: chainHash(fields) };
 }
 
+/** Where a chain check starts: after entry `seq`, whose hash is `hash` (seq 0: the genesis hash). */
+export interface ChainStart {
+  seq: number;
+  hash: string;
+}
+
 /**
- * Recomputes the chain from the first entry, oldest first, and names the first entry that breaks it.
- * `count` is how many entries checked out before the break. Removing the newest entries leaves a
- * shorter valid chain; only a head recorded elsewhere can catch that.
+ * Recomputes the chain oldest first, from the first entry or from `start` (rows then begin at
+ * start.seq + 1), and names the first entry that breaks it. `count` is the seq of the last entry that
+ * checked out (how many entries, from the first). `observe` hears each entry that checked out.
+ * Removing the newest entries leaves a shorter valid chain; only a head recorded elsewhere (an audit
+ * checkpoint, src/audit/) can catch that.
  */
-export async function verifyChain(rows: AsyncIterable<AuditEntryRow>): Promise<AuditVerification> {
-  let count = 0;
-  let prevHash = GENESIS_HASH;
-  let prevSeq: number | null = null;
-  let expectedSeq = 1;
+export async function verifyChain(
+  rows: AsyncIterable<AuditEntryRow>,
+  start: ChainStart = { seq: 0, hash: GENESIS_HASH },
+  observe?: (seq: number, hash: string) => void,
+): Promise<AuditVerification> {
+  let count = start.seq;
+  let prevHash = start.hash;
+  let prevSeq: number | null = start.seq === 0 ? null : start.seq;
+  let expectedSeq = start.seq + 1;
   for await (const row of rows) {
     const seq = row.seq;
     if (seq !== expectedSeq) {
@@ -81,7 +93,8 @@ export async function verifyChain(rows: AsyncIterable<AuditEntryRow>): Promise<A
     if (chainHash(row) !== row.hash) {
       return { ok: false, count, brokenSeq: seq, reason: `entry ${seq} was changed after it was written` };
     }
-    count += 1;
+    count = seq;
+    observe?.(seq, row.hash);
     prevHash = row.hash;
     prevSeq = seq;
     expectedSeq = seq + 1;

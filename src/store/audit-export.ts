@@ -11,8 +11,10 @@ export interface AuditExportOptions {
 /**
  * Streams the entries oldest first and returns how many were written. Both formats use the stored
  * column names, so a JSON export can be re-hashed offline exactly as `verify` does. JSON is an array with
- * one element per line; CSV follows RFC 4180 (CRLF, fields quoted when they hold `,` `"` CR or LF, null
- * as an empty field). The stream is left open: the caller may be writing to stdout.
+ * one element per line, the stored values exactly; CSV follows RFC 4180 (CRLF, fields quoted when they
+ * hold `,` `"` CR or LF, null as an empty field) and is made for spreadsheets: a text cell that a
+ * spreadsheet would run as a formula is neutralised (see `neutraliseFormula`), so re-hash from JSON.
+ * The stream is left open: the caller may be writing to stdout.
  */
 export async function exportAudit(
   audit: AuditLog,
@@ -71,6 +73,21 @@ function csvLine(fields: readonly (string | number | null)[]): string {
 
 function csvField(value: string | number | null): string {
   if (value === null) return '';
-  const text = String(value);
+  const text = typeof value === 'number' ? String(value) : neutraliseFormula(value);
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/**
+ * Characters that make a spreadsheet read a cell as a formula when they come first: OWASP's CSV
+ * injection list (`=`, `+`, `-`, `@`, tab, carriage return) and the NUL that OWASP ASVS 5.0
+ * requirement 1.2.10 adds. https://owasp.org/www-community/attacks/CSV_Injection
+ */
+const FORMULA_START = /^[=+\-@\t\r\0]/;
+
+/**
+ * A text cell that starts like a formula gets a leading `'`, which Excel, LibreOffice and Google Sheets
+ * take as "this is text" (OWASP's advice); every other cell is left as it was.
+ */
+export function neutraliseFormula(text: string): string {
+  return FORMULA_START.test(text) ? `'${text}` : text;
 }

@@ -58,20 +58,24 @@ export class KyselyAuditLog implements AuditLog {
     });
   }
 
-  async *scan(filter: Pick<AuditFilter, 'since' | 'until'> = {}): AsyncIterable<AuditEntry> {
+  async *scan(
+    filter: Pick<AuditFilter, 'since' | 'until'> & { afterSeq?: number } = {},
+  ): AsyncIterable<AuditEntry> {
     for await (const row of this.scanRows(filter)) yield rowToEntry(row);
   }
 
-  verify(): Promise<AuditVerification> {
-    return guarded(() => verifyChain(this.scanRows({})));
+  verify(observe?: (seq: number, hash: string) => void): Promise<AuditVerification> {
+    return guarded(() => verifyChain(this.scanRows({}), undefined, observe));
   }
 
   /**
    * Pages by seq rather than holding a cursor open, so a slow reader (an export to a slow client) never
    * pins a connection or, in SQLite, blocks appends between pages.
    */
-  private async *scanRows(filter: Pick<AuditFilter, 'since' | 'until'>): AsyncIterable<AuditEntryRow> {
-    let after = 0;
+  private async *scanRows(
+    filter: Pick<AuditFilter, 'since' | 'until'> & { afterSeq?: number },
+  ): AsyncIterable<AuditEntryRow> {
+    let after = filter.afterSeq ?? 0;
     for (;;) {
       let query = this.db.selectFrom('audit_entries').select(AUDIT_COLUMNS).where('seq', '>', after);
       if (filter.since !== undefined) query = query.where('at', '>=', filter.since.toISOString());

@@ -82,6 +82,38 @@ describe('exportAudit', () => {
     expect(text.endsWith('\r\n')).toBe(true);
   });
 
+  it.each([
+    ['=HYPERLINK("https://evil.test","x")', `"'=HYPERLINK(""https://evil.test"",""x"")"`],
+    ["+1+cmd|' /C calc'!A0", "'+1+cmd|' /C calc'!A0"],
+    ['-2+3', "'-2+3"],
+    ['@SUM(1,1)', `"'@SUM(1,1)"`],
+    ['\t=1+1', "'\t=1+1"],
+    ['\r=1+1', `"'\r=1+1"`],
+    ['\0=1', "'\0=1"],
+    // Only the first character matters; a formula sign inside text is harmless.
+    ['deploy api v1-2 to staging', 'deploy api v1-2 to staging'],
+    ['a = b', 'a = b'],
+  ])('neutralises a CSV cell starting like a formula: %j', async (text, cell) => {
+    const out = sink();
+    await exportAudit(memoryAudit(entries([text])), { format: 'csv' }, out.stream);
+    const row = (await out.text()).split('\r\n')[1] ?? '';
+    expect(row).toContain(`,${cell},`);
+  });
+
+  it('neutralises every text column, leaves numbers and JSON exactly as stored', async () => {
+    const [entry] = entries(['=x']);
+    const tampered = { ...entry!, actor: '@U1', reason: '-reason', channel: '+C1', durationMs: 5 };
+    const csv = sink();
+    await exportAudit(memoryAudit([tampered]), { format: 'csv' }, csv.stream);
+    const row = (await csv.text()).split('\r\n')[1] ?? '';
+    expect(row.split(',')).toEqual(expect.arrayContaining(["'@U1", "'+C1", "'=x", "'-reason", '5']));
+    const json = sink();
+    await exportAudit(memoryAudit([tampered]), { format: 'json' }, json.stream);
+    expect(JSON.parse(await json.text())).toEqual([
+      expect.objectContaining({ actor: '@U1', text: '=x', reason: '-reason', channel: '+C1' }),
+    ]);
+  });
+
   it('writes one JSON element per line that parses back to the stored columns', async () => {
     const list = entries(['first', 'second']);
     const out = sink();

@@ -15,3 +15,5 @@ export type {
   WorkflowSeed,
 } from './types.ts';
 export { exampleRepos } from './example-seed.ts';
+export type { GitHubSnapshot } from './snapshot.ts';
+export type { ChangeUrgency } from './state.ts';

@@ -56,6 +56,11 @@ export interface RunState {
   jobs: JobState[];
   timeline: TimelineEntry[];
   cursor: number;
+  /**
+   * When this attempt was cancelled through the API, and how far its timeline had got: enough to lay
+   * the same timeline out again when the simulator's state is loaded from disk.
+   */
+  cancelRequest?: { at: number; cursor: number };
 }
 
 const inputPlaceholder = /\$\{\{\s*inputs\.([A-Za-z0-9_-]+)\s*\}\}/g;

@@ -19,6 +19,8 @@ import { WebhookSender } from './webhooks.ts';
 export async function startGitHubSimulator(options: GitHubSimulatorOptions): Promise<GitHubSimulator> {
   const { clock } = options;
   const state = new SimState(options.repos, clock.now().getTime());
+  if (options.restore !== undefined) state.restore(options.restore);
+  if (options.onChange !== undefined) state.onChange = options.onChange;
   let baseUrl = 'http://127.0.0.1';
   const base = () => baseUrl;
   const webhooks = new WebhookSender(options.webhook, 1);
@@ -83,6 +85,7 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions): Pro
       return () => clearInterval(timer);
     },
     inject: (f) => faults.inject(f),
+    snapshot: () => state.snapshot(),
     stats: () => ({
       ...counters,
       byRoute: { ...counters.byRoute },

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { renderRunName, type RunState, type SimEvent } from './run-model.ts';
 import { cancelAt, planRun, type PlanContext } from './run-plan.ts';
+import type { GitHubSnapshot, SavedRun } from './snapshot.ts';
 import type { Dispatch, RepoSeed, ScenarioOutcome, WorkflowSeed } from './types.ts';
 
 export interface RepoRecord {
@@ -12,6 +13,13 @@ export interface RepoRecord {
   workflows: WorkflowSeed[];
 }
 
+/**
+ * How soon a change must reach disk: `now` for what a client was told happened (a dispatch, a cancel,
+ * a re-run), before the answer goes out, as GitHub would not lose an accepted dispatch; `soon` for
+ * what the passing of time did, which can be laid out again from the run.
+ */
+export type ChangeUrgency = 'now' | 'soon';
+
 /** Everything the simulator knows: repositories, workflows and runs; mutated only through its methods. */
 export class SimState implements PlanContext {
   readonly repos = new Map<string, RepoRecord>();
@@ -19,6 +27,8 @@ export class SimState implements PlanContext {
   private lastRunId = 7_000_000_000;
   private lastJobId = 20_000_000_000;
   private readonly runNumbers = new Map<number, number>();
+  /** Told after every change, to save the state (see ChangeUrgency). */
+  onChange: (urgency: ChangeUrgency) => void = () => undefined;
 
   constructor(seeds: RepoSeed[], createdAt: number) {
     seeds.forEach((seed, index) => {
@@ -95,6 +105,7 @@ export class SimState implements PlanContext {
     };
     this.schedule(run, now);
     this.runs.set(run.id, run);
+    this.onChange('now');
     return { run, events: [{ type: 'workflow_run', action: 'requested', run }] };
   }
 
@@ -106,12 +117,16 @@ export class SimState implements PlanContext {
     run.jobs = [];
     run.runStartedAt = now;
     run.updatedAt = now;
+    delete run.cancelRequest;
     this.schedule(run, now);
+    this.onChange('now');
     return [{ type: 'workflow_run', action: 'requested', run }];
   }
 
   cancel(run: RunState, now: number): void {
+    run.cancelRequest = { at: now, cursor: run.cursor };
     cancelAt(run, now);
+    this.onChange('now');
   }
 
   /**
@@ -124,6 +139,7 @@ export class SimState implements PlanContext {
       const next = run.timeline[run.cursor];
       if (next !== undefined && next.at <= now) due.push({ run, at: next.at });
     }
+    if (due.length > 0) this.onChange('soon');
     // One entry at a time so runs interleave by time, which keeps webhook order faithful.
     while (due.length > 0) {
       due.sort((a, b) => a.at - b.at);
@@ -139,8 +155,59 @@ export class SimState implements PlanContext {
     }
   }
 
-  private schedule(run: RunState, now: number): void {
-    run.timeline = planRun(run, now, this);
+  /** What survives a restart: the counters and every run without its timeline (functions, rebuilt on load). */
+  snapshot(): GitHubSnapshot {
+    return {
+      lastRunId: this.lastRunId,
+      lastJobId: this.lastJobId,
+      runNumbers: [...this.runNumbers.entries()],
+      runs: [...this.runs.values()].map(({ timeline: _timeline, ...run }) => structuredClone(run)),
+    };
+  }
+
+  /**
+   * Loads a snapshot: each run's timeline is laid out again from the start of its attempt, exactly as
+   * it was, and the entries it had already applied are applied again in silence, handing out the job
+   * ids it had handed out; so the run is where it was, and moves on from there with the clock.
+   */
+  restore(snapshot: GitHubSnapshot): void {
+    this.lastRunId = snapshot.lastRunId;
+    this.lastJobId = snapshot.lastJobId;
+    this.runNumbers.clear();
+    for (const [workflowId, number] of snapshot.runNumbers) this.runNumbers.set(workflowId, number);
+    this.runs.clear();
+    for (const saved of snapshot.runs) this.runs.set(saved.id, this.replay(saved));
+  }
+
+  private replay(saved: SavedRun): RunState {
+    const issued = saved.jobs.map((job) => job.id);
+    const ids: PlanContext = { nextJobId: () => issued.shift() ?? this.nextJobId() };
+    const run: RunState = {
+      ...structuredClone(saved),
+      status: 'queued',
+      conclusion: null,
+      jobs: [],
+      timeline: [],
+      cursor: 0,
+    };
+    this.schedule(run, run.runStartedAt, ids);
+    if (saved.cancelRequest !== undefined) {
+      run.cursor = saved.cancelRequest.cursor;
+      cancelAt(run, saved.cancelRequest.at);
+      run.cursor = 0;
+    }
+    while (run.cursor < saved.cursor) {
+      const entry = run.timeline[run.cursor];
+      if (entry === undefined) break;
+      run.cursor += 1;
+      entry.apply(run);
+    }
+    run.updatedAt = saved.updatedAt;
+    return run;
+  }
+
+  private schedule(run: RunState, now: number, ids: PlanContext = this): void {
+    run.timeline = planRun(run, now, ids);
     run.cursor = 0;
     if (run.outcome === 'cancelled') {
       const total = (run.workflow.durationSeconds ?? 60) * 1000;

@@ -1,4 +1,6 @@
 import type { Clock } from '../../core/clock.ts';
+import type { GitHubSnapshot } from './snapshot.ts';
+import type { ChangeUrgency } from './state.ts';
 
 /** A workflow as the seed describes it; `path` is the file, e.g. `.github/workflows/deploy.yml`. */
 export interface WorkflowSeed {
@@ -74,6 +76,10 @@ export interface GitHubSimulatorOptions {
   onRunCompleted?: (run: CompletedRun, inputs: Record<string, string>) => void | Promise<void>;
   /** Primary rate limit per hour; GitHub's default for a token is 5000. */
   rateLimit?: number;
+  /** Runs and counters saved by an earlier simulator (`snapshot()`), to carry on from. */
+  restore?: GitHubSnapshot;
+  /** Told after every change of state, with how soon it must be saved. */
+  onChange?: (urgency: ChangeUrgency) => void;
   host?: string;
   port?: number;
 }
@@ -98,6 +104,8 @@ export interface GitHubSimulator {
   tick(): Promise<void>;
   startTicking(intervalMs: number): () => void;
   inject(faults: Faults): void;
+  /** The state worth keeping across a restart, as JSON-safe data. */
+  snapshot(): GitHubSnapshot;
   stats(): SimulatorStats;
   setWebhook(webhook: WebhookTarget | undefined): void;
 }

@@ -14,6 +14,17 @@ export class EventRecorder {
     private readonly ids: IdSource,
   ) {}
 
+  /**
+   * Learns the events already in the store (loaded from disk), so a repeat bumps their count as it
+   * would have before the restart instead of adding a second event.
+   */
+  rememberStored(): void {
+    for (const event of this.store.list('events')) {
+      const { uid } = event.involvedObject;
+      this.names.set(`${uid}|${event.type}|${event.reason}|${event.message}`, event.metadata.name);
+    }
+  }
+
   record(
     object: KubeObject,
     type: KubeEvent['type'],

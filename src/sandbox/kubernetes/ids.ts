@@ -11,6 +11,11 @@ export class IdSource {
     this.state = seed >>> 0;
   }
 
+  /** Where the generator is; `new IdSource(state)` carries on from here (the sandbox saves it). */
+  get position(): number {
+    return this.state;
+  }
+
   /** mulberry32: tiny and good enough for names. */
   private next(): number {
     this.state = (this.state + 0x6d2b79f5) >>> 0;

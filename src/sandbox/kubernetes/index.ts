@@ -9,6 +9,7 @@ import { simulatorKubeconfig } from './kubeconfig.ts';
 import { ObjectStore } from './object-store.ts';
 import { RolloutController } from './rollout-controller.ts';
 import { route } from './router.ts';
+import type { KubeObject, ResourceName } from './types.ts';
 
 export interface SeedDeployment {
   namespace: string;
@@ -33,6 +34,24 @@ export interface KubernetesSimulatorOptions {
   watchHistoryLimit?: number;
   host?: string;
   port?: number;
+  /** State saved by an earlier simulator (`snapshot()`), to carry on from instead of seeding afresh. */
+  restore?: KubernetesSnapshot;
+  /**
+   * Told after every change of state: `now` for a client's write (saved before it is answered, as
+   * the apiserver persists before it replies), `soon` for what the controllers did as time passed.
+   */
+  onChange?: (urgency: 'now' | 'soon') => void;
+}
+
+/** The simulator's state as JSON: objects, name generator, pod timelines, and how far time was reconciled. */
+export interface KubernetesSnapshot {
+  store: { revision: number; objects: Partial<Record<ResourceName, KubeObject[]>> };
+  ids: number;
+  reconciledUpTo: number;
+  schedules: [
+    string,
+    { createdAt: number; readyAt: number; firstCrashAt: number; badContainers: string[] },
+  ][];
 }
 
 export interface KubernetesSimulator {
@@ -52,6 +71,8 @@ export interface KubernetesSimulator {
   dropWatches(): void;
   /** What a deploy pipeline does: point the first container at a new image. */
   setImage(namespace: string, name: string, image: string): void;
+  /** The state worth keeping across a restart, as JSON-safe data. */
+  snapshot(): KubernetesSnapshot;
 }
 
 const SEED_AGE_MS = 60 * 60 * 1000;
@@ -67,24 +88,42 @@ export async function startKubernetesSimulator(
 ): Promise<KubernetesSimulator> {
   const { clock } = options;
   const store = new ObjectStore(options.watchHistoryLimit ?? 1000);
-  const ids = new IdSource();
+  const saved = options.restore;
+  const ids = new IdSource(saved?.ids);
   const ctx: ControllerContext = {
     store,
     ids,
     events: new EventRecorder(store, ids),
     isBadImage: options.isBadImage ?? defaultIsBadImage,
     podReadyMs: (options.podReadySeconds ?? 5) * 1000,
-    schedules: new Map(),
+    schedules: new Map(
+      (saved?.schedules ?? []).map(([uid, s]) => [uid, { ...s, badContainers: new Set(s.badContainers) }]),
+    ),
   };
+  if (saved !== undefined) {
+    store.restore(saved.store);
+    ctx.events.rememberStored();
+  }
   const writer = new DeploymentWriter(store, ids, clock);
   // Seeded deployments start fully rolled out at revision 1: created an hour ago, and the
   // controller replays that hour, so their pods exist, are ready, and have realistic ages.
+  // After a restore only what the config added since is seeded.
   const seededAt = clock.now().getTime() - SEED_AGE_MS;
   seed(options, ctx, writer, seededAt);
-  const controller = new RolloutController(ctx, seededAt);
+  const controller = new RolloutController(ctx, saved?.reconciledUpTo ?? seededAt);
   controller.reconcile(clock.now().getTime());
 
-  const tick = () => controller.reconcile(clock.now().getTime());
+  let reconciling = false;
+  const tick = (): void => {
+    reconciling = true;
+    try {
+      controller.reconcile(clock.now().getTime());
+    } finally {
+      reconciling = false;
+    }
+  };
+  const onChange = options.onChange;
+  if (onChange !== undefined) store.subscribe(() => onChange(reconciling ? 'soon' : 'now'));
   const watches = new Set<ServerResponse>();
   const requestListeners = new Set<(method: string, path: string) => void>();
   let address = '';
@@ -136,6 +175,15 @@ export async function startKubernetesSimulator(
         spec: { ...d.spec, template: { ...d.spec.template, spec: { ...d.spec.template.spec, containers } } },
       });
     },
+    snapshot: () => ({
+      store: store.snapshot(),
+      ids: ids.position,
+      reconciledUpTo: controller.reconciledUpTo,
+      schedules: [...ctx.schedules.entries()].map(([uid, schedule]) => [
+        uid,
+        { ...schedule, badContainers: [...schedule.badContainers] },
+      ]),
+    }),
     close: () =>
       new Promise<void>((resolve, reject) => {
         for (const res of watches) res.end();
@@ -155,6 +203,7 @@ function seed(
   const namespaces = new Set(['default', 'kube-system', ...(options.seed.namespaces ?? [])]);
   for (const d of options.seed.deployments) namespaces.add(d.namespace);
   for (const name of namespaces) {
+    if (ctx.store.get('namespaces', undefined, name) !== undefined) continue;
     ctx.store.create('namespaces', {
       apiVersion: 'v1',
       kind: 'Namespace',
@@ -170,6 +219,7 @@ function seed(
     });
   }
   for (const d of options.seed.deployments) {
+    if (ctx.store.get('deployments', d.namespace, d.name) !== undefined) continue;
     const labels = d.labels ?? { app: d.name };
     writer.create(
       d.namespace,

@@ -89,6 +89,31 @@ export class ObjectStore {
     return { events: history.events.filter((e) => e.resourceVersion > resourceVersion) };
   }
 
+  /** Every object and the revision counter, as JSON-safe data (watch history is not kept). */
+  snapshot(): { revision: number; objects: Partial<Record<ResourceName, KubeObject[]>> } {
+    const objects: Partial<Record<ResourceName, KubeObject[]>> = {};
+    for (const [resource, bucket] of this.objects)
+      objects[resource] = [...bucket.values()].map((o) => structuredClone(o));
+    return { revision: this.revision, objects };
+  }
+
+  /**
+   * Loads what `snapshot` gave, replacing everything. The history of changes starts empty, as after an
+   * apiserver restart whose etcd was compacted: a watch from an older resourceVersion is told 410 Gone
+   * and lists again, which clients already handle. Listeners are not told.
+   */
+  restore(snapshot: { revision: number; objects: Partial<Record<ResourceName, KubeObject[]>> }): void {
+    this.revision = snapshot.revision;
+    this.objects.clear();
+    this.histories.clear();
+    for (const [resource, objects] of Object.entries(snapshot.objects) as [ResourceName, KubeObject[]][]) {
+      const bucket = this.bucket(resource);
+      for (const object of objects)
+        bucket.set(key(object.metadata.namespace, object.metadata.name), structuredClone(object));
+      this.histories.set(resource, { events: [], forgottenUpTo: this.revision });
+    }
+  }
+
   subscribe(listener: StoreListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

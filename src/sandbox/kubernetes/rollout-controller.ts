@@ -23,6 +23,11 @@ export class RolloutController {
     this.last = start;
   }
 
+  /** The simulated instant reconciled up to; a controller built with it carries on from there. */
+  get reconciledUpTo(): number {
+    return this.last;
+  }
+
   reconcile(now: number): void {
     let t = this.last;
     for (let i = 0; i < MAX_INSTANTS_PER_RECONCILE; i++) {
