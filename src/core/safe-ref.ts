@@ -96,3 +96,13 @@ function describeChar(ch: string): string {
 export function isCommitSha(ref: string): boolean {
   return /^[0-9a-f]{7,40}$/i.test(ref);
 }
+
+/**
+ * The image tag a build conventionally gives a version or branch: characters a Docker tag cannot hold
+ * (a tag is `[A-Za-z0-9_.-]`, per the OCI distribution spec) become `-`, as docker/metadata-action
+ * does for branch names (`feature/x` → `feature-x`). The sandbox's builds tag images this way, and
+ * verification looks for this tag.
+ */
+export function imageTagFor(ref: string): string {
+  return ref.replace(/[^\w.-]/g, '-');
+}

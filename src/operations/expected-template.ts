@@ -1,5 +1,5 @@
 import type { ContainerImage } from '../kubernetes/port.ts';
-import { isCommitSha } from '../core/safe-ref.ts';
+import { imageTagFor, isCommitSha } from '../core/safe-ref.ts';
 import type { Operation } from './types.ts';
 
 /**
@@ -62,7 +62,7 @@ function parseImages(text: string): ContainerImage[] {
 export function imageCarries(image: string, ref: string): boolean {
   const tag = tagOf(image);
   if (tag === null) return false;
-  const want = ref.replace(/[^\w.-]/g, '-').toLowerCase();
+  const want = imageTagFor(ref).toLowerCase();
   if (tag.toLowerCase() === want) return true;
   if (!isCommitSha(ref)) return false;
   const sha = ref.toLowerCase();

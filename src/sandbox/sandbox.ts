@@ -1,3 +1,4 @@
+import { imageTagFor } from '../core/safe-ref.ts';
 import type { ConfigFile } from '../config/schema.ts';
 import { systemClock, type Clock } from '../core/clock.ts';
 import { startGitHubSimulator, type GitHubSimulator, type RepoSeed } from './github/index.ts';
@@ -59,7 +60,7 @@ export const INITIAL_VERSION = 'v1.0.0';
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const { config } = options;
   const imageOf = (service: string, version: string): string =>
-    `ghcr.io/${config.services[service]?.github?.repo ?? `local/${service}`}:${version}`;
+    `ghcr.io/${config.services[service]?.github?.repo ?? `local/${service}`}:${imageTagFor(version)}`;
 
   const deployments: SeedDeployment[] = [];
   for (const [service, def] of Object.entries(config.services)) {

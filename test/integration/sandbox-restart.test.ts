@@ -76,6 +76,9 @@ describe('the sandbox keeps its state under the data directory', () => {
         sandbox: second,
         store: await createStore({ sqlitePath }),
         clock,
+        // The crashed Deckhand shares this test's process id; to the restarted one it is gone, as a
+        // killed process is, so its leases are free at once (see local-leases.ts).
+        processExists: () => false,
       });
       cleanup.push(() => after.close());
       expect(await after.deckhand.start({ housekeepingMs: 3_600_000 })).toEqual([id]);

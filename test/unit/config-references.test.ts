@@ -316,27 +316,28 @@ describe('duplicate keys', () => {
       '  web:\n',
       '  api:\n',
       'services.api',
-      '"api" appears twice in this mapping (first at line 30)',
+      () => `"api" appears twice in this mapping (first at line ${lineOf(example, '  api:')})`,
     ],
     [
       'an environment key',
       '    protected: true',
       '    protected: true\n    protected: false',
       'environments.production.protected',
-      '"protected" appears twice in this mapping (first at line 16)',
+      () =>
+        `"protected" appears twice in this mapping (first at line ${lineOf(example, '    protected: true')})`,
     ],
     [
       'a flow mapping key',
       'ref: main }',
       'ref: main, ref: dev }',
       'services.api.github.ref',
-      '"ref" appears twice',
+      () => '"ref" appears twice',
     ],
   ])('names the key and both lines: %s', (_what, from, to, key, message) => {
     const text = example.replace(from, to);
     const [issue] = issues(text);
     expect(issue).toMatchObject({ file: 'deckhand.yml', key });
-    expect(issue?.message).toContain(message);
+    expect(issue?.message).toContain(message());
     expect(formatIssue(issue!)).toMatch(
       new RegExp(`^deckhand\\.yml:\\d+ {2}${key.replaceAll('.', '\\.')}: `),
     );
