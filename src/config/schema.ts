@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { urlProblem } from '../runbooks/url-allow-list.ts';
 
 /** The shape of deckhand.yml. Descriptions become the JSON Schema editors show (`deckhand config schema`). */
 
@@ -128,6 +129,27 @@ export const configSchema = z
       })
       .strict()
       .default({ groupCacheTtl: '5m' }),
+    runbooks: z
+      .object({
+        dir: z
+          .string()
+          .min(1)
+          .default('runbooks')
+          .describe('Where the runbook files (<id>.yml) are, relative to this file.'),
+        httpAllow: z
+          .array(
+            z.string().superRefine((entry, ctx) => {
+              const problem = urlProblem(entry, 'entry');
+              if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+            }),
+          )
+          .default([])
+          .describe(
+            'URL prefixes http.check steps may call: https://host/path/, or sandbox:/path/ for the built-in sandbox.',
+          ),
+      })
+      .strict()
+      .default({ dir: 'runbooks', httpAllow: [] }),
     shell: z
       .object({
         user: slackSubject.optional().describe('Who the shell acts as without --as: the demo admin.'),
@@ -157,3 +179,4 @@ export type ServiceConfig = z.infer<typeof service>;
 export type ServiceTarget = z.infer<typeof serviceTarget>;
 export type FreezeWindow = z.infer<typeof freezeWindow>;
 export type RoleConfig = z.infer<typeof role>;
+export type RunbooksConfig = ConfigFile['runbooks'];
