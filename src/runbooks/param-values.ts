@@ -1,6 +1,5 @@
 import type { Catalog } from '../config/catalog.ts';
 import { formatDuration, parseDuration } from '../core/duration.ts';
-import { isDeckhandError } from '../core/errors.ts';
 import { closest } from '../core/suggest.ts';
 import { PARAM_VALUE_MAX_LENGTH, type RunbookParam } from './param-schema.ts';
 
@@ -62,8 +61,8 @@ export function describeParamType(param: RunbookParam, catalog: Catalog): string
 }
 
 /**
- * Checks one typed value against its parameter. `ok: false` carries a message naming what is
- * wrong (without the parameter's name, which the caller adds).
+ * Checks one typed value against its parameter. `ok: false` carries a short message saying what is
+ * wrong with the value (the caller adds the parameter's name and what it takes).
  */
 export function parseParamValue(
   param: RunbookParam,
@@ -85,11 +84,8 @@ export function parseParamValue(
     }
     case 'enum': {
       const found = param.values.find((v) => v.toLowerCase() === typed.toLowerCase());
-      if (found === undefined) {
-        const near = closest(typed, param.values);
-        const mean = near.length > 0 ? ` (did you mean ${near.join(' or ')}?)` : '';
-        return { ok: false, message: `"${typed}" is not one of ${param.values.join(', ')}${mean}` };
-      }
+      if (found === undefined)
+        return { ok: false, message: `"${typed}" is not allowed${didYouMean(typed, param.values)}` };
       return { ok: true, value: { type: 'enum', value: found } };
     }
     case 'integer': {
@@ -117,15 +113,21 @@ export function parseParamValue(
     }
     case 'service':
     case 'environment': {
-      try {
-        const name = param.type === 'service' ? catalog.service(typed) : catalog.environment(typed);
-        return { ok: true, value: { type: param.type, value: name } };
-      } catch (error) {
-        if (!isDeckhandError(error)) throw error;
-        return { ok: false, message: error.userMessage };
+      const service = param.type === 'service';
+      const name = service ? catalog.findService(typed) : catalog.findEnvironment(typed);
+      if (name === undefined) {
+        const names = service ? catalog.serviceNames : catalog.environmentNames;
+        const what = service ? 'a service' : 'an environment';
+        return { ok: false, message: `"${typed}" is not ${what} in deckhand.yml${didYouMean(typed, names)}` };
       }
+      return { ok: true, value: { type: param.type, value: name } };
     }
   }
+}
+
+function didYouMean(typed: string, names: readonly string[]): string {
+  const near = closest(typed, names);
+  return near.length > 0 ? ` (did you mean ${near.join(' or ')}?)` : '';
 }
 
 /**
@@ -186,7 +188,7 @@ export function parseParamArgs(
           param: name,
           kind: 'missing',
           expected,
-          message: `${name} is missing: ${expected} (${param.description})`,
+          message: `${name} is missing; it takes ${expected} (${param.description})`,
         });
       }
       continue;
@@ -200,7 +202,7 @@ export function parseParamArgs(
         param: name,
         kind: 'invalid',
         expected,
-        message: `${whose} ${parsed.message}: ${expected}`,
+        message: `${whose}: ${parsed.message}; it takes ${expected}`,
       });
     }
   }
@@ -212,7 +214,7 @@ export function defaultText(param: RunbookParam): string | undefined {
   return param.default === undefined ? undefined : String(param.default);
 }
 
-/** A value as text, for a placeholder: the name, the number, true/false, or the duration as typed. */
+/** A value as text, for a placeholder: the name, the number, true/false, or the duration ("30m"). */
 export function paramText(value: ParamValue): string {
   switch (value.type) {
     case 'integer':

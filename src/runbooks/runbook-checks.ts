@@ -3,7 +3,7 @@ import { parseDuration } from '../core/duration.ts';
 import { isDeckhandError } from '../core/errors.ts';
 import { assertRefName } from '../operations/git-ref.ts';
 import type { RunbookParam } from './param-schema.ts';
-import { defaultText, fullMatch, parseParamValue } from './param-values.ts';
+import { defaultText, describeParamType, fullMatch, parseParamValue } from './param-values.ts';
 import { describeReference, parseTemplate, wholePlaceholder, type Placeholder } from './placeholders.ts';
 import type { RunbookFile } from './runbook-schema.ts';
 import { defaultStepId, fieldKind, STEP_CATALOG, type FieldKind } from './step-catalog.ts';
@@ -62,6 +62,18 @@ export function checkRunbook(runbook: RunbookFile, catalog: Catalog, fileId: str
   return issues;
 }
 
+/** What the `when` of the step at `index` may read: every parameter, and the steps before it. */
+export function whenScope(runbook: RunbookFile, index: number): WhenScope {
+  const ids = stepIds(runbook);
+  return {
+    params: Object.fromEntries(Object.entries(runbook.params).map(([n, p]) => [n, p.type])),
+    steps: Object.fromEntries(
+      runbook.steps.slice(0, index).map((step, i) => [ids[i] ?? '', STEP_CATALOG[step.type].outputs]),
+    ),
+    laterSteps: ids.slice(index),
+  };
+}
+
 function checkParam(name: string, param: RunbookParam, catalog: Catalog, issues: RunbookCheckIssue[]): void {
   const at = ['params', name];
   if (param.required === true && param.default !== undefined) {
@@ -99,7 +111,12 @@ function checkParam(name: string, param: RunbookParam, catalog: Catalog, issues:
   const text = defaultText(param);
   if (text !== undefined) {
     const parsed = parseParamValue(param, text, catalog);
-    if (!parsed.ok) issues.push({ path: [...at, 'default'], message: parsed.message });
+    if (!parsed.ok) {
+      issues.push({
+        path: [...at, 'default'],
+        message: `${parsed.message}; it takes ${describeParamType(param, catalog)}`,
+      });
+    }
   }
 }
 
@@ -117,7 +134,7 @@ function checkStep(
   if (step.retry !== undefined && !info.retryable) {
     issues.push({
       path: [...at, 'retry'],
-      message: `a ${step.type} step is not retried: ${step.type === 'wait' || step.type === 'message' ? 'it cannot fail' : 'a person’s answer stands'}`,
+      message: `${article(step.type)} ${step.type} step is not retried: ${step.type === 'wait' || step.type === 'message' ? 'it cannot fail' : 'a person’s answer stands'}`,
     });
   }
   if (step.on_failure !== undefined && step.on_failure !== 'stop' && step.on_failure !== 'continue') {
@@ -141,7 +158,7 @@ function checkStep(
       const allowed = Object.keys(info.fields).map((f) => f.replace('.*', '.<name>'));
       issues.push({
         path: [...at, ...path],
-        message: `${path.join('.')} does not take placeholders; in a ${step.type} step they go only in ${allowed.length > 0 ? allowed.join(', ') : 'no field'}`,
+        message: `${path.join('.')} does not take placeholders; in ${article(step.type)} ${step.type} step they go only in ${allowed.length > 0 ? allowed.join(', ') : 'no field'}`,
       });
     }
   }
@@ -168,13 +185,7 @@ function checkStep(
   checkStepSpecifics(step, at, targets.service, catalog, issues);
 
   if (step.when !== undefined) {
-    const scope: WhenScope = {
-      params: Object.fromEntries(Object.entries(runbook.params).map(([n, p]) => [n, p.type])),
-      steps: Object.fromEntries(
-        earlier.map((id) => [id, STEP_CATALOG[runbook.steps[ids.indexOf(id)]?.type ?? 'message'].outputs]),
-      ),
-      laterSteps: ids.slice(index),
-    };
+    const scope = whenScope(runbook, index);
     if (typeof step.when === 'boolean') {
       if (!step.when)
         issues.push({ path: [...at, 'when'], message: 'is always false, so this step never runs' });
@@ -350,7 +361,7 @@ function wholeParamOfType(
   const param = runbook.params[whole.reference.name];
   if (param !== undefined && !types.includes(param.type)) {
     return {
-      message: `params.${whole.reference.name} is a ${param.type} parameter; this field takes ${expected}`,
+      message: `params.${whole.reference.name} is ${article(param.type)} ${param.type} parameter; this field takes ${expected}`,
     };
   }
   return {};
@@ -373,7 +384,7 @@ function referenceProblem(runbook: RunbookFile, placeholder: Placeholder, earlie
   const outputs = type === undefined ? {} : STEP_CATALOG[type].outputs;
   if (!Object.hasOwn(outputs, ref.key)) {
     const known = Object.keys(outputs);
-    return `${describeReference(ref)} does not exist: a ${type ?? ''} step outputs ${known.length > 0 ? known.join(', ') : 'nothing'}`;
+    return `${describeReference(ref)} does not exist: ${article(type ?? '')} ${type ?? ''} step outputs ${known.length > 0 ? known.join(', ') : 'nothing'}`;
   }
   return null;
 }
@@ -399,7 +410,7 @@ function checkStepSpecifics(
           message: 'Deckhand sets correlation_id itself, to find the run it started',
         });
       }
-      if (step.ref !== undefined) {
+      if (step.ref !== undefined && !step.ref.includes('{{')) {
         try {
           assertRefName(step.ref);
         } catch (error) {
@@ -410,7 +421,7 @@ function checkStepSpecifics(
       return;
     }
     case 'http.check':
-      if (step.body_pattern !== undefined) {
+      if (step.body_pattern !== undefined && !step.body_pattern.includes('{{')) {
         try {
           new RegExp(step.body_pattern, 'u');
         } catch (error) {
@@ -429,7 +440,7 @@ function checkStepSpecifics(
           message:
             'name who may approve: either role (from deckhand.yml) or grant (like deploy:production), one of them',
         });
-      } else if (role !== undefined && !Object.hasOwn(catalog.config.roles, role)) {
+      } else if (role !== undefined && !role.includes('{{') && !Object.hasOwn(catalog.config.roles, role)) {
         issues.push({
           path: [...at, 'approvers', 'role'],
           message: `there is no role "${role}" in deckhand.yml (roles: ${Object.keys(catalog.config.roles).join(', ')})`,
@@ -476,4 +487,8 @@ function stringsIn(value: unknown, path: (string | number)[] = []): Array<[(stri
     return Object.entries(value).flatMap(([k, v]) => stringsIn(v, [...path, k]));
   }
   return [];
+}
+
+function article(word: string): string {
+  return /^[aeiou]/i.test(word) ? 'an' : 'a';
 }

@@ -69,7 +69,9 @@ export function validateRunbookText(text: string, file: string, catalog: Catalog
       const pos = lines.linePos(e.pos[0]);
       return { file, line: pos.line, column: pos.col, key: '(yaml)', message: firstLine(e.message) };
     });
-    return { ok: false, failure: { file, id, issues } };
+    // The parser's later errors on a line follow from its first one there.
+    const firstPerLine = issues.filter((issue, i) => issues.findIndex((o) => o.line === issue.line) === i);
+    return { ok: false, failure: { file, id, issues: firstPerLine } };
   }
   const input: unknown = doc.toJS() ?? {};
   const parsed = runbookSchema.safeParse(input, { reportInput: true });
@@ -212,7 +214,17 @@ function describe(issue: z.core.$ZodIssue, path: (string | number)[]): string {
         ? `is required (expected ${issue.expected})`
         : `expected ${issue.expected}, got ${typeName(issue.input)}`;
     case 'invalid_union': {
-      if (!('discriminator' in issue)) return issue.message;
+      if (!('discriminator' in issue)) {
+        if (issue.input === undefined) return 'is required';
+        const expected = [
+          ...new Set(
+            issue.errors.flatMap((e) => e.flatMap((i) => (i.code === 'invalid_type' ? [i.expected] : []))),
+          ),
+        ];
+        return expected.length > 0
+          ? `expected ${expected.join(' or ')}, got ${typeName(issue.input)}`
+          : (issue.errors[0]?.[0]?.message ?? issue.message);
+      }
       const what = path[0] === 'steps' ? 'step type' : 'parameter type';
       const options: readonly string[] = what === 'step type' ? STEP_TYPES : PARAM_TYPES;
       const typed: unknown = (issue.input as Record<string, unknown> | undefined)?.[

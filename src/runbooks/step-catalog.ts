@@ -97,3 +97,15 @@ export function fieldKind(type: StepType, path: readonly (string | number)[]): F
 export function defaultStepId(index: number): string {
   return `step_${index + 1}`;
 }
+
+/** What a step gets when its file leaves these out; the schema's descriptions say the same. */
+export const STEP_DEFAULTS = {
+  /** approval.expires */
+  approvalExpires: '30m',
+  /** confirm.expires */
+  confirmExpires: '15m',
+  /** retry.delay */
+  retryDelay: '10s',
+  /** http.check expect_status */
+  expectStatus: 200,
+} as const;

@@ -11,17 +11,20 @@ import { identifier } from './param-schema.ts';
 /** A duration as people write it: "30s", "5m", "2h" (see parseDuration). */
 export const durationText = z
   .string()
-  .refine(
-    (text) => {
-      try {
-        parseDuration(text);
-        return true;
-      } catch {
-        return false;
-      }
-    },
-    { message: 'a duration like "30s", "5m" or "2h"' },
-  )
+  .superRefine((text, ctx) => {
+    if (text.includes('{{')) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'does not take placeholders: write a duration like 30s, 5m or 2h',
+      });
+      return;
+    }
+    try {
+      parseDuration(text);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'a duration like "30s", "5m" or "2h"' });
+    }
+  })
   .describe('A duration: a number and a unit, like "30s", "5m" or "2h".');
 
 const serviceField = z

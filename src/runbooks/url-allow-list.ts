@@ -26,7 +26,8 @@ export function urlProblem(text: string, what: 'entry' | 'url'): string | null {
     return `"${text}" uses ${url.protocol.slice(0, -1)}:, and only https, http and sandbox are allowed`;
   }
   if (url.username !== '' || url.password !== '') {
-    return `"${text}" carries a user name or password; credentials never go in a checked URL`;
+    // Not echoed: the text holds a secret.
+    return `a URL on ${url.protocol}//${url.host} carries a user name or password; credentials never go in a checked URL`;
   }
   if (url.protocol === 'sandbox:' && (url.host !== '' || !url.pathname.startsWith('/'))) {
     return `"${text}" is not a sandbox URL; write sandbox:/<path>, like sandbox:/api/staging/healthz`;

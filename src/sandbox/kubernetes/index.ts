@@ -9,6 +9,7 @@ import { simulatorKubeconfig } from './kubeconfig.ts';
 import { ObjectStore } from './object-store.ts';
 import { RolloutController } from './rollout-controller.ts';
 import { route } from './router.ts';
+import type { Deployment } from './types.ts';
 
 export interface SeedDeployment {
   namespace: string;
@@ -52,6 +53,8 @@ export interface KubernetesSimulator {
   dropWatches(): void;
   /** What a deploy pipeline does: point the first container at a new image. */
   setImage(namespace: string, name: string, image: string): void;
+  /** The Deployment as the API would answer now (reconciled first), or undefined when there is none. */
+  deployment(namespace: string, name: string): Deployment | undefined;
 }
 
 const SEED_AGE_MS = 60 * 60 * 1000;
@@ -135,6 +138,10 @@ export async function startKubernetesSimulator(
         ...d,
         spec: { ...d.spec, template: { ...d.spec.template, spec: { ...d.spec.template.spec, containers } } },
       });
+    },
+    deployment(namespace, name) {
+      tick();
+      return store.get('deployments', namespace, name);
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
