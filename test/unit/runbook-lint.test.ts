@@ -527,6 +527,14 @@ describe('runbook lint: the examples', () => {
     expect(lint(readFileSync(new URL(file, dir), 'utf8'), file)).toEqual([]);
   });
 
+  it('the README's runbook lints clean too', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const start = readme.indexOf('```yaml\nid: restart-api');
+    expect(start).toBeGreaterThan(-1);
+    const block = readme.slice(start + '```yaml\n'.length, readme.indexOf('```', start + 7));
+    expect(lint(block, 'restart-api.yml')).toEqual([]);
+  });
+
   it('refuses an example when deckhand.yml no longer allows its URL', () => {
     const config = exampleConfig();
     const narrowed = new Catalog({
