@@ -527,7 +527,7 @@ describe('runbook lint: the examples', () => {
     expect(lint(readFileSync(new URL(file, dir), 'utf8'), file)).toEqual([]);
   });
 
-  it('the README's runbook lints clean too', () => {
+  it('the README’s runbook lints clean too', () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     const start = readme.indexOf('```yaml\nid: restart-api');
     expect(start).toBeGreaterThan(-1);
