@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { paramsSchema } from './param-schema.ts';
+import { defaultStepId } from './step-catalog.ts';
 import { stepSchema } from './step-schema.ts';
 
 /**
@@ -39,4 +40,9 @@ export type RunbookFile = z.infer<typeof runbookSchema>;
 /** The grant a runbook needs: its `permission`, or `runbook:<id>`. */
 export function runbookPermission(runbook: RunbookFile): string {
   return runbook.permission ?? `runbook:${runbook.id}`;
+}
+
+/** The id each step goes by: its `id`, or `step_<n>`. */
+export function stepIds(runbook: Pick<RunbookFile, 'steps'>): string[] {
+  return runbook.steps.map((step, i) => step.id ?? defaultStepId(i));
 }
