@@ -78,6 +78,27 @@ config
   .description('Print the JSON Schema of deckhand.yml, for editors')
   .action(() => processOutput.log(configJsonSchema()));
 
+const runbook = program.command('runbook').description('Check runbooks, or print their JSON Schema');
+runbook
+  .command('lint [files...]')
+  .description(
+    'Validate runbooks (default: every file in runbooks.dir); problems name the file, line and key',
+  )
+  .action(async (files: string[]) => {
+    const config = await loadConfigFile(configPath());
+    const { runbookLint } = await import('./cli/runbook-commands.ts');
+    const { runbooksDir } = await import('./runbooks/runbook-loader.ts');
+    const dir = runbooksDir(configPath(), config);
+    process.exitCode = await runbookLint({ files, dir, config, cwd: process.cwd() }, processOutput);
+  });
+runbook
+  .command('schema')
+  .description('Print the JSON Schema of runbook files, for editors')
+  .action(async () => {
+    const { runbookJsonSchema } = await import('./cli/runbook-commands.ts');
+    processOutput.log(runbookJsonSchema());
+  });
+
 const audit = program.command('audit').description('Check, anchor or export the audit trail');
 audit
   .command('verify')

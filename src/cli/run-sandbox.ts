@@ -34,6 +34,9 @@ export async function runSandbox(
   out.log('');
   out.log(`  Kubernetes API   ${sandbox.kubernetes.url}`);
   out.log(`  GitHub API       ${sandbox.github.url}`);
+  out.log(
+    `  Health endpoints ${sandbox.serviceEndpoints.url}/<service>/<env>/healthz (sandbox:/ in runbooks)`,
+  );
   out.log(`  kubeconfig       ${kubeconfig}`);
   out.log('');
   out.log('Try:');

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { parseDuration, readsAsDuration } from '../core/duration.ts';
 import { patternProblem } from '../core/safe-ref.ts';
 
+import { urlProblem } from '../runbooks/url-allow-list.ts';
+
 /** The shape of deckhand.yml. Descriptions become the JSON Schema editors show (`deckhand config schema`). */
 
 const name = z
@@ -199,6 +201,27 @@ export const configSchema = z
       })
       .strict()
       .default({ groupCacheTtl: '5m' }),
+    runbooks: z
+      .object({
+        dir: z
+          .string()
+          .min(1)
+          .default('runbooks')
+          .describe('Where the runbook files (<id>.yml) are, relative to this file.'),
+        httpAllow: z
+          .array(
+            z.string().superRefine((entry, ctx) => {
+              const problem = urlProblem(entry, 'entry');
+              if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+            }),
+          )
+          .default([])
+          .describe(
+            'URL prefixes http.check steps may call: https://host/path/, or sandbox:/path/ for the built-in sandbox.',
+          ),
+      })
+      .strict()
+      .default({ dir: 'runbooks', httpAllow: [] }),
     shell: z
       .object({
         user: slackSubject.optional().describe('Who the shell acts as without --as: the demo admin.'),
@@ -228,3 +251,4 @@ export type ServiceConfig = z.infer<typeof service>;
 export type ServiceTarget = z.infer<typeof serviceTarget>;
 export type FreezeWindow = z.infer<typeof freezeWindow>;
 export type RoleConfig = z.infer<typeof role>;
+export type RunbooksConfig = ConfigFile['runbooks'];

@@ -8,10 +8,13 @@ import {
   type SeedDeployment,
 } from './kubernetes/index.ts';
 import { SandboxStateFile, type SandboxSnapshot } from './sandbox-state.ts';
+import { startServiceEndpoints, type ServiceEndpoints } from './service-endpoints.ts';
 
 export interface Sandbox {
   github: GitHubSimulator;
   kubernetes: KubernetesSimulator;
+  /** Each service's health endpoint, `/<service>/<environment>/healthz`: where `sandbox:` URLs go. */
+  serviceEndpoints: ServiceEndpoints;
   /** A kubeconfig naming every context the config uses, all pointing at the simulator. */
   kubeconfig: string;
   /** The image a service runs at first, and what a deploy of `version` sets. */
@@ -50,12 +53,15 @@ export interface SandboxOptions {
 }
 
 export const INITIAL_VERSION = 'v1.0.0';
+/** The workflow every sandbox repository has besides its deploy workflow (runbooks/flush-cache.yml). */
+export const FLUSH_CACHE_WORKFLOW = 'flush-cache.yml';
 
 /**
  * The simulated world `npm start` uses without credentials: a GitHub Actions API whose deploy
- * workflows set the image in a Kubernetes API, both seeded from deckhand.yml. A version whose name
- * contains "bad" or "crash" crash-loops; one containing "fail" fails its workflow; one containing
- * "noop" succeeds without changing the image (a deploy job that applied nothing).
+ * workflows set the image in a Kubernetes API, both seeded from deckhand.yml, each repository with a
+ * flush-cache.yml workflow too, and the services' health endpoints. A version whose name contains
+ * "bad" or "crash" crash-loops; one containing "fail" fails its workflow; one containing "noop"
+ * succeeds without changing the image (a deploy job that applied nothing).
  */
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const { config } = options;
@@ -108,6 +114,19 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         durationSeconds: options.workflowSeconds ?? 30,
       });
     }
+    if (!seed.workflows.some((w) => w.path.endsWith(`/${FLUSH_CACHE_WORKFLOW}`))) {
+      // What runbooks/flush-cache.yml dispatches.
+      seed.workflows.push({
+        id: 161_000 + repos.size * 10 + seed.workflows.length,
+        path: `.github/workflows/${FLUSH_CACHE_WORKFLOW}`,
+        name: 'Flush cache',
+        inputs: ['environment', 'scope', 'correlation_id'],
+        runName:
+          'flush ${{ inputs.scope }} cache in ${{ inputs.environment }} (${{ inputs.correlation_id }})',
+        jobs: [{ name: 'flush', steps: ['Set up job', 'Flush'] }],
+        durationSeconds: 10,
+      });
+    }
     repos.set(def.github.repo, seed);
   }
   const github = await startGitHubSimulator({
@@ -150,6 +169,12 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       throw error;
     }
   }
+  const serviceEndpoints = await startServiceEndpoints({
+    config,
+    deployment: (namespace, name) => kubernetes.deployment(namespace, name),
+    ...(options.host === undefined ? {} : { host: options.host }),
+  });
+
   const stops =
     options.tickMs > 0 ? [kubernetes.startTicking(options.tickMs), github.startTicking(options.tickMs)] : [];
   const contexts = [
@@ -160,12 +185,13 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   return {
     github,
     kubernetes,
+    serviceEndpoints,
     kubeconfig: kubernetes.kubeconfig({ contexts }),
     imageOf,
     close: async ({ flush = true } = {}) => {
       for (const stop of stops) stop();
       if (!flush) stateFile?.close({ flush: false });
-      await Promise.all([github.close(), kubernetes.close()]);
+      await Promise.all([github.close(), kubernetes.close(), serviceEndpoints.close()]);
       // After the GitHub simulator settled its hooks: a run it just finished has set its image.
       stateFile?.close({ flush });
     },

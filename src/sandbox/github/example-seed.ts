@@ -25,8 +25,9 @@ export function exampleRepos(owner = 'acme', repos: string[] = ['api']): RepoSee
         id: 161_001 + index * 10,
         path: '.github/workflows/flush-cache.yml',
         name: 'Flush cache',
-        inputs: ['environment', 'correlation_id'],
-        runName: 'flush cache in ${{ inputs.environment }} (${{ inputs.correlation_id }})',
+        inputs: ['environment', 'scope', 'correlation_id'],
+        runName:
+          'flush ${{ inputs.scope }} cache in ${{ inputs.environment }} (${{ inputs.correlation_id }})',
         jobs: [{ name: 'flush', steps: ['Set up job', 'Flush'] }],
         durationSeconds: 20,
       },

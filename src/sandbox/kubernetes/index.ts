@@ -11,6 +11,8 @@ import { RolloutController } from './rollout-controller.ts';
 import { route } from './router.ts';
 import type { KubeObject, ResourceName } from './types.ts';
 
+import type { Deployment } from './types.ts';
+
 export interface SeedDeployment {
   namespace: string;
   name: string;
@@ -73,6 +75,9 @@ export interface KubernetesSimulator {
   setImage(namespace: string, name: string, image: string): void;
   /** The state worth keeping across a restart, as JSON-safe data. */
   snapshot(): KubernetesSnapshot;
+
+  /** The Deployment as the API would answer now (reconciled first), or undefined when there is none. */
+  deployment(namespace: string, name: string): Deployment | undefined;
 }
 
 const SEED_AGE_MS = 60 * 60 * 1000;
@@ -184,6 +189,11 @@ export async function startKubernetesSimulator(
         { ...schedule, badContainers: [...schedule.badContainers] },
       ]),
     }),
+
+    deployment(namespace, name) {
+      tick();
+      return store.get('deployments', namespace, name);
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         for (const res of watches) res.end();
