@@ -34,7 +34,7 @@ export function describeEvent(event: DomainEvent): string {
     case 'operation.cancelled':
       return event.reason;
     case 'operation.superseded':
-      return `Superseded by operation ${event.by.slice(0, 8)}`;
+      return `Superseded by ${mention(event.requester)}'s ${event.summary} (operation ${event.by.slice(0, 8)}): ${event.reason}`;
     case 'lock.acquired':
       return `${mention(event.holder)} locked ${event.service} in ${event.environment}: “${event.reason}”`;
     case 'lock.released':

@@ -21,6 +21,7 @@ const operationState = z.enum([
   'succeeded',
   'failed',
   'cancelled',
+  'superseded',
 ]);
 const surface = z.enum(['slack', 'shell', 'http', 'system']);
 const decision = z.enum(['allowed', 'denied', 'invalid', 'failed']);
@@ -131,6 +132,11 @@ export const domainEventSchema = z.discriminatedUnion('type', [
     from: operationState,
     /** The operation that took its place on the target (a rollback of a deploy still in progress). */
     by: z.string(),
+    /** Who asked for that operation, and what it is (`rollback api to revision 3 in staging`). */
+    requester: z.string(),
+    summary: z.string(),
+    /** Why, in words for people (the crash loop seen, or that its requester chose to). */
+    reason: z.string(),
   }),
   z.object({
     type: z.literal('lock.acquired'),

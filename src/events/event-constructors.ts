@@ -133,9 +133,23 @@ export function operationCancelled(
   return { type: 'operation.cancelled', ...subject(op, at), from: op.state, by, reason };
 }
 
-/** `op` was ended by `by`, which replaced it on its target. */
-export function operationSuperseded(op: Operation, by: string, at: Date): EventOf<'operation.superseded'> {
-  return { type: 'operation.superseded', ...subject(op, at), from: op.state, by };
+/** `op` was ended by `by` (named by `summary`), which replaced it on its target, for `reason`. */
+export function operationSuperseded(
+  op: Operation,
+  by: Operation,
+  summary: string,
+  reason: string,
+  at: Date,
+): EventOf<'operation.superseded'> {
+  return {
+    type: 'operation.superseded',
+    ...subject(op, at),
+    from: op.state,
+    by: by.id,
+    requester: by.requester,
+    summary,
+    reason,
+  };
 }
 
 export function lockAcquired(lock: Lock, at: Date): EventOf<'lock.acquired'> {

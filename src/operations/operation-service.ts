@@ -14,7 +14,7 @@ import {
 import type { EventLog } from '../events/event-log.ts';
 import { checkApprovalToken } from './approval-token.ts';
 import { describeOperation } from './operation-name.ts';
-import type { OperationRunner } from './operation-runner.ts';
+import type { Cancellation, OperationRunner } from './operation-runner.ts';
 import type { OperationRepository } from './repository.ts';
 import type { TargetLock } from './target-lock.ts';
 import type { Operation, OperationKind } from './types.ts';
@@ -28,6 +28,11 @@ export interface OperationRequest {
   inputs: Record<string, string>;
   /** Skips the approval even in a protected environment (rollbacks, when the config says so). */
   skipApproval?: boolean;
+  /**
+   * A deploy still under way on the target that this request takes over from (a rollback
+   * superseding it), and why, in words for people. Without it, a change under way refuses the request.
+   */
+  supersede?: { op: Operation; why: string };
 }
 
 /** Starting, approving and denying operations; the commands' way into the state machines. */
@@ -49,11 +54,12 @@ export class OperationService {
   }
 
   /**
-   * Records an operation and takes its target's lock; it starts at once, or waits for approval in a
-   * protected environment. Throws `locked` when someone else holds the target.
+   * Records an operation and takes its target's lock (or, with `supersede`, the deploy's); it starts
+   * at once, or waits for approval in a protected environment. Throws `locked` when someone else
+   * holds the target.
    */
   async request(request: OperationRequest, invocation: Invocation): Promise<Operation> {
-    const { catalog, clock, operations } = this.deps;
+    const { catalog, clock } = this.deps;
     const now = clock.now();
     const env = catalog.environmentConfig(request.environment);
     const needsApproval = env.protected && request.skipApproval !== true;
@@ -78,6 +84,25 @@ export class OperationService {
       outcome: null,
       version: 1,
     };
+    if (request.supersede !== undefined) {
+      // One transaction ends the deploy and stores this in its place: the target is never free between.
+      await this.deps.runner.supersede(
+        request.supersede.op,
+        op,
+        describeOperation(op),
+        request.supersede.why,
+      );
+    } else {
+      await this.hold(op);
+    }
+    await this.deps.events.emit(operationRequested(op, describeOperation(op), now));
+    if (!needsApproval) void this.deps.runner.run(op.id);
+    return op;
+  }
+
+  /** Takes the target and stores `op`; `locked` when another change holds it. */
+  private async hold(op: Operation): Promise<void> {
+    const { operations } = this.deps;
     await this.deps.target.hold(op, describeOperation(op));
     if ((await operations.create(op)) === 'target_busy') {
       // Another request got the target between our check and our write.
@@ -90,9 +115,19 @@ export class OperationService {
         )
       );
     }
-    await this.deps.events.emit(operationRequested(op, describeOperation(op), now));
-    if (!needsApproval) void this.deps.runner.run(op.id);
-    return op;
+  }
+
+  /** The operation changing this target now (not ended: waiting for approval, or under way), if any. */
+  async liveOn(service: string, environment: string): Promise<Operation | null> {
+    return (await this.deps.operations.findActive(service, environment))[0] ?? null;
+  }
+
+  /**
+   * Ends an operation that has not ended (see `OperationRunner.cancel`): its workflow run is cancelled
+   * and its target released. Whether `actor` may is the command's decision.
+   */
+  cancel(id: string, actor: string): Promise<Cancellation> {
+    return this.deps.runner.cancel(id, actor);
   }
 
   /**

@@ -34,15 +34,23 @@ export interface StepIO extends Pick<
   logger: Logger;
   /** Writes `changes` now (versioned); null when another replica advanced the operation first. */
   record(op: Operation, changes: OperationChanges): Promise<Operation | null>;
-  /** Emits a progress event (run status, a job finished, rollout counts). */
+  /** Emits a progress event (run status, a job finished, rollout counts); nothing once `signal` is aborted. */
   report(event: DomainEvent): Promise<void>;
+  /**
+   * Aborted when the step must stop at once: the operation was cancelled or superseded. Pass it to
+   * every wait (`signals.wait`, `watchRollout`); what a step returns after it is ignored.
+   */
+  signal: AbortSignal;
 }
 
 /** One step of a plan: reads the operation as stored, does its work, says what came of it. */
 export type Step = (op: Operation, io: StepIO) => Promise<StepOutcome>;
 
 /** The states a plan has steps for: everything between approval and the end. */
-export type ActiveState = Exclude<OperationState, 'awaiting_approval' | 'succeeded' | 'failed' | 'cancelled'>;
+export type ActiveState = Exclude<
+  OperationState,
+  'awaiting_approval' | 'succeeded' | 'failed' | 'cancelled' | 'superseded'
+>;
 
 /** A state's step, and where the operation goes when it says `next`. */
 export interface PlannedStep {
@@ -59,5 +67,7 @@ export interface PlannedStep {
  */
 export interface Plan {
   name: string;
+  /** True when it dispatches a GitHub workflow: ending it early means cancelling that run. */
+  dispatchesWorkflow: boolean;
   steps: Partial<Record<ActiveState, PlannedStep>>;
 }

@@ -2,14 +2,33 @@ import type { Surface } from '../core/vocabulary.ts';
 
 export type OperationKind = 'deploy' | 'rollback';
 
-/** awaiting_approval → dispatching → running → verifying → succeeded | failed | cancelled */
+/**
+ * awaiting_approval → dispatching → running → verifying → succeeded | failed | cancelled | superseded.
+ * `superseded`: another operation (a rollback) took the target over before this one ended; it never
+ * succeeded.
+ */
 export type OperationState =
-  'awaiting_approval' | 'dispatching' | 'running' | 'verifying' | 'succeeded' | 'failed' | 'cancelled';
+  | 'awaiting_approval'
+  | 'dispatching'
+  | 'running'
+  | 'verifying'
+  | 'succeeded'
+  | 'failed'
+  | 'cancelled'
+  | 'superseded';
 
-export const FINAL_STATES: readonly OperationState[] = ['succeeded', 'failed', 'cancelled'];
+export const FINAL_STATES: readonly OperationState[] = ['succeeded', 'failed', 'cancelled', 'superseded'];
 
 export function isFinal(state: OperationState): boolean {
   return FINAL_STATES.includes(state);
+}
+
+/** States in which an operation waits for a person, not for the runner. */
+export const WAITING_STATES: readonly OperationState[] = ['awaiting_approval'];
+
+/** True when the runner has nothing to do for it now: it ended, or it waits for a person. */
+export function isParked(state: OperationState): boolean {
+  return isFinal(state) || WAITING_STATES.includes(state);
 }
 
 /** How a rollback is carried out: a Kubernetes undo, or the deploy workflow with an older version. */
@@ -36,7 +55,7 @@ export interface Operation {
   dispatchedAt: Date | null;
   runId: number | null;
   runUrl: string | null;
-  /** Why it failed or was cancelled, in words for people. */
+  /** Why it failed, was cancelled or superseded, in words for people. */
   outcome: string | null;
   /** Bumped on every write; a write with a stale version loses (two workers never both advance a step). */
   version: number;

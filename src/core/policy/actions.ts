@@ -1,7 +1,7 @@
 import type { PermissionRequest } from './policy.ts';
 
 /** The actions people ask about with can-i, and what each asks of the policy. */
-export const ACTIONS = ['deploy', 'rollback', 'runbook', 'lock', 'unlock'] as const;
+export const ACTIONS = ['deploy', 'rollback', 'runbook', 'lock', 'unlock', 'cancel'] as const;
 export type Action = (typeof ACTIONS)[number];
 
 /** What the policy must allow for an action on a service in an environment. */
@@ -21,12 +21,16 @@ export function requestFor(action: Action, service: string, environment: string)
     case 'lock':
     case 'unlock':
       return { permission: `lock:${environment}`, service, environment };
+    case 'cancel':
+      // Cancelling someone else's change under way; its requester may always cancel their own.
+      return { permission: `cancel:${environment}`, service, environment };
   }
 }
 
 /**
  * What a change of this kind asks of the policy. Rollbacks are the way out of a bad deploy, so freeze
- * windows do not hold them back; locks and channel rules still apply.
+ * windows do not hold them back, nor does the lock of a deploy under way; hand locks and channel
+ * rules still apply.
  */
 export function changeRequest(
   kind: 'deploy' | 'rollback',
@@ -34,5 +38,6 @@ export function changeRequest(
   environment: string,
 ): PermissionRequest {
   const request = requestFor(kind, service, environment);
-  return kind === 'rollback' ? { ...request, respectFreezes: false } : request;
+  // A deploy under way does not stop a rollback at the policy: the rollback supersedes it, or says how.
+  return kind === 'rollback' ? { ...request, respectFreezes: false, passOperationLocks: true } : request;
 }

@@ -9,6 +9,7 @@ import { watchRollout } from '../steps/verify-step.ts';
  */
 export const deployPlan: Plan = {
   name: 'deploy',
+  dispatchesWorkflow: true,
   steps: {
     dispatching: { name: 'dispatch the workflow', run: dispatchWorkflow, next: 'running' },
     running: { name: 'follow the workflow run', run: followRun, next: 'verifying' },

@@ -58,6 +58,6 @@ async function findRun(op: Operation, io: StepIO, target: WorkflowTarget): Promi
         reason: `The ${target.workflow} run never appeared in ${target.owner}/${target.repo}; check the workflow's run-name includes the correlation id.`,
       };
     }
-    await io.signals.wait(-1, io.timing.pollMs);
+    await io.signals.wait(-1, io.timing.pollMs, io.signal);
   }
 }

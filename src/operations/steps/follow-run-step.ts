@@ -32,7 +32,7 @@ export const followRun: Step = async (op, io) => {
       if (run.status === 'completed') return finish(op, run);
       interval = run.status === before ? Math.min(interval * 1.5, io.timing.pollMs * 4) : io.timing.pollMs;
     }
-    const news = await io.signals.wait(runId, interval);
+    const news = await io.signals.wait(runId, interval, io.signal);
     await report(news ?? '');
     // No news in a whole interval, news of completion, or news we cannot read: look at the run itself.
     read =

@@ -6,14 +6,18 @@ export const watchRollout: Step = async (op, io) => {
   const target = io.catalog.target(op.service, op.environment);
   let last = '';
   const reports: Promise<void>[] = [];
-  const judgement = await io.kubernetes.watchRollout(target, (progress) => {
-    const r = progress.replicas;
-    const counts = `${r.desired}/${r.updated}/${r.ready}/${r.available}`;
-    if (counts !== last) {
-      last = counts;
-      reports.push(io.report(operationRolloutProgress(op, r, io.clock.now())));
-    }
-  });
+  const judgement = await io.kubernetes.watchRollout(
+    target,
+    (progress) => {
+      const r = progress.replicas;
+      const counts = `${r.desired}/${r.updated}/${r.ready}/${r.available}`;
+      if (counts !== last) {
+        last = counts;
+        reports.push(io.report(operationRolloutProgress(op, r, io.clock.now())));
+      }
+    },
+    io.signal,
+  );
   // Progress is said before the verdict, in the order it came.
   await Promise.all(reports);
   if (judgement.phase === 'complete') return { kind: 'next', note: `Rollout complete: ${judgement.message}` };
