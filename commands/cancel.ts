@@ -3,6 +3,7 @@ import { defineCommand } from '../src/core/command.ts';
 import { DeckhandError } from '../src/core/errors.ts';
 import { mention } from '../src/core/markup.ts';
 import { operationCard } from '../src/operations/card.ts';
+import { alreadyEnded } from '../src/operations/early-end.ts';
 import { describeOperation } from '../src/operations/operation-name.ts';
 import { isFinal } from '../src/operations/types.ts';
 
@@ -19,13 +20,7 @@ export const cancel = defineCommand({
     const operations = ctx.ports.operations;
     const op = await operations.get(args.operation);
     const actor = ctx.invocation.actor;
-    if (isFinal(op.state)) {
-      const how = op.outcome === null || op.state === 'succeeded' ? '' : ` (${op.outcome})`;
-      throw new DeckhandError(
-        'invalid_arguments',
-        `The ${describeOperation(op)} (operation ${op.id.slice(0, 8)}) has already ended: ${op.state}${how}. Nothing was changed. See /ops history ${op.service} ${op.environment}`,
-      );
-    }
+    if (isFinal(op.state)) throw alreadyEnded(op);
     const grant = `cancel:${op.environment}`;
     if (op.requester !== actor && !(await ctx.policy.has(actor, grant))) {
       const holders = ctx.policy.whoCan(grant).filter((who) => who !== op.requester);

@@ -142,6 +142,7 @@ export async function createDeckhand(options: DeckhandOptions): Promise<Deckhand
       kubernetes,
       signals,
       timing,
+      sleep,
     },
     target,
     owner,

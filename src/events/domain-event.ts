@@ -16,6 +16,7 @@ const operationKind = z.enum(['deploy', 'rollback']);
 const operationState = z.enum([
   'awaiting_approval',
   'dispatching',
+  'queued',
   'running',
   'verifying',
   'succeeded',

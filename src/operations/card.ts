@@ -10,6 +10,7 @@ import { isFinal, type Operation, type OperationState } from './types.ts';
 const STATE_WORDS: Record<OperationState, string> = {
   awaiting_approval: 'waiting for approval',
   dispatching: 'starting',
+  queued: 'waiting for a runner',
   running: 'workflow running',
   verifying: 'rolling out',
   succeeded: 'done',
@@ -21,6 +22,7 @@ const STATE_WORDS: Record<OperationState, string> = {
 const TONES: Record<OperationState, Tone> = {
   awaiting_approval: 'warning',
   dispatching: 'progress',
+  queued: 'progress',
   running: 'progress',
   verifying: 'progress',
   succeeded: 'success',

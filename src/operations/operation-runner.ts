@@ -1,19 +1,19 @@
 import type { Logger } from 'pino';
 import { DeckhandError, errorInfo, isDeckhandError } from '../core/errors.ts';
-import { mention } from '../core/markup.ts';
 import type { Actor } from '../core/vocabulary.ts';
+import { operationFailed, operationStateChanged, type FailureDetails } from '../events/event-constructors.ts';
 import {
-  operationCancelled,
-  operationFailed,
-  operationStateChanged,
-  operationSuperseded,
-  type FailureDetails,
-} from '../events/event-constructors.ts';
-import { describeOperation } from './operation-name.ts';
-import type { OperationChanges, Plan, StepIO, StepOutcome } from './plan.ts';
+  cancelOperation,
+  stopLateRun,
+  stopRunOf,
+  supersedeOperation,
+  type EarlyEnd,
+  type EarlyEndDeps,
+} from './early-end.ts';
+import type { OperationChanges, Plan, PlannedStep, StepIO, StepOutcome } from './plan.ts';
 import { planFor } from './plans/plan-for.ts';
 import type { RunnerContext } from './step-context.ts';
-import { RUN_NOT_FOUND, stopRun } from './stop-run.ts';
+import { deadlineOf, deadlineReason, watchDeadline, type StepDeadline } from './step-deadline.ts';
 import type { TargetLock } from './target-lock.ts';
 import { isFinal, isParked, type Operation, type OperationState } from './types.ts';
 
@@ -23,29 +23,20 @@ import { isFinal, isParked, type Operation, type OperationState } from './types.
  */
 const MAX_STEP_RETRIES = 5;
 
-/** How often a cancel or handover tries again when a step's own write got in first. */
-const MAX_WRITE_ATTEMPTS = 5;
-
 /** An operation this process drives, and the step it is in (aborted to stop that step at once). */
 interface Task {
   done: Promise<Operation | null>;
   step: AbortController | undefined;
 }
 
-/** What became of a cancel: the operation as it now is, and what happened to its workflow run. */
-export interface Cancellation {
-  op: Operation;
-  /** One sentence about the run (`Workflow run 7000000001 was cancelled.`), or '' when it had none. */
-  run: string;
-}
-
 /**
  * Drives operations through their plans, one step at a time, and is the only writer of their state:
  * each step says what came of it (`StepOutcome`) and the runner writes the row (versioned), emits the
- * event, waits and retries. Ending an operation early (cancel, supersede) also goes through here: the
- * state is written first, then the step in progress is stopped and the workflow run cancelled. Each
- * operation runs as one task in this process; on start-up `resumeAll` picks up every operation a
- * previous process left unfinished.
+ * event, waits, retries and enforces each step's deadline (`deadlines` in the config, measured from
+ * when the operation entered the state). Ending an operation early (cancel, supersede) also goes
+ * through here: the state is written first, then the step in progress is stopped and the workflow
+ * run cancelled. Each operation runs as one task in this process; on start-up `resumeAll` picks up
+ * every operation a previous process left unfinished.
  */
 export class OperationRunner {
   private readonly tasks = new Map<string, Task>();
@@ -85,87 +76,19 @@ export class OperationRunner {
   }
 
   /**
-   * Ends an operation that has not ended, on behalf of `by`: writes `cancelled` (versioned, so it
-   * wins or loses cleanly against a step's own write), stops the step in progress, cancels the
-   * workflow run, emits `operation.cancelled` and releases the target. Who may cancel is the
-   * command's decision, not the runner's.
-   *
-   * @throws DeckhandError `invalid_arguments` when it has already ended (saying how), or when it
-   *   kept changing under the cancel.
+   * Cancels an operation that has not ended, on behalf of `by` (see `cancelOperation`): the state is
+   * written first, then its step is stopped, its run cancelled and its target released.
    */
-  async cancel(id: string, by: Actor): Promise<Cancellation> {
-    const { operations, clock, events } = this.ctx;
-    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
-      const op = await operations.get(id);
-      if (op === null) throw new DeckhandError('invalid_arguments', `There is no operation ${id}.`);
-      if (isFinal(op.state)) throw alreadyEnded(op);
-      const when = op.state === 'awaiting_approval' ? ' before anyone approved it' : '';
-      const outcome = `Cancelled by ${mention(by)}${when}.`;
-      const ended = await operations.update(op, { state: 'cancelled', outcome }, clock.now());
-      if (ended === null) continue;
-      this.interrupt(id);
-      const run = runMayGoOn(op.state) ? await stopRun(ended, this.stopRunDeps()) : '';
-      const said = run === '' ? ended : await this.amendOutcome(ended, `${outcome} ${run}`);
-      await events.emit(operationCancelled(op, by, said.outcome ?? outcome, clock.now()));
-      await this.target.release(said);
-      return { op: said, run };
-    }
-    throw new DeckhandError(
-      'invalid_arguments',
-      `Operation ${id.slice(0, 8)} kept changing while Deckhand tried to cancel it; try again.`,
-    );
+  cancel(id: string, by: Actor): Promise<EarlyEnd> {
+    return cancelOperation(this.earlyEnd(), id, by);
   }
 
   /**
-   * Hands `old`'s target to `replacement` (a rollback of a deploy that has not ended) in one
-   * transaction: `old` ends as `superseded`, `replacement` is stored, the lock moves. Then `old`'s
-   * step is stopped and its workflow run cancelled. `why` says why, for people.
-   *
-   * @returns `old` as it now is, and a sentence about its run.
-   * @throws DeckhandError `locked` when someone else's hand lock stands on the target, or `old`
-   *   kept changing (it moved on or ended meanwhile; asking again sees where it is).
+   * Hands `old`'s target to `replacement` in one transaction, `old` ending as superseded (see
+   * `supersedeOperation`); then `old`'s step is stopped and its run cancelled.
    */
-  async supersede(
-    old: Operation,
-    replacement: Operation,
-    summary: string,
-    why: string,
-  ): Promise<Cancellation> {
-    const { operations, clock, events } = this.ctx;
-    let current = old;
-    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
-      const outcome = `Superseded by ${mention(replacement.requester)}'s ${summary} (operation ${replacement.id.slice(0, 8)}): ${why}`;
-      const result = await operations.supersede({
-        old: current,
-        outcome,
-        replacement,
-        lock: this.target.lockFor(replacement, summary),
-        now: clock.now(),
-      });
-      if (result.kind === 'locked') {
-        throw new DeckhandError(
-          'locked',
-          `${old.service} in ${old.environment} is locked by ${mention(result.lock.holder)}: “${result.lock.reason}”. Nothing was changed.`,
-        );
-      }
-      if (result.kind === 'lost') {
-        const now = await operations.get(old.id);
-        if (now === null || isFinal(now.state)) break;
-        current = now;
-        continue;
-      }
-      await events.emit(operationSuperseded(current, replacement, summary, why, clock.now()));
-      await this.target.handedOver(result.released, result.acquired);
-      this.interrupt(old.id);
-      const run = runMayGoOn(current.state) ? await stopRun(result.old, this.stopRunDeps()) : '';
-      const said = run === '' ? result.old : await this.amendOutcome(result.old, `${outcome} ${run}`);
-      return { op: said, run };
-    }
-    const now = await operations.get(old.id);
-    throw new DeckhandError(
-      'locked',
-      `The ${describeOperation(old)} ${now === null ? 'vanished' : `is ${now.state.replace('_', ' ')} now`}; nothing was changed. Look again with /ops status ${old.service} ${old.environment}.`,
-    );
+  supersede(old: Operation, replacement: Operation, summary: string, why: string): Promise<EarlyEnd> {
+    return supersedeOperation(this.earlyEnd(), old, replacement, summary, why);
   }
 
   /**
@@ -256,45 +179,65 @@ export class OperationRunner {
     });
     logger.info({ owner: this.owner }, 'driving operation');
     let retries = 0;
-    // The target is given back by whoever ends the operation: here when a step ended it, by `cancel`
-    // or the handover when a person did.
+    // The target is given back by whoever ends the operation: here when a step (or its deadline)
+    // ended it, by `cancel` or the handover when a person did.
     let endedHere = false;
     while (op !== null && !isParked(op.state) && !this.stopping) {
       if (!(await this.lease(id))) {
         logger.warn('lost the lease to another replica; leaving the operation to it');
         return op;
       }
-      // A step may record changes before its side effect; the outcome applies to the row as it then is.
-      let current: Operation = op;
-      const controller = new AbortController();
-      task.step = controller;
-      const io = this.io(logger, controller.signal, (recorded) => (current = recorded));
-      const outcome = await this.step(plan, current, io, logger);
-      if (
-        !controller.signal.aborted &&
-        outcome.kind === 'retry' &&
-        outcome.safe &&
-        retries + 1 < MAX_STEP_RETRIES
-      ) {
-        retries++;
-        logger.warn({ attempt: retries, reason: outcome.reason }, 'step will be retried');
-        await this.ctx.signals
-          .wait(-1, this.ctx.timing.pollMs * retries, controller.signal)
-          .catch(() => undefined);
-        task.step = undefined;
+      const planned = plan.steps[op.state as keyof Plan['steps']];
+      const deadline = planned === undefined ? null : deadlineOf(op, planned, this.ctx.catalog);
+      if (deadline !== null && deadline.at <= this.ctx.clock.now()) {
+        // Out of time before the step began (a restart long after it was entered).
+        endedHere = (await this.expire(op, deadline, logger)) || endedHere;
         op = await this.ctx.operations.get(id);
         continue;
       }
+      // A step may record changes before its side effect; the outcome applies to the row as it then is.
+      let current: Operation = op;
+      const controller = new AbortController();
+      const finished = new AbortController();
+      let expired = false;
+      task.step = controller;
+      if (deadline !== null) {
+        void watchDeadline(deadline.at, this.ctx.clock, this.ctx.sleep, finished.signal, () => {
+          expired = true;
+          controller.abort(new Error(`deadlines.${deadline.kind} passed`));
+        });
+      }
+      const io = this.io(logger, controller.signal, (recorded) => (current = recorded));
+      const outcome = await this.step(planned, plan, current, io, logger);
+      const retrying =
+        !controller.signal.aborted &&
+        outcome.kind === 'retry' &&
+        outcome.safe &&
+        retries + 1 < MAX_STEP_RETRIES;
+      if (retrying) {
+        retries++;
+        logger.warn({ attempt: retries, reason: outcome.reason }, 'step will be retried');
+        // The deadline keeps counting while it waits; a cancel cuts the wait short.
+        await this.ctx.signals
+          .wait(-1, this.ctx.timing.pollMs * retries, controller.signal)
+          .catch(() => undefined);
+      }
+      finished.abort();
       task.step = undefined;
-      if (controller.signal.aborted) {
-        // Someone ended it while the step ran: the row says how; a run the step had just started
-        // is cancelled too (see `late`).
+      if (expired && deadline !== null) {
+        endedHere = (await this.expire(current, deadline, logger)) || endedHere;
+        op = await this.ctx.operations.get(id);
+        continue;
+      }
+      if (retrying || controller.signal.aborted) {
+        // Tried again from the row as stored; or someone ended it while the step ran (the row says
+        // how, and a run the step had just started is cancelled too, see `stopLateRun`).
         op = await this.ctx.operations.get(id);
         continue;
       }
       retries = 0;
       const next = await this.apply(plan, current, outcome);
-      if (next === null) await this.late(id, outcome, logger);
+      if (next === null) await stopLateRun(this.earlyEnd(), id, outcome, logger);
       else endedHere = isFinal(next.state);
       op = await this.ctx.operations.get(id);
     }
@@ -303,11 +246,31 @@ export class OperationRunner {
   }
 
   /**
-   * Runs the state's step; what it throws becomes a retry (safe unless its error code says otherwise).
-   * An interrupted step is not waited for: what it comes to later is handed to `late`.
+   * Fails an operation whose step ran out of time, saying which deadline and what to check, and
+   * cancels its run. False when someone else ended it first.
    */
-  private async step(plan: Plan, op: Operation, io: StepIO, logger: Logger): Promise<StepOutcome> {
-    const planned = plan.steps[op.state as keyof Plan['steps']];
+  private async expire(op: Operation, deadline: StepDeadline, logger: Logger): Promise<boolean> {
+    const reason = deadlineReason(deadline, op);
+    const { operations, clock, events } = this.ctx;
+    const failed = await operations.update(op, { state: 'failed', outcome: reason }, clock.now());
+    if (failed === null) return false;
+    logger.warn({ deadline: deadline.kind, limitMs: deadline.limitMs }, 'step deadline passed');
+    const { op: said } = await stopRunOf(this.earlyEnd(), failed, op.state, reason);
+    await events.emit(operationFailed(op, said.outcome ?? reason, {}, clock.now()));
+    return true;
+  }
+
+  /**
+   * Runs the state's step; what it throws becomes a retry (safe unless its error code says otherwise).
+   * An interrupted step is not waited for: what it comes to later is handed to `stopLateRun`.
+   */
+  private async step(
+    planned: PlannedStep | undefined,
+    plan: Plan,
+    op: Operation,
+    io: StepIO,
+    logger: Logger,
+  ): Promise<StepOutcome> {
     if (planned === undefined) {
       return { kind: 'fail', reason: `Deckhand has no step for a ${plan.name} in state ${op.state}.` };
     }
@@ -326,37 +289,11 @@ export class OperationRunner {
     const outcome = await Promise.race([work, interrupted]);
     if (io.signal.aborted) {
       const straggler: Promise<void> = work
-        .then((late) => this.late(op.id, late, logger))
+        .then((late) => stopLateRun(this.earlyEnd(), op.id, late, logger))
         .finally(() => this.stragglers.delete(straggler));
       this.stragglers.add(straggler);
     }
     return outcome;
-  }
-
-  /**
-   * A step's outcome that came too late to be written (the operation was ended meanwhile). Only one
-   * thing in it still matters: a workflow run it started, which must not go on deploying.
-   */
-  private async late(id: string, outcome: StepOutcome, logger: Logger): Promise<void> {
-    const runId = outcome.kind === 'next' ? outcome.changes?.runId : undefined;
-    if (runId === undefined || runId === null) return;
-    try {
-      const op = await this.ctx.operations.get(id);
-      if (op === null || !isFinal(op.state) || op.runId !== null) return;
-      const recorded = await this.ctx.operations.update(
-        op,
-        { runId, runUrl: (outcome.kind === 'next' ? outcome.changes?.runUrl : null) ?? null },
-        this.ctx.clock.now(),
-      );
-      if (recorded === null) return;
-      const run = await stopRun(recorded, this.stopRunDeps());
-      logger.info({ runId, run }, 'stopped the run of an operation that had ended');
-      // The run turned up after all: say what became of it instead of that it was not found.
-      const said = (recorded.outcome ?? '').replace(RUN_NOT_FOUND, '').trim();
-      await this.amendOutcome(recorded, `${said} ${run}`.trim());
-    } catch (error) {
-      logger.warn({ err: error, runId }, 'could not stop the run of an operation that had ended');
-    }
   }
 
   /** Writes what the outcome says, then its event; null when another replica advanced it first. */
@@ -401,14 +338,9 @@ export class OperationRunner {
     return next;
   }
 
-  /** Rewrites an ended operation's outcome (adding what became of its run); the row as it then is. */
-  private async amendOutcome(op: Operation, outcome: string): Promise<Operation> {
-    return (await this.ctx.operations.update(op, { outcome }, this.ctx.clock.now())) ?? op;
-  }
-
-  private stopRunDeps() {
-    const { catalog, github, operations, clock, logger } = this.ctx;
-    return { catalog, github, operations, clock, logger };
+  /** What ending an operation early needs from the runner. */
+  private earlyEnd(): EarlyEndDeps {
+    return { ctx: this.ctx, target: this.target, interrupt: (id) => this.interrupt(id) };
   }
 
   /** What steps may use; their writes and events come back here, and stop once `signal` is aborted. */
@@ -435,22 +367,4 @@ export class OperationRunner {
       },
     };
   }
-}
-
-/**
- * Whether an operation that ended in this state may have a workflow run still going: one dispatched
- * (or being dispatched) and not yet seen complete. Waiting for approval, nothing was sent; verifying,
- * the run had finished.
- */
-function runMayGoOn(state: OperationState): boolean {
-  return state === 'dispatching' || state === 'running';
-}
-
-/** The refusal to end an operation that has already ended, saying how it ended. */
-function alreadyEnded(op: Operation): DeckhandError {
-  const how = op.outcome === null ? '' : `: ${op.outcome}`;
-  return new DeckhandError(
-    'invalid_arguments',
-    `The ${describeOperation(op)} (operation ${op.id.slice(0, 8)}) has already ended: ${op.state}${how} Nothing to cancel.`,
-  );
 }

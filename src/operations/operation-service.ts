@@ -14,7 +14,8 @@ import {
 import type { EventLog } from '../events/event-log.ts';
 import { checkApprovalToken } from './approval-token.ts';
 import { describeOperation } from './operation-name.ts';
-import type { Cancellation, OperationRunner } from './operation-runner.ts';
+import type { EarlyEnd } from './early-end.ts';
+import type { OperationRunner } from './operation-runner.ts';
 import type { OperationRepository } from './repository.ts';
 import type { TargetLock } from './target-lock.ts';
 import type { Operation, OperationKind } from './types.ts';
@@ -77,6 +78,7 @@ export class OperationService {
       surface: invocation.surface,
       createdAt: now,
       updatedAt: now,
+      stateChangedAt: now,
       approvalExpiresAt: needsApproval ? new Date(now.getTime() + parseDuration(env.approval.expires)) : null,
       dispatchedAt: null,
       runId: null,
@@ -126,7 +128,7 @@ export class OperationService {
    * Ends an operation that has not ended (see `OperationRunner.cancel`): its workflow run is cancelled
    * and its target released. Whether `actor` may is the command's decision.
    */
-  cancel(id: string, actor: string): Promise<Cancellation> {
+  cancel(id: string, actor: string): Promise<EarlyEnd> {
     return this.deps.runner.cancel(id, actor);
   }
 

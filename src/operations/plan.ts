@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { StepDeadlines } from '../config/catalog.ts';
 import type { DomainEvent } from '../events/domain-event.ts';
 import type { FailureDetails } from '../events/event-constructors.ts';
 import type { RunnerContext } from './step-context.ts';
@@ -58,6 +59,11 @@ export interface PlannedStep {
   name: string;
   run: Step;
   next: Exclude<OperationState, 'awaiting_approval'>;
+  /**
+   * Which of the config's step deadlines (`deadlines.queued`, …) bounds this step, measured from when
+   * the operation entered the state. The runner enforces it; none: the step bounds itself.
+   */
+  deadline?: keyof StepDeadlines;
 }
 
 /**

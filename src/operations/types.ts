@@ -3,13 +3,14 @@ import type { Surface } from '../core/vocabulary.ts';
 export type OperationKind = 'deploy' | 'rollback';
 
 /**
- * awaiting_approval → dispatching → running → verifying → succeeded | failed | cancelled | superseded.
- * `superseded`: another operation (a rollback) took the target over before this one ended; it never
- * succeeded.
+ * awaiting_approval → dispatching → queued → running → verifying → succeeded | failed | cancelled |
+ * superseded. `queued`: the workflow run waits for a runner. `superseded`: another operation (a
+ * rollback) took the target over before this one ended; it never succeeded.
  */
 export type OperationState =
   | 'awaiting_approval'
   | 'dispatching'
+  | 'queued'
   | 'running'
   | 'verifying'
   | 'succeeded'
@@ -50,6 +51,8 @@ export interface Operation {
   surface: Surface;
   createdAt: Date;
   updatedAt: Date;
+  /** When it entered its current state: where step deadlines are measured from (stored, so kept across restarts). */
+  stateChangedAt: Date;
   approvalExpiresAt: Date | null;
   /** Written before the dispatch call: once set, a restart looks for the run instead of dispatching again. */
   dispatchedAt: Date | null;

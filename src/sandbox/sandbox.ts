@@ -34,7 +34,8 @@ export const INITIAL_VERSION = 'v1.0.0';
 /**
  * The simulated world `npm start` uses without credentials: a GitHub Actions API whose deploy
  * workflows set the image in a Kubernetes API, both seeded from deckhand.yml. A version whose name
- * contains "bad" or "crash" crash-loops; one containing "fail" fails its workflow.
+ * contains "bad" or "crash" crash-loops; one containing "fail" fails its workflow; one containing
+ * "queued" is never picked up by a runner.
  */
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const { config } = options;

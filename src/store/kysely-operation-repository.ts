@@ -53,10 +53,19 @@ export class KyselyOperationRepository implements OperationRepository {
     now: Date,
   ): Promise<Operation | null> {
     return guarded(async () => {
-      const next: Operation = { ...operation, ...changes, updatedAt: now, version: operation.version + 1 };
+      // A new state starts its step's deadline clock; any other write leaves it running.
+      const entered = changes.state !== undefined && changes.state !== operation.state;
+      const next: Operation = {
+        ...operation,
+        ...changes,
+        updatedAt: now,
+        stateChangedAt: entered ? now : operation.stateChangedAt,
+        version: operation.version + 1,
+      };
       // Only the changed columns: a concurrent write to another column (a lease) is never overwritten.
       const row = toRow(next);
       const changed: Partial<OperationRow> = { updated_at: row.updated_at, version: row.version };
+      if (entered) changed.state_changed_at = row.state_changed_at;
       for (const key of Object.keys(changes) as (keyof Operation)[]) {
         const column = COLUMNS[key];
         if (column !== undefined) Object.assign(changed, { [column]: row[column] });
@@ -89,6 +98,7 @@ export class KyselyOperationRepository implements OperationRepository {
               state: 'superseded',
               outcome: handover.outcome,
               updated_at: now.toISOString(),
+              state_changed_at: now.toISOString(),
               version: old.version + 1,
             })
             .where('id', '=', old.id)
@@ -258,6 +268,7 @@ function toRow(op: Operation): OperationRow {
     run_url: op.runUrl,
     outcome: op.outcome,
     version: op.version,
+    state_changed_at: op.stateChangedAt.toISOString(),
   };
 }
 
@@ -282,6 +293,7 @@ function fromRow(row: OperationRow): Operation {
     runUrl: row.run_url,
     outcome: row.outcome,
     version: row.version,
+    stateChangedAt: new Date(row.state_changed_at ?? row.updated_at),
   };
 }
 

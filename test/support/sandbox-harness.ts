@@ -83,8 +83,14 @@ export async function startSandboxHarness(
     sleep: (_ms, signal) =>
       new Promise((resolve) => {
         if (signal?.aborted === true) return resolve();
-        parked.push(resolve);
-        signal?.addEventListener('abort', () => resolve(), { once: true });
+        // Woken by a step or by the signal, whichever comes first; the other is let go, so a
+        // signal that outlives many sleeps (a step's deadline watch) gathers no listeners.
+        const wake = (): void => {
+          signal?.removeEventListener('abort', wake);
+          resolve();
+        };
+        parked.push(wake);
+        signal?.addEventListener('abort', wake, { once: true });
       }),
   });
   let keys = 0;

@@ -11,6 +11,6 @@ export const kubernetesRollbackPlan: Plan = {
   dispatchesWorkflow: false,
   steps: {
     dispatching: { name: 'undo the rollout', run: undoRollout, next: 'verifying' },
-    verifying: { name: 'watch the rollout', run: watchRollout, next: 'succeeded' },
+    verifying: { name: 'watch the rollout', run: watchRollout, next: 'succeeded', deadline: 'rollout' },
   },
 };
