@@ -6,6 +6,7 @@ import { history } from './history.ts';
 import { rollback } from './rollback.ts';
 import { canI } from './can-i.ts';
 import { cancel } from './cancel.ts';
+import { confirmRun } from './confirm-run.ts';
 import { help } from './help.ts';
 import { lock } from './lock.ts';
 import { locks } from './locks.ts';
@@ -19,6 +20,7 @@ export const commands: readonly Command[] = [
   deploy,
   rollback,
   cancel,
+  confirmRun,
   status,
   history,
   approve,

@@ -16,6 +16,7 @@ const operationKind = z.enum(['deploy', 'rollback']);
 const operationState = z.enum([
   'awaiting_approval',
   'dispatching',
+  'unconfirmed',
   'queued',
   'running',
   'verifying',
@@ -81,6 +82,16 @@ export const domainEventSchema = z.discriminatedUnion('type', [
     to: operationState,
     /** One line for people: what the step found (`Workflow deploy.yml started`). */
     note: z.string(),
+  }),
+  z.object({
+    type: z.literal('operation.unconfirmed'),
+    ...operationSubject,
+    /** Why the run the dispatch started cannot be told apart. */
+    reason: z.string(),
+    /** The workflow's dispatched runs since the dispatch, newest first: one of them is probably it. */
+    candidates: z.array(
+      z.object({ runId: z.number(), url: z.string(), createdAt: at, actor: z.string().nullable() }),
+    ),
   }),
   z.object({
     type: z.literal('operation.run_status'),

@@ -56,6 +56,18 @@ export function operationStateChanged(
   return { type: 'operation.state_changed', ...subject(op, at), from: op.state, to, note };
 }
 
+/** A run that may be the one an operation's dispatch started. */
+export type RunCandidate = EventOf<'operation.unconfirmed'>['candidates'][number];
+
+export function operationUnconfirmed(
+  op: Operation,
+  reason: string,
+  candidates: RunCandidate[],
+  at: Date,
+): EventOf<'operation.unconfirmed'> {
+  return { type: 'operation.unconfirmed', ...subject(op, at), reason, candidates };
+}
+
 export function operationRunStatus(
   op: Operation,
   runId: number,

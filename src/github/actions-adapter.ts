@@ -14,11 +14,20 @@ import type {
   FindRunQuery,
   GitHubActions,
   RepoRef,
+  RunListQuery,
   RunRef,
+  WorkflowFile,
   WorkflowJob,
   WorkflowRun,
 } from './port.ts';
-import { jobListSchema, runListSchema, toJob, toRun } from './run-mapping.ts';
+import {
+  fileContentSchema,
+  jobListSchema,
+  runListSchema,
+  toJob,
+  toRun,
+  workflowSchema,
+} from './run-mapping.ts';
 
 export interface OctokitGitHubActionsOptions {
   baseUrl: string;
@@ -60,6 +69,14 @@ export class OctokitGitHubActions implements GitHubActions {
   }
 
   async findRunByCorrelation(query: FindRunQuery): Promise<WorkflowRun | undefined> {
+    // Newest first, as GitHub lists them; a correlation id is unique, so the first match is the run.
+    const runs = await this.listDispatchedRuns(query);
+    return runs.find(
+      (run) => run.displayTitle.includes(query.correlationId) || run.name.includes(query.correlationId),
+    );
+  }
+
+  async listDispatchedRuns(query: RunListQuery): Promise<WorkflowRun[]> {
     const action = `list runs of ${query.workflow}`;
     const octokit = await this.client(query, action);
     const since = new Date(query.createdAfter.getTime() - clockSkewMs)
@@ -79,11 +96,7 @@ export class OctokitGitHubActions implements GitHubActions {
           per_page: 100,
         },
       );
-      // Newest first, as GitHub lists them; a correlation id is unique, so the first match is the run.
-      const runs = runListSchema.parse(data).workflow_runs.map(toRun);
-      return runs.find(
-        (run) => run.displayTitle.includes(query.correlationId) || run.name.includes(query.correlationId),
-      );
+      return runListSchema.parse(data).workflow_runs.map(toRun);
     } catch (error) {
       throw githubFailed(action, repoName(query), error);
     }
@@ -149,6 +162,39 @@ export class OctokitGitHubActions implements GitHubActions {
       if (lines.at(-1) === '') lines.pop();
       return ref.lines <= 0 ? [] : lines.slice(-ref.lines);
     } catch (error) {
+      throw githubFailed(action, repoName(ref), error);
+    }
+  }
+
+  async readWorkflowFile(ref: RepoRef & { workflow: string; ref: string }): Promise<WorkflowFile | null> {
+    const action = `read workflow ${ref.workflow}`;
+    const octokit = await this.client(ref, action);
+    try {
+      // The workflow's path first: the config may name it by id, and GitHub knows where it lives.
+      const workflow = workflowSchema.parse(
+        (
+          await octokit.request('GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}', {
+            owner: ref.owner,
+            repo: ref.repo,
+            workflow_id: ref.workflow,
+          })
+        ).data,
+      );
+      const file = fileContentSchema.parse(
+        (
+          await octokit.request('GET /repos/{owner}/{repo}/contents/{path}', {
+            owner: ref.owner,
+            repo: ref.repo,
+            path: workflow.path,
+            ref: ref.ref,
+          })
+        ).data,
+      );
+      const text =
+        file.encoding === 'base64' ? Buffer.from(file.content, 'base64').toString('utf8') : file.content;
+      return { path: file.path, text };
+    } catch (error) {
+      if (statusOf(error) === 404) return null;
       throw githubFailed(action, repoName(ref), error);
     }
   }

@@ -10,6 +10,7 @@ import { isFinal, type Operation, type OperationState } from './types.ts';
 const STATE_WORDS: Record<OperationState, string> = {
   awaiting_approval: 'waiting for approval',
   dispatching: 'starting',
+  unconfirmed: 'which run is it?',
   queued: 'waiting for a runner',
   running: 'workflow running',
   verifying: 'rolling out',
@@ -22,6 +23,7 @@ const STATE_WORDS: Record<OperationState, string> = {
 const TONES: Record<OperationState, Tone> = {
   awaiting_approval: 'warning',
   dispatching: 'progress',
+  unconfirmed: 'warning',
   queued: 'progress',
   running: 'progress',
   verifying: 'progress',
@@ -126,6 +128,7 @@ function lineKey(event: StoredEvent): string | null {
     case 'operation.approved':
     case 'operation.denied':
     case 'operation.expired':
+    case 'operation.unconfirmed':
     case 'operation.failed':
     case 'operation.cancelled':
     case 'operation.superseded':

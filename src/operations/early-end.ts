@@ -158,11 +158,11 @@ export async function stopLateRun(
 
 /**
  * Whether an operation in this state may have a workflow run still going: one dispatched (or being
- * dispatched) and not yet seen complete. Waiting for approval nothing was sent; verifying, the run had
- * finished.
+ * dispatched, or never identified) and not yet seen complete. Waiting for approval nothing was sent;
+ * verifying, the run had finished.
  */
 function runMayGoOn(state: OperationState): boolean {
-  return state === 'dispatching' || state === 'queued' || state === 'running';
+  return state === 'dispatching' || state === 'unconfirmed' || state === 'queued' || state === 'running';
 }
 
 /** The refusal to end an operation that has already ended, saying how it ended and what to look at. */

@@ -1,7 +1,13 @@
 import type { Logger } from 'pino';
 import { DeckhandError, errorInfo, isDeckhandError } from '../core/errors.ts';
+import { mention } from '../core/markup.ts';
 import type { Actor } from '../core/vocabulary.ts';
-import { operationFailed, operationStateChanged, type FailureDetails } from '../events/event-constructors.ts';
+import {
+  operationFailed,
+  operationStateChanged,
+  operationUnconfirmed,
+  type FailureDetails,
+} from '../events/event-constructors.ts';
 import {
   cancelOperation,
   stopLateRun,
@@ -311,9 +317,50 @@ export class OperationRunner {
           outcome.safe ? `Gave up after ${MAX_STEP_RETRIES} attempts: ${outcome.reason}` : outcome.reason,
           {},
         );
+      case 'unconfirmed': {
+        // Parked: the run keeps the target until a person names the run or cancels.
+        const next = await this.ctx.operations.update(op, { state: 'unconfirmed' }, this.ctx.clock.now());
+        if (next !== null) {
+          await this.ctx.events.emit(
+            operationUnconfirmed(op, outcome.reason, outcome.candidates, this.ctx.clock.now()),
+          );
+        }
+        return next;
+      }
       case 'lost':
         return null;
     }
+  }
+
+  /**
+   * A person named the run an `unconfirmed` operation's dispatch started (checked by the command):
+   * writes it (versioned; only while still unconfirmed) and carries on from `queued`.
+   *
+   * @throws DeckhandError `duplicate_request` when it is no longer waiting for its run.
+   */
+  async confirmRun(op: Operation, run: { id: number; htmlUrl: string }, by: Actor): Promise<Operation> {
+    const { operations, clock, events } = this.ctx;
+    const next =
+      op.state === 'unconfirmed'
+        ? await operations.update(op, { state: 'queued', runId: run.id, runUrl: run.htmlUrl }, clock.now())
+        : null;
+    if (next === null) {
+      const now = await operations.get(op.id);
+      throw new DeckhandError(
+        'duplicate_request',
+        `Operation ${op.id.slice(0, 8)} is no longer waiting for its run: it is ${(now ?? op).state.replace('_', ' ')}. Nothing was changed.`,
+      );
+    }
+    await events.emit(
+      operationStateChanged(
+        op,
+        'queued',
+        `${mention(by)} named workflow run ${run.id} as this one's`,
+        clock.now(),
+      ),
+    );
+    void this.run(op.id);
+    return next;
   }
 
   private async transition(

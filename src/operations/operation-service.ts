@@ -119,6 +119,14 @@ export class OperationService {
     }
   }
 
+  /**
+   * Names the run an `unconfirmed` operation's dispatch started (the command checked it is one the
+   * dispatch can have started); the operation carries on from `queued`.
+   */
+  confirmRun(op: Operation, run: { id: number; htmlUrl: string }, actor: string): Promise<Operation> {
+    return this.deps.runner.confirmRun(op, run, actor);
+  }
+
   /** The operation changing this target now (not ended: waiting for approval, or under way), if any. */
   async liveOn(service: string, environment: string): Promise<Operation | null> {
     return (await this.deps.operations.findActive(service, environment))[0] ?? null;

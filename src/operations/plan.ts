@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { StepDeadlines } from '../config/catalog.ts';
 import type { DomainEvent } from '../events/domain-event.ts';
-import type { FailureDetails } from '../events/event-constructors.ts';
+import type { FailureDetails, RunCandidate } from '../events/event-constructors.ts';
 import type { RunnerContext } from './step-context.ts';
 import type { Operation, OperationState } from './types.ts';
 
@@ -15,10 +15,13 @@ export type OperationChanges = Partial<Omit<Operation, 'id' | 'version' | 'state
  * - `fail`: the operation failed, for `reason` (shown to people), with where it failed.
  * - `retry`: it did not work this time. `safe`: trying the step again cannot do harm (a read, a
  *   lookup), so the runner waits and tries again a bounded number of times; otherwise it fails.
+ * - `unconfirmed`: the run the dispatch started cannot be told apart: the operation keeps its target
+ *   and waits for a person to name the run among `candidates` (or cancel), for `reason`.
  * - `lost`: another replica advanced the operation first; this one leaves it.
  */
 export type StepOutcome =
   | { kind: 'next'; note: string; changes?: OperationChanges }
+  | { kind: 'unconfirmed'; reason: string; candidates: RunCandidate[] }
   | { kind: 'fail'; reason: string; details?: FailureDetails }
   | { kind: 'retry'; safe: boolean; reason: string }
   | { kind: 'lost' };
@@ -50,7 +53,7 @@ export type Step = (op: Operation, io: StepIO) => Promise<StepOutcome>;
 /** The states a plan has steps for: everything between approval and the end. */
 export type ActiveState = Exclude<
   OperationState,
-  'awaiting_approval' | 'succeeded' | 'failed' | 'cancelled' | 'superseded'
+  'awaiting_approval' | 'unconfirmed' | 'succeeded' | 'failed' | 'cancelled' | 'superseded'
 >;
 
 /** A state's step, and where the operation goes when it says `next`. */
@@ -58,7 +61,7 @@ export interface PlannedStep {
   /** For logs: `dispatch the workflow`. */
   name: string;
   run: Step;
-  next: Exclude<OperationState, 'awaiting_approval'>;
+  next: Exclude<OperationState, 'awaiting_approval' | 'unconfirmed'>;
   /**
    * Which of the config's step deadlines (`deadlines.queued`, …) bounds this step, measured from when
    * the operation entered the state. The runner enforces it; none: the step bounds itself.

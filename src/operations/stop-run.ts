@@ -8,7 +8,8 @@ import type { OperationRepository } from './repository.ts';
 import type { Operation } from './types.ts';
 
 /** Said when the dispatch may have started a run that cannot be found yet. */
-export const RUN_NOT_FOUND = 'Its workflow run was not found yet; if one starts, cancel it on GitHub.';
+export const RUN_NOT_FOUND =
+  'Its workflow run was not identified, so none was cancelled: if the dispatch started one, cancel it on GitHub.';
 
 /** What stopping a run needs. */
 export interface StopRunDeps {

@@ -4,12 +4,15 @@ export type OperationKind = 'deploy' | 'rollback';
 
 /**
  * awaiting_approval → dispatching → queued → running → verifying → succeeded | failed | cancelled |
- * superseded. `queued`: the workflow run waits for a runner. `superseded`: another operation (a
- * rollback) took the target over before this one ended; it never succeeded.
+ * superseded. `queued`: the workflow run waits for a runner. `unconfirmed` (after dispatching): the
+ * run the dispatch started cannot be told apart; it keeps the target and waits for a person to name
+ * the run (`confirm-run`, then `queued`) or cancel. `superseded`: another operation (a rollback) took
+ * the target over before this one ended; it never succeeded.
  */
 export type OperationState =
   | 'awaiting_approval'
   | 'dispatching'
+  | 'unconfirmed'
   | 'queued'
   | 'running'
   | 'verifying'
@@ -25,7 +28,7 @@ export function isFinal(state: OperationState): boolean {
 }
 
 /** States in which an operation waits for a person, not for the runner. */
-export const WAITING_STATES: readonly OperationState[] = ['awaiting_approval'];
+export const WAITING_STATES: readonly OperationState[] = ['awaiting_approval', 'unconfirmed'];
 
 /** True when the runner has nothing to do for it now: it ended, or it waits for a person. */
 export function isParked(state: OperationState): boolean {

@@ -26,6 +26,13 @@ export interface SandboxOptions {
   workflowSeconds?: number;
   /** Answer return_run_details with 422, as GitHub Enterprise Server releases without it do. */
   rejectReturnRunDetails?: boolean;
+  /**
+   * The deploy workflows' `run-name`; null for none (GitHub then names runs after the workflow). With
+   * `rejectReturnRunDetails` and a run-name without the correlation id, Deckhand cannot tell which run
+   * its dispatch started: a server and workflow older than Deckhand. Default: version, environment and
+   * correlation id.
+   */
+  runName?: string | null;
   host?: string;
 }
 
@@ -71,7 +78,13 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         path: `.github/workflows/${def.github.workflow}`,
         name: 'Deploy',
         inputs: ['version', 'environment', 'correlation_id'],
-        runName: 'deploy ${{ inputs.version }} to ${{ inputs.environment }} (${{ inputs.correlation_id }})',
+        ...(options.runName === null
+          ? {}
+          : {
+              runName:
+                options.runName ??
+                'deploy ${{ inputs.version }} to ${{ inputs.environment }} (${{ inputs.correlation_id }})',
+            }),
         jobs: [
           { name: 'build', steps: ['Set up job', 'Checkout', 'Build image', 'Push image'] },
           { name: 'deploy', steps: ['Set up job', 'Render manifests', 'Apply'] },

@@ -77,6 +77,7 @@ async function entryFor(
         durationMs: null,
       };
     case 'invocation.decided':
+    case 'operation.unconfirmed':
     case 'operation.requested':
     case 'operation.approved':
     case 'operation.run_status':

@@ -44,6 +44,8 @@ export async function startSandboxHarness(
     sandbox?: Sandbox;
     clock?: ManualClock;
     rejectReturnRunDetails?: boolean;
+    /** The sandbox workflows' run-name (see SandboxOptions.runName). */
+    runName?: string | null;
     replicaId?: string;
     /** Sinks a test adds, followed from the start. */
     sinks?: Sink[];
@@ -59,6 +61,7 @@ export async function startSandboxHarness(
       tickMs: 0,
       workflowSeconds: 30,
       rejectReturnRunDetails: options.rejectReturnRunDetails ?? false,
+      ...(options.runName === undefined ? {} : { runName: options.runName }),
     }));
   const store = options.store ?? (await createStore({ sqlitePath: ':memory:' }));
   const parked: (() => void)[] = [];
