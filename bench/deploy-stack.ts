@@ -81,6 +81,9 @@ function stateWatcher(states: Map<string, OperationState>): Sink {
           case 'operation.approved':
             states.set(event.operationId, 'dispatching');
             break;
+          case 'operation.unconfirmed':
+            states.set(event.operationId, 'unconfirmed');
+            break;
           case 'operation.run_status':
           case 'operation.job_finished':
           case 'operation.rollout_progress':

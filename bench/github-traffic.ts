@@ -49,6 +49,8 @@ export class GitHubTraffic {
     return {
       dispatch: (r) => track(inner.dispatch(r)),
       findRunByCorrelation: (q) => track(inner.findRunByCorrelation(q)),
+      listDispatchedRuns: (q) => track(inner.listDispatchedRuns(q)),
+      readWorkflowFile: (r) => track(inner.readWorkflowFile(r)),
       getRun: (r) => track(inner.getRun(r)),
       listJobs: (r) => track(inner.listJobs(r)),
       jobLogTail: (r) => track(inner.jobLogTail(r)),

@@ -37,7 +37,7 @@ export const history = defineCommand({
           describeChange(op),
           mention(op.requester) + (op.approver === null ? '' : ` ✓${mention(op.approver)}`),
           formatDuration(op.updatedAt.getTime() - op.createdAt.getTime()),
-          op.state === 'failed' || op.state === 'cancelled'
+          op.state === 'failed' || op.state === 'cancelled' || op.state === 'superseded'
             ? `${op.state}: ${op.outcome ?? ''}`
             : op.state.replace('_', ' '),
         ]),

@@ -5,6 +5,8 @@ import { deploy } from './deploy.ts';
 import { history } from './history.ts';
 import { rollback } from './rollback.ts';
 import { canI } from './can-i.ts';
+import { cancel } from './cancel.ts';
+import { confirmRun } from './confirm-run.ts';
 import { help } from './help.ts';
 import { lock } from './lock.ts';
 import { locks } from './locks.ts';
@@ -17,6 +19,8 @@ export const commands: readonly Command[] = [
   help,
   deploy,
   rollback,
+  cancel,
+  confirmRun,
   status,
   history,
   approve,

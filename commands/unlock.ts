@@ -38,7 +38,7 @@ export const unlock = defineCommand({
       if (op !== null && !isFinal(op.state)) {
         throw new DeckhandError(
           'locked',
-          `${args.service} in ${args.environment} is held by operation ${shortId(op.id)} (${describeChange(op)} by ${mention(op.requester)}, ${op.state.replace('_', ' ')}) while it changes the target. The lock is released when that operation ends; see /ops status ${args.service} ${args.environment}.`,
+          `${args.service} in ${args.environment} is held by operation ${shortId(op.id)} (${describeChange(op)} by ${mention(op.requester)}, ${op.state.replace('_', ' ')}) while it changes the target. The lock is released when that operation ends; see /ops status ${args.service} ${args.environment}, or stop it with /ops cancel ${shortId(op.id)} (its requester, or someone with cancel:${args.environment}).`,
         );
       }
     }

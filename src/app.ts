@@ -169,6 +169,7 @@ export async function createDeckhand(options: DeckhandOptions): Promise<Deckhand
       kubernetes,
       signals,
       timing,
+      sleep,
     },
     target,
     owner,

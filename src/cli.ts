@@ -70,8 +70,19 @@ const config = program.command('config').description('Check the configuration, o
 config
   .command('check [file]')
   .description('Validate a deckhand.yml; problems name the file, line and key')
-  .action(async (file?: string) => {
-    process.exitCode = await configCheck(file ?? configPath(), processOutput);
+  .option('--remote', "also read each service's deploy workflow through GitHub's API and check its run-name")
+  .action(async (file: string | undefined, flags: { remote?: boolean }) => {
+    const path = file ?? configPath();
+    process.exitCode = await configCheck(
+      path,
+      processOutput,
+      flags.remote === true
+        ? async () => {
+            const { connectGitHub } = await import('./cli/world.ts');
+            return connectGitHub(await loadConfigFile(path), settings);
+          }
+        : undefined,
+    );
   });
 config
   .command('schema')

@@ -1,4 +1,4 @@
-import type { Logger } from 'pino';
+import { pino, type Logger } from 'pino';
 import { hasGitHubCredentials, hasKubernetesCredentials, type Settings } from '../config/env.ts';
 import type { ConfigFile } from '../config/schema.ts';
 import { systemClock } from '../core/clock.ts';
@@ -107,6 +107,36 @@ export async function connectWorld(
         ? `Kubernetes: ${settings.kubeconfig ?? 'in-cluster service account'}`
         : `Kubernetes: sandbox at ${sandbox?.kubernetes.url ?? ''}`,
     ],
+  };
+}
+
+/**
+ * GitHub alone, for `config check --remote`: the real one where credentials are set, otherwise the
+ * sandbox's (started for the check, closed by `close`).
+ */
+export async function connectGitHub(
+  config: ConfigFile,
+  settings: Settings,
+): Promise<{ github: GitHubActions; close(): Promise<void> }> {
+  const logger = pino({ level: 'silent' });
+  if (hasGitHubCredentials(settings)) {
+    return {
+      github: new OctokitGitHubActions({
+        baseUrl: settings.github.apiUrl ?? 'https://api.github.com',
+        credentials: githubCredentials(settings),
+        logger,
+      }),
+      close: () => Promise.resolve(),
+    };
+  }
+  const sandbox = await startSandbox({ config, clock: systemClock, tickMs: 0 });
+  return {
+    github: new OctokitGitHubActions({
+      baseUrl: sandbox.github.url,
+      credentials: { kind: 'token', token: 'sandbox' },
+      logger,
+    }),
+    close: () => sandbox.close(),
   };
 }
 

@@ -1,7 +1,18 @@
 import { closest } from '../core/suggest.ts';
+import { parseDuration } from '../core/duration.ts';
 import { DeckhandError } from '../core/errors.ts';
 import { assertSafeRef, DEFAULT_REF_RULE, type RefRule } from '../core/safe-ref.ts';
 import type { ConfigFile, EnvironmentConfig, ServiceConfig, ServiceTarget } from './schema.ts';
+
+/** How long each step may take, in milliseconds (see `deadlines` in deckhand.yml). */
+export interface StepDeadlines {
+  /** A workflow run waiting for a runner. */
+  queued: number;
+  /** A workflow run running. */
+  running: number;
+  /** The Kubernetes rollout. */
+  rollout: number;
+}
 
 /**
  * The services and environments of a config, looked up by the names and aliases people type.
@@ -132,6 +143,20 @@ export class Catalog {
       );
     }
     return target;
+  }
+
+  /**
+   * The step deadlines of a service, in milliseconds: its own `deadlines`, over the top-level ones.
+   * Validated when the config was read, so every value parses.
+   */
+  deadlinesOf(service: string): StepDeadlines {
+    const own = this.serviceConfig(service).deadlines ?? {};
+    const all = this.config.deadlines;
+    return {
+      queued: parseDuration(own.queued ?? all.queued),
+      running: parseDuration(own.running ?? all.running),
+      rollout: parseDuration(own.rollout ?? all.rollout),
+    };
   }
 
   environmentsOf(service: string): string[] {

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { parseDuration, readsAsDuration } from '../core/duration.ts';
 import { patternProblem } from '../core/safe-ref.ts';
-
 import { urlProblem } from '../runbooks/url-allow-list.ts';
 
 /** The shape of deckhand.yml. Descriptions become the JSON Schema editors show (`deckhand config schema`). */
@@ -39,6 +38,33 @@ const duration = z
 const clockTime = z
   .string()
   .regex(/^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'a time of day like "16:00" (24-hour clock, 00:00 to 24:00)');
+
+/** A duration that is longer than zero ("0m" reads but would end every step at once). */
+const stepDeadline = duration.refine((text) => {
+  try {
+    return parseDuration(text) > 0;
+  } catch {
+    return false;
+  }
+}, 'a duration longer than zero, like "10m"');
+
+/**
+ * How long each step of a deploy or rollback may take, measured from when the operation entered it
+ * (stored, so a restart keeps counting). When one passes, the operation fails saying which, its run
+ * is cancelled and its target released.
+ */
+const deadlineFields = {
+  queued: stepDeadline.describe(
+    'How long a workflow run may wait for a runner to pick it up (an offline self-hosted runner), e.g. 10m.',
+  ),
+  running: stepDeadline.describe('How long a workflow run may run once started, e.g. 60m.'),
+  rollout: stepDeadline.describe(
+    'How long the Kubernetes rollout may take to complete, whatever its progress deadline says, e.g. 15m.',
+  ),
+};
+
+/** The defaults when deckhand.yml says nothing: GitHub-hosted runners start within seconds. */
+export const DEFAULT_DEADLINES = { queued: '10m', running: '60m', rollout: '15m' } as const;
 
 const weekday = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
 
@@ -139,6 +165,12 @@ const service = z
       .describe(
         'How /ops rollback works: a Kubernetes undo to an earlier ReplicaSet, or the deploy workflow with an earlier version.',
       ),
+    deadlines: z
+      .object(deadlineFields)
+      .partial()
+      .strict()
+      .optional()
+      .describe('This service’s own step deadlines, over the top-level deadlines (e.g. { rollout: 30m }).'),
   })
   .strict();
 
@@ -195,6 +227,16 @@ export const configSchema = z
       })
       .strict()
       .default({ checkpoints: { every: '1h', afterEntries: 1000 } }),
+
+    deadlines: z
+      .object({
+        queued: deadlineFields.queued.default(DEFAULT_DEADLINES.queued),
+        running: deadlineFields.running.default(DEFAULT_DEADLINES.running),
+        rollout: deadlineFields.rollout.default(DEFAULT_DEADLINES.rollout),
+      })
+      .strict()
+      .default(DEFAULT_DEADLINES)
+      .describe('How long each step of a deploy or rollback may take; services may override them.'),
     slack: z
       .object({
         groupCacheTtl: duration.default('5m').describe('How long resolved user group members are cached.'),

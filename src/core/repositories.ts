@@ -79,7 +79,11 @@ export interface LockRepository {
   acquire(lock: Lock, now: Date): Promise<AcquireResult>;
   get(service: string, environment: string, now: Date): Promise<Lock | null>;
   list(now: Date): Promise<Lock[]>;
-  release(service: string, environment: string): Promise<Lock | null>;
+  /**
+   * Deletes the target's lock and returns it; with `operationId`, only if that operation still holds
+   * it (so a lock another change took since is never released by mistake).
+   */
+  release(service: string, environment: string, operationId?: string): Promise<Lock | null>;
   /** Deletes the locks whose time ran out (of one target, or all) and returns them. */
   removeExpired(now: Date, target?: Target): Promise<Lock[]>;
 }

@@ -1,5 +1,5 @@
-import { formatDuration } from '../core/duration.ts';
-import { mention } from '../core/markup.ts';
+import { formatDuration, formatTime } from '../core/duration.ts';
+import { link, mention } from '../core/markup.ts';
 import { exhaustive, type DomainEvent } from './domain-event.ts';
 
 /**
@@ -20,6 +20,20 @@ export function describeEvent(event: DomainEvent): string {
       return 'The approval request expired';
     case 'operation.state_changed':
       return event.note;
+    case 'operation.unconfirmed': {
+      const id = event.operationId.slice(0, 8);
+      const candidates = event.candidates.map(
+        (c) =>
+          `• ${link(c.url, `run ${c.runId}`)}, created ${formatTime(c.createdAt)}${c.actor === null ? '' : ` by ${c.actor}`}`,
+      );
+      return [
+        `Deckhand cannot tell which workflow run is this one's: ${event.reason}`,
+        ...(candidates.length === 0
+          ? ['No dispatched run of the workflow was found since.']
+          : ['Candidate runs:', ...candidates]),
+        `Name it with /ops confirm-run ${id} <run>, or stop with /ops cancel ${id}.`,
+      ].join('\n');
+    }
     case 'operation.run_status':
       return `Workflow run ${event.status.replace('_', ' ')}`;
     case 'operation.job_finished': {
@@ -34,7 +48,7 @@ export function describeEvent(event: DomainEvent): string {
     case 'operation.cancelled':
       return event.reason;
     case 'operation.superseded':
-      return `Superseded by operation ${event.by.slice(0, 8)}`;
+      return `Superseded by ${mention(event.requester)}'s ${event.summary} (operation ${event.by.slice(0, 8)}): ${event.reason}`;
     case 'lock.acquired':
       return `${mention(event.holder)} locked ${event.service} in ${event.environment}: “${event.reason}”`;
     case 'lock.released':

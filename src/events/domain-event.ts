@@ -16,11 +16,14 @@ const operationKind = z.enum(['deploy', 'rollback']);
 const operationState = z.enum([
   'awaiting_approval',
   'dispatching',
+  'unconfirmed',
+  'queued',
   'running',
   'verifying',
   'succeeded',
   'failed',
   'cancelled',
+  'superseded',
 ]);
 const surface = z.enum(['slack', 'shell', 'http', 'system']);
 const decision = z.enum(['allowed', 'denied', 'invalid', 'failed']);
@@ -81,6 +84,16 @@ export const domainEventSchema = z.discriminatedUnion('type', [
     note: z.string(),
   }),
   z.object({
+    type: z.literal('operation.unconfirmed'),
+    ...operationSubject,
+    /** Why the run the dispatch started cannot be told apart. */
+    reason: z.string(),
+    /** The workflow's dispatched runs since the dispatch, newest first: one of them is probably it. */
+    candidates: z.array(
+      z.object({ runId: z.number(), url: z.string(), createdAt: at, actor: z.string().nullable() }),
+    ),
+  }),
+  z.object({
     type: z.literal('operation.run_status'),
     ...operationSubject,
     runId: z.number(),
@@ -131,6 +144,11 @@ export const domainEventSchema = z.discriminatedUnion('type', [
     from: operationState,
     /** The operation that took its place on the target (a rollback of a deploy still in progress). */
     by: z.string(),
+    /** Who asked for that operation, and what it is (`rollback api to revision 3 in staging`). */
+    requester: z.string(),
+    summary: z.string(),
+    /** Why, in words for people (the crash loop seen, or that its requester chose to). */
+    reason: z.string(),
   }),
   z.object({
     type: z.literal('lock.acquired'),

@@ -56,6 +56,18 @@ export function operationStateChanged(
   return { type: 'operation.state_changed', ...subject(op, at), from: op.state, to, note };
 }
 
+/** A run that may be the one an operation's dispatch started. */
+export type RunCandidate = EventOf<'operation.unconfirmed'>['candidates'][number];
+
+export function operationUnconfirmed(
+  op: Operation,
+  reason: string,
+  candidates: RunCandidate[],
+  at: Date,
+): EventOf<'operation.unconfirmed'> {
+  return { type: 'operation.unconfirmed', ...subject(op, at), reason, candidates };
+}
+
 export function operationRunStatus(
   op: Operation,
   runId: number,
@@ -133,9 +145,23 @@ export function operationCancelled(
   return { type: 'operation.cancelled', ...subject(op, at), from: op.state, by, reason };
 }
 
-/** `op` was ended by `by`, which replaced it on its target. */
-export function operationSuperseded(op: Operation, by: string, at: Date): EventOf<'operation.superseded'> {
-  return { type: 'operation.superseded', ...subject(op, at), from: op.state, by };
+/** `op` was ended by `by` (named by `summary`), which replaced it on its target, for `reason`. */
+export function operationSuperseded(
+  op: Operation,
+  by: Operation,
+  summary: string,
+  reason: string,
+  at: Date,
+): EventOf<'operation.superseded'> {
+  return {
+    type: 'operation.superseded',
+    ...subject(op, at),
+    from: op.state,
+    by: by.id,
+    requester: by.requester,
+    summary,
+    reason,
+  };
 }
 
 export function lockAcquired(lock: Lock, at: Date): EventOf<'lock.acquired'> {

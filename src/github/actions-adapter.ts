@@ -16,11 +16,20 @@ import type {
   FindRunQuery,
   GitHubActions,
   RepoRef,
+  RunListQuery,
   RunRef,
+  WorkflowFile,
   WorkflowJob,
   WorkflowRun,
 } from './port.ts';
-import { jobListSchema, runListSchema, toJob, toRun } from './run-mapping.ts';
+import {
+  fileContentSchema,
+  jobListSchema,
+  runListSchema,
+  toJob,
+  toRun,
+  workflowSchema,
+} from './run-mapping.ts';
 
 export interface OctokitGitHubActionsOptions {
   baseUrl: string;
@@ -78,6 +87,14 @@ export class OctokitGitHubActions implements GitHubActions {
   }
 
   async findRunByCorrelation(query: FindRunQuery): Promise<WorkflowRun | undefined> {
+    // Newest first, as GitHub lists them; a correlation id is unique, so the first match is the run.
+    const runs = await this.listDispatchedRuns(query);
+    return runs.find(
+      (run) => run.displayTitle.includes(query.correlationId) || run.name.includes(query.correlationId),
+    );
+  }
+
+  async listDispatchedRuns(query: RunListQuery): Promise<WorkflowRun[]> {
     const action = `list runs of ${query.workflow}`;
     const since = new Date(query.createdAfter.getTime() - clockSkewMs)
       .toISOString()
@@ -97,11 +114,7 @@ export class OctokitGitHubActions implements GitHubActions {
         },
         signal,
       );
-      // Newest first, as GitHub lists them; a correlation id is unique, so the first match is the run.
-      const runs = runListSchema.parse(data).workflow_runs.map(toRun);
-      return runs.find(
-        (run) => run.displayTitle.includes(query.correlationId) || run.name.includes(query.correlationId),
-      );
+      return runListSchema.parse(data).workflow_runs.map(toRun);
     });
   }
 
@@ -160,6 +173,42 @@ export class OctokitGitHubActions implements GitHubActions {
       const lines = text.split(/\r?\n/);
       if (lines.at(-1) === '') lines.pop();
       return ref.lines <= 0 ? [] : lines.slice(-ref.lines);
+    });
+  }
+
+  async readWorkflowFile(ref: RepoRef & { workflow: string; ref: string }): Promise<WorkflowFile | null> {
+    const action = `read workflow ${ref.workflow}`;
+    return this.call(ref, action, async (octokit, signal) => {
+      try {
+        // The workflow's path first: the config may name it by id, and GitHub knows where it lives.
+        const workflow = workflowSchema.parse(
+          (
+            await octokit.request('GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}', {
+              owner: ref.owner,
+              repo: ref.repo,
+              workflow_id: ref.workflow,
+              request: { signal },
+            })
+          ).data,
+        );
+        const file = fileContentSchema.parse(
+          (
+            await octokit.request('GET /repos/{owner}/{repo}/contents/{path}', {
+              owner: ref.owner,
+              repo: ref.repo,
+              path: workflow.path,
+              ref: ref.ref,
+              request: { signal },
+            })
+          ).data,
+        );
+        const text =
+          file.encoding === 'base64' ? Buffer.from(file.content, 'base64').toString('utf8') : file.content;
+        return { path: file.path, text };
+      } catch (error) {
+        if (statusOf(error) === 404) return null;
+        throw error;
+      }
     });
   }
 

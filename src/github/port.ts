@@ -46,11 +46,23 @@ export type DispatchResult =
   | { outcome: 'refused'; error: DeckhandError }
   | { outcome: 'unknown'; error: DeckhandError };
 
-export interface FindRunQuery extends RepoRef {
+/** The `workflow_dispatch` runs of one workflow created since a moment (minus a little clock skew). */
+export interface RunListQuery extends RepoRef {
   workflow: string;
-  correlationId: string;
   /** When the dispatch was sent; runs created well before it are not considered. */
   createdAfter: Date;
+}
+
+export interface FindRunQuery extends RunListQuery {
+  correlationId: string;
+}
+
+/** A workflow file as the repository holds it at a ref. */
+export interface WorkflowFile {
+  /** `.github/workflows/deploy.yml` */
+  path: string;
+  /** The YAML, as written. */
+  text: string;
 }
 
 export interface WorkflowRun {
@@ -69,6 +81,8 @@ export interface WorkflowRun {
   runAttempt: number;
   createdAt: Date;
   updatedAt: Date;
+  /** Who started it (GitHub's `triggering_actor`, else `actor`), by login; null when GitHub says nobody. */
+  actor: string | null;
 }
 
 export interface WorkflowStep {
@@ -100,6 +114,16 @@ export interface GitHubActions {
    */
   dispatch(request: DispatchRequest): Promise<DispatchResult>;
   findRunByCorrelation(query: FindRunQuery): Promise<WorkflowRun | undefined>;
+  /**
+   * The workflow's `workflow_dispatch` runs created since `createdAfter`, newest first (at most 100):
+   * the candidates when a dispatched run cannot be told apart by its correlation id.
+   */
+  listDispatchedRuns(query: RunListQuery): Promise<WorkflowRun[]>;
+  /**
+   * The workflow's file at `ref` (the workflow named by file name or id), read through the contents
+   * API; null when the repository has no such workflow or file there.
+   */
+  readWorkflowFile(ref: RepoRef & { workflow: string; ref: string }): Promise<WorkflowFile | null>;
   /** Conditional: an unchanged run costs no rate-limit quota. */
   getRun(ref: RunRef): Promise<WorkflowRun>;
   /** Jobs of the latest attempt, conditional like `getRun`. */

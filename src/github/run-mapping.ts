@@ -16,6 +16,8 @@ const runSchema = z.object({
   run_attempt: z.number().optional(),
   created_at: z.string(),
   updated_at: z.string(),
+  actor: z.object({ login: z.string() }).nullish(),
+  triggering_actor: z.object({ login: z.string() }).nullish(),
 });
 
 const stepSchema = z.object({
@@ -40,6 +42,14 @@ const jobSchema = z.object({
 
 export const runListSchema = z.object({ total_count: z.number(), workflow_runs: z.array(z.unknown()) });
 export const jobListSchema = z.object({ total_count: z.number(), jobs: z.array(z.unknown()) });
+/** The contents API's answer for a file: base64 content (GitHub wraps it every 60 characters). */
+export const fileContentSchema = z.object({
+  type: z.literal('file'),
+  path: z.string(),
+  encoding: z.string(),
+  content: z.string(),
+});
+export const workflowSchema = z.object({ id: z.number(), path: z.string() });
 export const dispatchDetailsSchema = z.object({ workflow_run_id: z.number(), html_url: z.string() });
 
 const date = (value: string | null | undefined) => (value == null ? null : new Date(value));
@@ -60,6 +70,7 @@ export function toRun(data: unknown): WorkflowRun {
     runAttempt: run.run_attempt ?? 1,
     createdAt: new Date(run.created_at),
     updatedAt: new Date(run.updated_at),
+    actor: run.triggering_actor?.login ?? run.actor?.login ?? null,
   };
 }
 

@@ -15,6 +15,8 @@ export function unconfiguredGitHub(): GitHubActions {
   return {
     dispatch: () => Promise.resolve({ outcome: 'refused', error: error() }),
     findRunByCorrelation: refuse,
+    listDispatchedRuns: refuse,
+    readWorkflowFile: refuse,
     getRun: refuse,
     listJobs: refuse,
     jobLogTail: refuse,

@@ -37,15 +37,28 @@ export class Locks {
   /**
    * Releases the target's lock on behalf of `by`: the holder, someone overriding it (`lock:override`,
    * checked by the caller), or `system` for an operation's lock (the one `by` that is not a user id).
-   * Returns the lock released, if any.
+   * With `operationId`, only that operation's lock is released. Returns the lock released, if any.
    */
-  async release(service: string, environment: string, by: Actor): Promise<Lock | null> {
-    const released = await this.repository.release(service, environment);
+  async release(service: string, environment: string, by: Actor, operationId?: string): Promise<Lock | null> {
+    const released = await this.repository.release(service, environment, operationId);
     if (released === null) return null;
     const now = this.clock.now();
     const overridden = by !== released.holder && by !== 'system';
     await this.events.emit(overridden ? lockOverridden(released, by, now) : lockReleased(released, by, now));
     return released;
+  }
+
+  /**
+   * Announces a lock that moved from one operation to the next: written by the operation repository
+   * in the transaction that handed the target over (see `OperationRepository.supersede`), so it is
+   * never free in between.
+   */
+  async handedOver(released: Lock | null, acquired: Lock | null): Promise<void> {
+    const now = this.clock.now();
+    await this.events.emit(
+      ...(released === null ? [] : [lockReleased(released, 'system', now)]),
+      ...(acquired === null ? [] : [lockAcquired(acquired, now)]),
+    );
   }
 
   /** Removes the locks whose time ran out (of one target, or all) and records each as expired. */

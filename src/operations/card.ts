@@ -5,26 +5,32 @@ import { describeEvent } from '../events/describe-event.ts';
 import { exhaustive, type StoredEvent } from '../events/domain-event.ts';
 import { answerCommand } from './approval-token.ts';
 import { operationTitle } from './operation-name.ts';
-import type { Operation, OperationState } from './types.ts';
+import { isFinal, type Operation, type OperationState } from './types.ts';
 
 const STATE_WORDS: Record<OperationState, string> = {
   awaiting_approval: 'waiting for approval',
   dispatching: 'starting',
+  unconfirmed: 'which run is it?',
+  queued: 'waiting for a runner',
   running: 'workflow running',
   verifying: 'rolling out',
   succeeded: 'done',
   failed: 'failed',
   cancelled: 'cancelled',
+  superseded: 'superseded',
 };
 
 const TONES: Record<OperationState, Tone> = {
   awaiting_approval: 'warning',
   dispatching: 'progress',
+  unconfirmed: 'warning',
+  queued: 'progress',
   running: 'progress',
   verifying: 'progress',
   succeeded: 'success',
   failed: 'error',
   cancelled: 'warning',
+  superseded: 'warning',
 };
 
 /** The card's title: the operation's name and where it stands, `Deploy api v1.2.3 → staging: done`. */
@@ -42,8 +48,7 @@ export function operationCard(op: Operation, events: readonly StoredEvent[], now
     const key = lineKey(e);
     if (key !== null) steps.set(key, describeEvent(e));
   }
-  const end =
-    op.state === 'succeeded' || op.state === 'failed' || op.state === 'cancelled' ? op.updatedAt : now;
+  const end = isFinal(op.state) ? op.updatedAt : now;
   const fields = [
     { label: 'Requested by', value: mention(op.requester) },
     approvalField(op, events),
@@ -56,6 +61,7 @@ export function operationCard(op: Operation, events: readonly StoredEvent[], now
     op.state === 'awaiting_approval'
       ? [
           `Someone else with ${op.kind}:${op.environment} approves with \`/ops approve ${shortId(op.id)}\` (or \`/ops deny ${shortId(op.id)} "why"\`)${op.approvalExpiresAt === null ? '' : ` before ${formatTime(op.approvalExpiresAt)}`}.`,
+          `${mention(op.requester)} can withdraw it with \`/ops cancel ${shortId(op.id)}\`.`,
         ]
       : [];
   return reply(TONES[op.state], title(op), {
@@ -67,7 +73,10 @@ export function operationCard(op: Operation, events: readonly StoredEvent[], now
   });
 }
 
-/** A card's buttons, each carrying the command it stands for: approve or deny a request, roll back a failure. */
+/**
+ * A card's buttons, each carrying the command it stands for: approve or deny a request, cancel a change
+ * under way, roll back a failure.
+ */
 function buttonsFor(op: Operation): { buttons?: Button[] } {
   if (op.state === 'awaiting_approval') {
     return {
@@ -75,6 +84,12 @@ function buttonsFor(op: Operation): { buttons?: Button[] } {
         { actionId: 'op_approve', label: 'Approve', command: answerCommand('approve', op), style: 'primary' },
         { actionId: 'op_deny', label: 'Deny', command: answerCommand('deny', op), style: 'danger' },
       ],
+    };
+  }
+  if (!isFinal(op.state)) {
+    // The way out of a change under way; `cancel` says who may (its requester, or cancel:<env>).
+    return {
+      buttons: [{ actionId: 'op_cancel', label: 'Cancel', command: `cancel ${op.id}`, style: 'danger' }],
     };
   }
   if (op.state === 'failed' && op.kind === 'deploy') {
@@ -113,6 +128,7 @@ function lineKey(event: StoredEvent): string | null {
     case 'operation.approved':
     case 'operation.denied':
     case 'operation.expired':
+    case 'operation.unconfirmed':
     case 'operation.failed':
     case 'operation.cancelled':
     case 'operation.superseded':

@@ -15,9 +15,9 @@ export interface VersionRecord {
 
 /**
  * Reads a target's operations (any order) oldest to newest: a succeeded deploy makes its version good
- * and live; a failed one makes it bad (and probably live); a succeeded rollback makes the version it
- * replaced bad, and its own version live when it names one (a workflow rollback does; a Kubernetes
- * undo names a revision, so what then runs is not known from the records).
+ * and live; a failed one, or one a rollback superseded, makes it bad (and probably live); a succeeded
+ * rollback makes the version it replaced bad, and its own version live when it names one (a workflow
+ * rollback does; a Kubernetes undo names a revision, so what then runs is not known from the records).
  */
 export function versionRecord(operations: readonly Operation[]): VersionRecord {
   const good: string[] = [];
@@ -35,7 +35,7 @@ export function versionRecord(operations: readonly Operation[]): VersionRecord {
     if (at >= 0) good.splice(at, 1);
   };
   const ended = [...operations]
-    .filter((op) => op.state === 'succeeded' || op.state === 'failed')
+    .filter((op) => op.state === 'succeeded' || op.state === 'failed' || op.state === 'superseded')
     .sort((a, b) => a.updatedAt.getTime() - b.updatedAt.getTime());
   for (const op of ended) {
     if (op.kind === 'deploy') {

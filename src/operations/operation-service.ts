@@ -14,6 +14,7 @@ import {
 import type { EventLog } from '../events/event-log.ts';
 import { checkApprovalToken } from './approval-token.ts';
 import { describeOperation } from './operation-name.ts';
+import type { EarlyEnd } from './early-end.ts';
 import type { OperationRunner } from './operation-runner.ts';
 import type { OperationRepository } from './repository.ts';
 import type { TargetLock } from './target-lock.ts';
@@ -31,6 +32,11 @@ export interface OperationRequest {
   inputs: Record<string, string>;
   /** Skips the approval even in a protected environment (rollbacks, when the config says so). */
   skipApproval?: boolean;
+  /**
+   * A deploy still under way on the target that this request takes over from (a rollback
+   * superseding it), and why, in words for people. Without it, a change under way refuses the request.
+   */
+  supersede?: { op: Operation; why: string };
 }
 
 /** Starting, approving and denying operations; the commands' way into the state machines. */
@@ -52,11 +58,12 @@ export class OperationService {
   }
 
   /**
-   * Records an operation and takes its target's lock; it starts at once, or waits for approval in a
-   * protected environment. Throws `locked` when someone else holds the target.
+   * Records an operation and takes its target's lock (or, with `supersede`, the deploy's); it starts
+   * at once, or waits for approval in a protected environment. Throws `locked` when someone else
+   * holds the target.
    */
   async request(request: OperationRequest, invocation: Invocation): Promise<Operation> {
-    const { catalog, clock, operations } = this.deps;
+    const { catalog, clock } = this.deps;
     const now = clock.now();
     const env = catalog.environmentConfig(request.environment);
     const needsApproval = env.protected && request.skipApproval !== true;
@@ -74,6 +81,7 @@ export class OperationService {
       surface: invocation.surface,
       createdAt: now,
       updatedAt: now,
+      stateChangedAt: now,
       approvalExpiresAt: needsApproval ? new Date(now.getTime() + parseDuration(env.approval.expires)) : null,
       dispatchedAt: null,
       runId: null,
@@ -81,6 +89,25 @@ export class OperationService {
       outcome: null,
       version: 1,
     };
+    if (request.supersede !== undefined) {
+      // One transaction ends the deploy and stores this in its place: the target is never free between.
+      await this.deps.runner.supersede(
+        request.supersede.op,
+        op,
+        describeOperation(op),
+        request.supersede.why,
+      );
+    } else {
+      await this.hold(op);
+    }
+    await this.deps.events.emit(operationRequested(op, describeOperation(op), now));
+    if (!needsApproval) void this.deps.runner.run(op.id);
+    return op;
+  }
+
+  /** Takes the target and stores `op`; `locked` when another change holds it. */
+  private async hold(op: Operation): Promise<void> {
+    const { operations } = this.deps;
     await this.deps.target.hold(op, describeOperation(op));
     if ((await operations.create(op)) === 'target_busy') {
       // Another request got the target between our check and our write.
@@ -93,9 +120,27 @@ export class OperationService {
         )
       );
     }
-    await this.deps.events.emit(operationRequested(op, describeOperation(op), now));
-    if (!needsApproval) void this.deps.runner.run(op.id);
-    return op;
+  }
+
+  /**
+   * Names the run an `unconfirmed` operation's dispatch started (the command checked it is one the
+   * dispatch can have started); the operation carries on from `queued`.
+   */
+  confirmRun(op: Operation, run: { id: number; htmlUrl: string }, actor: string): Promise<Operation> {
+    return this.deps.runner.confirmRun(op, run, actor);
+  }
+
+  /** The operation changing this target now (not ended: waiting for approval, or under way), if any. */
+  async liveOn(service: string, environment: string): Promise<Operation | null> {
+    return (await this.deps.operations.findActive(service, environment))[0] ?? null;
+  }
+
+  /**
+   * Ends an operation that has not ended (see `OperationRunner.cancel`): its workflow run is cancelled
+   * and its target released. Whether `actor` may is the command's decision.
+   */
+  cancel(id: string, actor: string): Promise<EarlyEnd> {
+    return this.deps.runner.cancel(id, actor);
   }
 
   /**

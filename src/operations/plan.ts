@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
+import type { StepDeadlines } from '../config/catalog.ts';
 import type { DomainEvent } from '../events/domain-event.ts';
-import type { FailureDetails } from '../events/event-constructors.ts';
+import type { FailureDetails, RunCandidate } from '../events/event-constructors.ts';
 import type { RunnerContext } from './step-context.ts';
 import type { Operation, OperationState } from './types.ts';
 
@@ -14,10 +15,13 @@ export type OperationChanges = Partial<Omit<Operation, 'id' | 'version' | 'state
  * - `fail`: the operation failed, for `reason` (shown to people), with where it failed.
  * - `retry`: it did not work this time. `safe`: trying the step again cannot do harm (a read, a
  *   lookup), so the runner waits and tries again a bounded number of times; otherwise it fails.
+ * - `unconfirmed`: the run the dispatch started cannot be told apart: the operation keeps its target
+ *   and waits for a person to name the run among `candidates` (or cancel), for `reason`.
  * - `lost`: another replica advanced the operation first; this one leaves it.
  */
 export type StepOutcome =
   | { kind: 'next'; note: string; changes?: OperationChanges }
+  | { kind: 'unconfirmed'; reason: string; candidates: RunCandidate[] }
   | { kind: 'fail'; reason: string; details?: FailureDetails }
   | { kind: 'retry'; safe: boolean; reason: string }
   | { kind: 'lost' };
@@ -34,22 +38,35 @@ export interface StepIO extends Pick<
   logger: Logger;
   /** Writes `changes` now (versioned); null when another replica advanced the operation first. */
   record(op: Operation, changes: OperationChanges): Promise<Operation | null>;
-  /** Emits a progress event (run status, a job finished, rollout counts). */
+  /** Emits a progress event (run status, a job finished, rollout counts); nothing once `signal` is aborted. */
   report(event: DomainEvent): Promise<void>;
+  /**
+   * Aborted when the step must stop at once: the operation was cancelled or superseded. Pass it to
+   * every wait (`signals.wait`, `watchRollout`); what a step returns after it is ignored.
+   */
+  signal: AbortSignal;
 }
 
 /** One step of a plan: reads the operation as stored, does its work, says what came of it. */
 export type Step = (op: Operation, io: StepIO) => Promise<StepOutcome>;
 
 /** The states a plan has steps for: everything between approval and the end. */
-export type ActiveState = Exclude<OperationState, 'awaiting_approval' | 'succeeded' | 'failed' | 'cancelled'>;
+export type ActiveState = Exclude<
+  OperationState,
+  'awaiting_approval' | 'unconfirmed' | 'succeeded' | 'failed' | 'cancelled' | 'superseded'
+>;
 
 /** A state's step, and where the operation goes when it says `next`. */
 export interface PlannedStep {
   /** For logs: `dispatch the workflow`. */
   name: string;
   run: Step;
-  next: Exclude<OperationState, 'awaiting_approval'>;
+  next: Exclude<OperationState, 'awaiting_approval' | 'unconfirmed'>;
+  /**
+   * Which of the config's step deadlines (`deadlines.queued`, …) bounds this step, measured from when
+   * the operation entered the state. The runner enforces it; none: the step bounds itself.
+   */
+  deadline?: keyof StepDeadlines;
 }
 
 /**
@@ -59,5 +76,7 @@ export interface PlannedStep {
  */
 export interface Plan {
   name: string;
+  /** True when it dispatches a GitHub workflow: ending it early means cancelling that run. */
+  dispatchesWorkflow: boolean;
   steps: Partial<Record<ActiveState, PlannedStep>>;
 }

@@ -29,8 +29,13 @@ export class RunSignals {
 
   constructor(private readonly sleep: Sleep) {}
 
-  /** Resolves after `ms` with undefined, or earlier with the status a webhook reported. */
-  async wait(runId: number, ms: number): Promise<string | undefined> {
+  /**
+   * Resolves after `ms` with undefined, or earlier with the status a webhook reported. With `stop`:
+   * rejects with its reason as soon as it is aborted (the operation was cancelled, or its step ran
+   * out of time), so a waiting step ends at once.
+   */
+  async wait(runId: number, ms: number, stop?: AbortSignal): Promise<string | undefined> {
+    stop?.throwIfAborted();
     const early = this.take(runId);
     if (early !== undefined) return early;
     const controller = new AbortController();
@@ -38,12 +43,15 @@ export class RunSignals {
     const set = this.waiting.get(runId) ?? new Set();
     set.add(wake);
     this.waiting.set(runId, set);
+    stop?.addEventListener('abort', wake, { once: true });
     try {
       await this.sleep(ms, controller.signal);
     } finally {
+      stop?.removeEventListener('abort', wake);
       set.delete(wake);
       if (set.size === 0) this.waiting.delete(runId);
     }
+    stop?.throwIfAborted();
     return this.take(runId);
   }
 

@@ -5,7 +5,7 @@ import type { EventLog } from '../events/event-log.ts';
 import type { GitHubActions } from '../github/port.ts';
 import type { Kubernetes } from '../kubernetes/port.ts';
 import type { OperationRepository } from './repository.ts';
-import type { RunSignals } from './run-signals.ts';
+import type { RunSignals, Sleep } from './run-signals.ts';
 
 /** How operations wait; resolved once, from where Deckhand runs (see `resolveTiming`). */
 export interface StepTiming {
@@ -36,4 +36,6 @@ export interface RunnerContext {
   kubernetes: Kubernetes;
   signals: RunSignals;
   timing: StepTiming;
+  /** Every wait of the runner's own (step deadlines); tests and the bench pass simulated time. */
+  sleep: Sleep;
 }

@@ -4,6 +4,7 @@ import { formatDuration } from '../core/duration.ts';
 import { DeckhandError } from '../core/errors.ts';
 import { mention } from '../core/markup.ts';
 import { describeChange } from './operation-name.ts';
+import type { Lock } from '../core/repositories.ts';
 import type { Locks } from '../locks/locks.ts';
 import type { OperationRepository } from './repository.ts';
 import { isFinal, type Operation } from './types.ts';
@@ -32,19 +33,11 @@ export class TargetLock {
    * @throws DeckhandError `locked`, naming who holds the target and why.
    */
   async hold(op: Operation, summary: string): Promise<void> {
-    const { locks, operations, clock } = this.deps;
+    const { locks, operations } = this.deps;
     const refusal = await this.busy(op);
     if (refusal !== null) throw refusal;
     for (let attempt = 0; attempt < 3; attempt++) {
-      const result = await locks.acquire({
-        service: op.service,
-        environment: op.environment,
-        holder: op.requester,
-        reason: `${summary} (operation ${op.id.slice(0, 8)})`,
-        createdAt: clock.now(),
-        expiresAt: null,
-        operationId: op.id,
-      });
+      const result = await locks.acquire(this.lockFor(op, summary));
       if (result.acquired) return;
       const held = result.existing;
       if (held.operationId === null) {
@@ -57,7 +50,7 @@ export class TargetLock {
       }
       const other = await operations.get(held.operationId);
       if (other === null || isFinal(other.state)) {
-        await locks.release(op.service, op.environment, 'system');
+        await locks.release(op.service, op.environment, 'system', held.operationId);
         continue;
       }
       throw this.changing(op, other);
@@ -66,6 +59,24 @@ export class TargetLock {
       'locked',
       `The lock on ${op.service} in ${op.environment} keeps changing hands; try again.`,
     );
+  }
+
+  /** The lock `op` holds its target with while it runs: no expiry, its requester named as holder. */
+  lockFor(op: Operation, summary: string): Lock {
+    return {
+      service: op.service,
+      environment: op.environment,
+      holder: op.requester,
+      reason: `${summary} (operation ${op.id.slice(0, 8)})`,
+      createdAt: this.deps.clock.now(),
+      expiresAt: null,
+      operationId: op.id,
+    };
+  }
+
+  /** Announces a lock that moved from one operation to another in a handover (`supersede`). */
+  handedOver(released: Lock | null, acquired: Lock | null): Promise<void> {
+    return this.deps.locks.handedOver(released, acquired);
   }
 
   /**
@@ -82,16 +93,18 @@ export class TargetLock {
     const ago = formatDuration(this.deps.clock.now().getTime() - other.createdAt.getTime());
     return new DeckhandError(
       'locked',
-      `${mention(other.requester)} is already changing ${target.service} in ${target.environment}: ${describeChange(other)} (${other.state.replace('_', ' ')}, started ${ago} ago). One change at a time: wait for it, or see /ops status ${target.service} ${target.environment}.`,
+      `${mention(other.requester)} is already changing ${target.service} in ${target.environment}: ${describeChange(other)} (${other.state.replace('_', ' ')}, started ${ago} ago). One change at a time: wait for it, or see /ops status ${target.service} ${target.environment}; ${mention(other.requester)} (or someone with cancel:${target.environment}) can stop it with /ops cancel ${other.id.slice(0, 8)}.`,
     );
   }
 
-  /** Gives the target back if `op` still holds it (a hand lock, or another operation's, is left alone). */
+  /**
+   * Gives the target back if `op` still holds it (a hand lock, or another operation's, is left alone).
+   * The check and the release are one statement, so a lock the next change took meanwhile stays.
+   */
   async release(op: Operation): Promise<void> {
     const { locks, logger } = this.deps;
-    const lock = await locks.get(op.service, op.environment);
-    if (lock?.operationId !== op.id) return;
-    await locks.release(op.service, op.environment, 'system');
-    logger.info({ operationId: op.id, holder: lock.holder }, 'released the operation lock');
+    const released = await locks.release(op.service, op.environment, 'system', op.id);
+    if (released !== null)
+      logger.info({ operationId: op.id, holder: released.holder }, 'released the operation lock');
   }
 }

@@ -2,14 +2,37 @@ import type { Surface } from '../core/vocabulary.ts';
 
 export type OperationKind = 'deploy' | 'rollback';
 
-/** awaiting_approval → dispatching → running → verifying → succeeded | failed | cancelled */
+/**
+ * awaiting_approval → dispatching → queued → running → verifying → succeeded | failed | cancelled |
+ * superseded. `queued`: the workflow run waits for a runner. `unconfirmed` (after dispatching): the
+ * run the dispatch started cannot be told apart; it keeps the target and waits for a person to name
+ * the run (`confirm-run`, then `queued`) or cancel. `superseded`: another operation (a rollback) took
+ * the target over before this one ended; it never succeeded.
+ */
 export type OperationState =
-  'awaiting_approval' | 'dispatching' | 'running' | 'verifying' | 'succeeded' | 'failed' | 'cancelled';
+  | 'awaiting_approval'
+  | 'dispatching'
+  | 'unconfirmed'
+  | 'queued'
+  | 'running'
+  | 'verifying'
+  | 'succeeded'
+  | 'failed'
+  | 'cancelled'
+  | 'superseded';
 
-export const FINAL_STATES: readonly OperationState[] = ['succeeded', 'failed', 'cancelled'];
+export const FINAL_STATES: readonly OperationState[] = ['succeeded', 'failed', 'cancelled', 'superseded'];
 
 export function isFinal(state: OperationState): boolean {
   return FINAL_STATES.includes(state);
+}
+
+/** States in which an operation waits for a person, not for the runner. */
+export const WAITING_STATES: readonly OperationState[] = ['awaiting_approval', 'unconfirmed'];
+
+/** True when the runner has nothing to do for it now: it ended, or it waits for a person. */
+export function isParked(state: OperationState): boolean {
+  return isFinal(state) || WAITING_STATES.includes(state);
 }
 
 /** How a rollback is carried out: a Kubernetes undo, or the deploy workflow with an older version. */
@@ -31,12 +54,14 @@ export interface Operation {
   surface: Surface;
   createdAt: Date;
   updatedAt: Date;
+  /** When it entered its current state: where step deadlines are measured from (stored, so kept across restarts). */
+  stateChangedAt: Date;
   approvalExpiresAt: Date | null;
   /** Written before the dispatch call: once set, a restart looks for the run instead of dispatching again. */
   dispatchedAt: Date | null;
   runId: number | null;
   runUrl: string | null;
-  /** Why it failed or was cancelled, in words for people. */
+  /** Why it failed, was cancelled or superseded, in words for people. */
   outcome: string | null;
   /** Bumped on every write; a write with a stale version loses (two workers never both advance a step). */
   version: number;

@@ -47,6 +47,13 @@ export interface SandboxOptions {
   workflowSeconds?: number;
   /** Answer return_run_details with 422, as GitHub Enterprise Server releases without it do. */
   rejectReturnRunDetails?: boolean;
+  /**
+   * The deploy workflows' `run-name`; null for none (GitHub then names runs after the workflow). With
+   * `rejectReturnRunDetails` and a run-name without the correlation id, Deckhand cannot tell which run
+   * its dispatch started: a server and workflow older than Deckhand. Default: version, environment and
+   * correlation id.
+   */
+  runName?: string | null;
   host?: string;
   /** Save the state under the data directory and resume from it; absent, the sandbox forgets on close. */
   persistence?: SandboxPersistence;
@@ -61,7 +68,8 @@ export const FLUSH_CACHE_WORKFLOW = 'flush-cache.yml';
  * workflows set the image in a Kubernetes API, both seeded from deckhand.yml, each repository with a
  * flush-cache.yml workflow too, and the services' health endpoints. A version whose name contains
  * "bad" or "crash" crash-loops; one containing "fail" fails its workflow; one containing "noop"
- * succeeds without changing the image (a deploy job that applied nothing).
+ * succeeds without changing the image (a deploy job that applied nothing); one containing "queued" is
+ * never picked up by a runner.
  */
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const { config } = options;
@@ -106,7 +114,13 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         path: `.github/workflows/${def.github.workflow}`,
         name: 'Deploy',
         inputs: ['version', 'environment', 'correlation_id'],
-        runName: 'deploy ${{ inputs.version }} to ${{ inputs.environment }} (${{ inputs.correlation_id }})',
+        ...(options.runName === null
+          ? {}
+          : {
+              runName:
+                options.runName ??
+                'deploy ${{ inputs.version }} to ${{ inputs.environment }} (${{ inputs.correlation_id }})',
+            }),
         jobs: [
           { name: 'build', steps: ['Set up job', 'Checkout', 'Build image', 'Push image'] },
           { name: 'deploy', steps: ['Set up job', 'Render manifests', 'Apply'] },

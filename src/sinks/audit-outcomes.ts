@@ -77,6 +77,7 @@ async function entryFor(
         durationMs: null,
       };
     case 'invocation.decided':
+    case 'operation.unconfirmed':
     case 'operation.requested':
     case 'operation.approved':
     case 'operation.run_status':
@@ -92,7 +93,14 @@ async function entryFor(
   }
   const op = await operations.get(event.operationId);
   if (op === null) return null;
-  const state = decision === 'allowed' ? 'succeeded' : decision === 'failed' ? 'failed' : 'cancelled';
+  const state =
+    event.type === 'operation.superseded'
+      ? 'superseded'
+      : decision === 'allowed'
+        ? 'succeeded'
+        : decision === 'failed'
+          ? 'failed'
+          : 'cancelled';
   const approval = op.approver === null ? '' : ` (approved by ${op.approver})`;
   return {
     at: event.at,

@@ -58,6 +58,8 @@ export interface OperationRow {
   run_url: string | null;
   outcome: string | null;
   version: number;
+  /** Null only in rows written before migration 0007 ran (it fills them). */
+  state_changed_at: string | null;
   lease_owner?: string | null;
   lease_expires_at?: string | null;
 }

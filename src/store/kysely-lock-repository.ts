@@ -62,14 +62,14 @@ export class KyselyLockRepository implements LockRepository {
     });
   }
 
-  release(service: string, environment: string): Promise<Lock | null> {
+  release(service: string, environment: string, operationId?: string): Promise<Lock | null> {
     return guarded(async () => {
-      const row = await this.db
+      let query = this.db
         .deleteFrom('locks')
         .where('service', '=', service)
-        .where('environment', '=', environment)
-        .returningAll()
-        .executeTakeFirst();
+        .where('environment', '=', environment);
+      if (operationId !== undefined) query = query.where('operation_id', '=', operationId);
+      const row = await query.returningAll().executeTakeFirst();
       return row === undefined ? null : rowToLock(row);
     });
   }
@@ -98,7 +98,7 @@ export class KyselyLockRepository implements LockRepository {
   }
 }
 
-function lockToRow(lock: Lock): LockRow {
+export function lockToRow(lock: Lock): LockRow {
   return {
     service: lock.service,
     environment: lock.environment,

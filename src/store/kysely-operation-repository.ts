@@ -1,8 +1,14 @@
 import { sql, type Kysely } from 'kysely';
-import type { HistoryQuery, OperationRepository } from '../operations/repository.ts';
+import type {
+  Handover,
+  HandoverResult,
+  HistoryQuery,
+  OperationRepository,
+} from '../operations/repository.ts';
 import { FINAL_STATES, isFinal, type Operation, type OperationState } from '../operations/types.ts';
 import type { Surface } from '../core/vocabulary.ts';
 import type { Database, OperationRow } from './database.ts';
+import { lockToRow, rowToLock } from './kysely-lock-repository.ts';
 import { guarded } from './store-error.ts';
 
 export class KyselyOperationRepository implements OperationRepository {
@@ -49,10 +55,19 @@ export class KyselyOperationRepository implements OperationRepository {
     now: Date,
   ): Promise<Operation | null> {
     return guarded(async () => {
-      const next: Operation = { ...operation, ...changes, updatedAt: now, version: operation.version + 1 };
+      // A new state starts its step's deadline clock; any other write leaves it running.
+      const entered = changes.state !== undefined && changes.state !== operation.state;
+      const next: Operation = {
+        ...operation,
+        ...changes,
+        updatedAt: now,
+        stateChangedAt: entered ? now : operation.stateChangedAt,
+        version: operation.version + 1,
+      };
       // Only the changed columns: a concurrent write to another column (a lease) is never overwritten.
       const row = toRow(next);
       const changed: Partial<OperationRow> = { updated_at: row.updated_at, version: row.version };
+      if (entered) changed.state_changed_at = row.state_changed_at;
       for (const key of Object.keys(changes) as (keyof Operation)[]) {
         const column = COLUMNS[key];
         if (column !== undefined) Object.assign(changed, { [column]: row[column] });
@@ -71,6 +86,76 @@ export class KyselyOperationRepository implements OperationRepository {
         .where('id', '=', operation.id)
         .executeTakeFirst();
       return stored === undefined ? next : fromRow(stored);
+    });
+  }
+
+  supersede(handover: Handover): Promise<HandoverResult> {
+    const { old, replacement, lock, now } = handover;
+    return guarded(async () => {
+      try {
+        return await this.db.transaction().execute(async (trx) => {
+          const ended = await trx
+            .updateTable('operations')
+            .set({
+              state: 'superseded',
+              outcome: handover.outcome,
+              updated_at: now.toISOString(),
+              state_changed_at: now.toISOString(),
+              version: old.version + 1,
+            })
+            .where('id', '=', old.id)
+            .where('version', '=', old.version)
+            .where('state', 'not in', [...FINAL_STATES])
+            .executeTakeFirst();
+          if (Number(ended.numUpdatedRows) !== 1) throw new Abandon({ kind: 'lost' });
+          // The old operation has ended, so the one-live-operation index lets the replacement in.
+          await trx.insertInto('operations').values(toRow(replacement)).execute();
+          const held = await trx
+            .selectFrom('locks')
+            .selectAll()
+            .where('service', '=', old.service)
+            .where('environment', '=', old.environment)
+            .executeTakeFirst();
+          let released = null;
+          let acquired = null;
+          const stale =
+            held !== undefined &&
+            ((held.expires_at !== null && held.expires_at <= now.toISOString()) ||
+              (held.operation_id !== null &&
+                held.operation_id !== old.id &&
+                !(await isLive(trx, held.operation_id))));
+          if (held === undefined || held.operation_id === old.id || stale) {
+            const row = lockToRow(lock);
+            await trx
+              .insertInto('locks')
+              .values(row)
+              .onConflict((c) =>
+                c.columns(['service', 'environment']).doUpdateSet({
+                  holder: row.holder,
+                  reason: row.reason,
+                  created_at: row.created_at,
+                  expires_at: row.expires_at,
+                  operation_id: row.operation_id,
+                }),
+              )
+              .execute();
+            released = held === undefined || stale ? null : rowToLock(held);
+            acquired = lock;
+          } else if (held.operation_id !== null || held.holder !== replacement.requester) {
+            // A hand lock stays its holder's: only its holder changes the target through it.
+            throw new Abandon({ kind: 'locked', lock: rowToLock(held) });
+          }
+          const stored = await trx
+            .selectFrom('operations')
+            .selectAll()
+            .where('id', '=', old.id)
+            .executeTakeFirstOrThrow();
+          return { kind: 'done' as const, old: fromRow(stored), released, acquired };
+        });
+      } catch (error) {
+        if (error instanceof Abandon) return error.result;
+        throw error;
+      }
     });
   }
 
@@ -207,6 +292,7 @@ function toRow(op: Operation): OperationRow {
     run_url: op.runUrl,
     outcome: op.outcome,
     version: op.version,
+    state_changed_at: op.stateChangedAt.toISOString(),
   };
 }
 
@@ -231,7 +317,21 @@ function fromRow(row: OperationRow): Operation {
     runUrl: row.run_url,
     outcome: row.outcome,
     version: row.version,
+    stateChangedAt: new Date(row.state_changed_at ?? row.updated_at),
   };
+}
+
+/** Whether the operation exists and has not ended. */
+async function isLive(db: Kysely<Database>, id: string): Promise<boolean> {
+  const row = await db.selectFrom('operations').select('state').where('id', '=', id).executeTakeFirst();
+  return row !== undefined && !isFinal(row.state as OperationState);
+}
+
+/** Thrown inside a transaction to roll it back and answer `result`. */
+class Abandon extends Error {
+  constructor(readonly result: HandoverResult) {
+    super(result.kind);
+  }
 }
 
 /** SQLite's SQLITE_CONSTRAINT_UNIQUE or PostgreSQL's unique_violation (23505). */

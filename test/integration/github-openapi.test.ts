@@ -163,6 +163,12 @@ describe('GitHub simulator conforms to the published OpenAPI description', () =>
       `${base}/workflows/deploy.yml`,
       200,
     );
+    await checked(
+      'get',
+      '/repos/{owner}/{repo}/contents/{path}',
+      '/repos/acme/api/contents/.github%2Fworkflows%2Fdeploy.yml?ref=main',
+      200,
+    );
     const dispatchPath = '/repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches';
     const details = await checked('post', dispatchPath, `${base}/workflows/deploy.yml/dispatches`, 200, {
       ref: 'main',

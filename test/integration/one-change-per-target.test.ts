@@ -29,8 +29,13 @@ describe('one change per target', () => {
     expect(renderText(second.reply)).toMatch(
       /@U000ADMIN is already changing web in staging: deploy v2\.0\.0-bad .*One change at a time/s,
     );
+    // A rollback does not start beside it either: it offers to supersede the deploy (see cancel.test.ts).
+    const deploy = await h.latest();
     const rollback = await h.run('rollback web staging');
-    expect(rollback.decision).toBe('denied');
+    expect(renderText(rollback.reply)).toMatch(
+      /A deploy of web to staging is under way.*nothing was changed/s,
+    );
+    expect((await h.latest()).id).toBe(deploy.id);
     // The hand lock is still the holder's after the deploy ends.
     // The crash loop runs until the rollout's progress deadline (10 minutes).
     const op = await h.settle((await h.latest()).id, { stepMs: 5000 });

@@ -195,7 +195,7 @@ describe('deploys on servers and services that differ', () => {
     expect(op.runId).not.toBeNull();
     expect(h.sandbox.github.stats().dispatches).toBe(1);
     const started = (await h.deckhand.events.forOperation(op.id)).find(
-      (e) => e.type === 'operation.state_changed' && e.to === 'running',
+      (e) => e.type === 'operation.state_changed' && e.to === 'queued',
     );
     expect(started === undefined ? '' : describeEvent(started)).toContain(`found run ${op.runId}`);
   });

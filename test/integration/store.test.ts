@@ -17,6 +17,8 @@ import { createStore } from '../../src/store/create-store.ts';
 import type { AuditEntryRow } from '../../src/store/database.ts';
 import type { Store } from '../../src/store/types.ts';
 import type { AuditEntry, AuditEntryInput, Lock } from '../../src/core/repositories.ts';
+
+import type { Operation } from '../../src/operations/types.ts';
 import { operationFixture } from '../support/operation-fixture.ts';
 import { sink, type Sink } from '../support/sink.ts';
 
@@ -455,6 +457,83 @@ function describeStore(name: string, makeBackend: () => Promise<Backend>): void 
         expect(await store.locks.release('api', 'production')).toBeNull();
         expect(await store.locks.get('api', 'production', T0)).toBeNull();
         expect((await store.locks.acquire(lock({ holder: 'U_BOB' }), T0)).acquired).toBe(true);
+      });
+    });
+
+    describe('operations', () => {
+      beforeEach(async () => {
+        await backend.exec('delete from operations;');
+      });
+      const deploy = operationFixture(T0, { id: 'dep_0001', state: 'verifying', requester: 'U_CAROL' });
+      const rollback = operationFixture(T0, {
+        id: 'rb%_0001',
+        kind: 'rollback',
+        ref: '',
+        requester: 'U_BOB',
+      });
+      const held = (op: Operation) =>
+        lock({
+          environment: 'staging',
+          service: 'web',
+          operationId: op.id,
+          expiresAt: null,
+          holder: op.requester,
+        });
+      const handover = (old: Operation) => ({
+        old,
+        outcome: 'Superseded',
+        replacement: rollback,
+        lock: held(rollback),
+        now: T0,
+      });
+
+      it('hands a target from a deploy to a rollback in one step: the deploy ends, the lock moves', async () => {
+        expect(await store.operations.create(deploy)).toBe('created');
+        await store.locks.acquire(held(deploy), T0);
+        const result = await store.operations.supersede(handover(deploy));
+        expect(result).toMatchObject({
+          kind: 'done',
+          old: { state: 'superseded', outcome: 'Superseded', version: 2 },
+          released: { operationId: deploy.id },
+          acquired: { operationId: rollback.id },
+        });
+        expect((await store.operations.findActive('web', 'staging')).map((op) => op.id)).toEqual([
+          rollback.id,
+        ]);
+        expect((await store.locks.get('web', 'staging', T0))?.operationId).toBe(rollback.id);
+      });
+
+      it('writes nothing when the deploy moved on, or someone else’s hand lock stands', async () => {
+        await store.operations.create(deploy);
+        await store.locks.acquire(held(deploy), T0);
+        expect(await store.operations.supersede(handover({ ...deploy, version: 7 }))).toEqual({
+          kind: 'lost',
+        });
+        await store.locks.release('web', 'staging');
+        await store.locks.acquire(
+          lock({ service: 'web', environment: 'staging', holder: 'U_DAVE', expiresAt: null }),
+          T0,
+        );
+        expect(await store.operations.supersede(handover(deploy))).toMatchObject({
+          kind: 'locked',
+          lock: { holder: 'U_DAVE' },
+        });
+        expect((await store.operations.get(deploy.id))?.state).toBe('verifying');
+        expect(await store.operations.get(rollback.id)).toBeNull();
+        expect((await store.locks.get('web', 'staging', T0))?.holder).toBe('U_DAVE');
+      });
+
+      it('matches an id prefix character for character: % and _ are not wildcards', async () => {
+        await store.operations.create({ ...rollback, state: 'failed' });
+        await store.operations.create({ ...deploy, id: 'rbx_0002', state: 'failed' });
+        expect((await store.operations.findByPrefix('rb%_', 5)).map((op) => op.id)).toEqual([rollback.id]);
+        expect(await store.operations.findByPrefix('r_', 5)).toEqual([]);
+      });
+
+      it('releases an operation’s lock only while that operation holds it', async () => {
+        await store.locks.acquire(held(deploy), T0);
+        expect(await store.locks.release('web', 'staging', rollback.id)).toBeNull();
+        expect((await store.locks.release('web', 'staging', deploy.id))?.operationId).toBe(deploy.id);
       });
     });
 

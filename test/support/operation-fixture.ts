@@ -18,6 +18,7 @@ export function operationFixture(at: Date, overrides: Partial<Operation> & { id:
     surface: 'shell',
     createdAt: at,
     updatedAt: at,
+    stateChangedAt: at,
     approvalExpiresAt: null,
     dispatchedAt: null,
     runId: null,

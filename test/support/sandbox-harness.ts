@@ -47,6 +47,8 @@ export async function startSandboxHarness(
     sandbox?: Sandbox;
     clock?: ManualClock;
     rejectReturnRunDetails?: boolean;
+    /** The sandbox workflows' run-name (see SandboxOptions.runName). */
+    runName?: string | null;
     replicaId?: string;
     /** Whether a process of this host runs (see local-leases.ts); default: the real answer. */
     processExists?: (pid: number) => boolean;
@@ -69,6 +71,7 @@ export async function startSandboxHarness(
       tickMs: 0,
       workflowSeconds: 30,
       rejectReturnRunDetails: options.rejectReturnRunDetails ?? false,
+      ...(options.runName === undefined ? {} : { runName: options.runName }),
     }));
   const store = options.store ?? (await createStore({ sqlitePath: ':memory:' }));
   const parked: (() => void)[] = [];
@@ -98,8 +101,14 @@ export async function startSandboxHarness(
     sleep: (_ms, signal) =>
       new Promise((resolve) => {
         if (signal?.aborted === true) return resolve();
-        parked.push(resolve);
-        signal?.addEventListener('abort', () => resolve(), { once: true });
+        // Woken by a step or by the signal, whichever comes first; the other is let go, so a
+        // signal that outlives many sleeps (a step's deadline watch) gathers no listeners.
+        const wake = (): void => {
+          signal?.removeEventListener('abort', wake);
+          resolve();
+        };
+        parked.push(wake);
+        signal?.addEventListener('abort', wake, { once: true });
       }),
   });
   let keys = 0;

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { Catalog } from '../../src/config/catalog.ts';
 import { formatIssue, validateConfigText } from '../../src/config/load-config.ts';
 
 const example = readFileSync(new URL('../../deckhand.yml', import.meta.url), 'utf8');
@@ -48,5 +49,33 @@ describe('configuration', () => {
   it('refuses an alias that means two environments', () => {
     const text = example.replace('aliases: [stg, stage]', 'aliases: [stg, prod]');
     expect(problems(text).join('\n')).toMatch(/"prod" already names environment/);
+  });
+
+  it('reads step deadlines, a service’s own over the top-level ones, and defaults the rest', () => {
+    const result = validateConfigText(example, 'deckhand.yml');
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    const catalog = new Catalog(result.config);
+    expect(catalog.deadlinesOf('api')).toEqual({ queued: 600_000, running: 3_600_000, rollout: 900_000 });
+    expect(catalog.deadlinesOf('worker').rollout).toBe(1_200_000);
+    const bare = validateConfigText(example.replace(/^deadlines:[^]*?\n\n/m, ''), 'deckhand.yml');
+    expect(bare.ok && new Catalog(bare.config).deadlinesOf('api')).toEqual({
+      queued: 600_000,
+      running: 3_600_000,
+      rollout: 900_000,
+    });
+  });
+
+  it.each([
+    ['  queued: 10m', '  queued: 0m', 'deadlines.queued: a duration longer than zero'],
+    ['  running: 60m', '  running: an hour', 'deadlines.running: a duration like "30m"'],
+    [
+      'deadlines: { rollout: 20m }',
+      'deadlines: { rollout: 20m, verify: 5m }',
+      'services.worker.deadlines: unknown key "verify"',
+    ],
+  ])('refuses a deadline that is not one (%s → %s)', (from, to, message) => {
+    expect(example).toContain(from);
+    expect(problems(example.replace(from, to)).join('\n')).toContain(message);
   });
 });

@@ -219,7 +219,9 @@ describe('dry-run plans: what only the values can decide', () => {
       "  - { id: ship, type: deploy, service: api, environment: staging, version: 'v1-{{ params.note }}' }\n",
     );
     const bad = planRunbook(rb, ['note=x..y'], catalog);
-    expect(bad.ok && bad.plan.problems[0]?.message).toMatch(/Deckhand will not send "v1-x\.\.y" as a version/);
+    expect(bad.ok && bad.plan.problems[0]?.message).toMatch(
+      /Deckhand will not send "v1-x\.\.y" as a version/,
+    );
     const good = planRunbook(rb, ['note=rc1'], catalog);
     expect(good.ok && good.plan.steps[0]?.action).toMatchObject({ version: 'v1-rc1' });
   });

@@ -1,7 +1,7 @@
 import type { PermissionRequest } from './policy.ts';
 
 /** The actions people ask about with can-i: each is a command, and can-i asks what that command asks. */
-export const ACTIONS = ['deploy', 'rollback', 'lock', 'unlock', 'approve', 'deny'] as const;
+export const ACTIONS = ['deploy', 'rollback', 'lock', 'unlock', 'approve', 'deny', 'cancel'] as const;
 export type Action = (typeof ACTIONS)[number];
 
 /** True for a command can-i can explain. */
@@ -39,12 +39,16 @@ export function requestFor(
     case 'approve':
     case 'deny':
       return approvalRequest(kind, service, environment);
+    case 'cancel':
+      // Cancelling someone else's change under way; its requester may always cancel their own.
+      return { permission: `cancel:${environment}`, service, environment };
   }
 }
 
 /**
  * What a change of this kind asks of the policy. Rollbacks are the way out of a bad deploy, so freeze
- * windows do not hold them back; locks and channel rules still apply.
+ * windows do not hold them back, nor does the lock of a deploy under way; hand locks and channel
+ * rules still apply.
  */
 export function changeRequest(
   kind: 'deploy' | 'rollback',
@@ -59,7 +63,8 @@ export function changeRequest(
     respectLocks: true,
     respectFreezes: true,
   };
-  return kind === 'rollback' ? { ...request, respectFreezes: false } : request;
+  // A deploy under way does not stop a rollback at the policy: the rollback supersedes it, or says how.
+  return kind === 'rollback' ? { ...request, respectFreezes: false, passOperationLocks: true } : request;
 }
 
 /**

@@ -18,6 +18,12 @@ export interface PermissionRequest {
   change?: boolean;
   /** A lock on service × environment held by someone else refuses it. */
   respectLocks?: boolean;
+  /**
+   * With `respectLocks`: a lock an operation holds (a change under way, not a person's hand lock)
+   * does not refuse it, because the command deals with that operation itself (a rollback supersedes
+   * a deploy, or says how to).
+   */
+  passOperationLocks?: boolean;
   /** A freeze window in force refuses it, unless the actor holds freeze:override. */
   respectFreezes?: boolean;
 }
@@ -147,7 +153,13 @@ export class Policy {
 
     if (request.respectLocks === true && request.service !== undefined && request.environment !== undefined) {
       const lock = await this.locks.get(request.service, request.environment, now);
-      if (lock !== null && lock.holder !== actor.user) {
+      if (lock !== null && lock.operationId !== null && request.passOperationLocks === true) {
+        checks.push({
+          rule: 'lock',
+          passed: true,
+          detail: `${request.service} in ${request.environment} is held by a change under way (operation ${lock.operationId.slice(0, 8)}), which this can take over`,
+        });
+      } else if (lock !== null && lock.holder !== actor.user) {
         const until = lock.expiresAt === null ? '' : ` until ${formatTime(lock.expiresAt)}`;
         checks.push({
           rule: 'lock',

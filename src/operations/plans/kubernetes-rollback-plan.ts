@@ -8,8 +8,9 @@ import { watchRollout } from '../steps/verify-step.ts';
  */
 export const kubernetesRollbackPlan: Plan = {
   name: 'kubernetes rollback',
+  dispatchesWorkflow: false,
   steps: {
     dispatching: { name: 'undo the rollout', run: undoRollout, next: 'verifying' },
-    verifying: { name: 'watch the rollout', run: watchRollout, next: 'succeeded' },
+    verifying: { name: 'watch the rollout', run: watchRollout, next: 'succeeded', deadline: 'rollout' },
   },
 };

@@ -2,25 +2,46 @@ import { errorInfo, isDeckhandError } from '../../core/errors.ts';
 import { operationJobFinished, operationRunStatus } from '../../events/event-constructors.ts';
 import type { WorkflowJob, WorkflowRun } from '../../github/port.ts';
 import { workflowOf } from '../github-target.ts';
-import type { Step, StepOutcome } from '../plan.ts';
+import type { Step, StepIO, StepOutcome } from '../plan.ts';
+import type { Operation } from '../types.ts';
+
+/**
+ * GitHub's run statuses that mean no runner has picked the run up yet. `waiting` (a deployment
+ * protection rule waiting for a reviewer) is not one of them: a runner is not what it lacks.
+ */
+const NOT_STARTED = new Set(['queued', 'requested', 'pending']);
+
+/** Waits until a runner picks the run up (its status leaves `queued`), reporting its status as it goes. */
+export const awaitRunner: Step = (op, io) => watchRun(op, io, 'started');
 
 /**
  * Follows the run until it completes. Without webhooks it polls with conditional requests, so an
  * unchanged run costs no rate limit. With webhooks it reads the run only when one says it completed
  * (or when the poll interval passes without news): the steps in between come from the webhooks.
  */
-export const followRun: Step = async (op, io) => {
+export const followRun: Step = (op, io) => watchRun(op, io, 'completed');
+
+/** Reads the run (or hears of it through webhooks) until it has started, or completed. */
+async function watchRun(op: Operation, io: StepIO, until: 'started' | 'completed'): Promise<StepOutcome> {
   if (op.runId === null) return { kind: 'fail', reason: 'Lost track of the workflow run.' };
   const github = io.github;
   const runId = op.runId;
   const target = workflowOf(io.catalog, op.service);
   const ref = { owner: target.owner, repo: target.repo, runId };
-  let lastStatus = '';
+  // Following a run the queued step saw start: its start was said there already.
+  let lastStatus = until === 'completed' ? 'in_progress' : '';
   const report = async (status: string): Promise<void> => {
     if (status === '' || status === lastStatus || status === 'completed' || status === 'unknown') return;
     lastStatus = status;
     await io.report(operationRunStatus(op, runId, status, io.clock.now()));
   };
+  const started = (status: string): StepOutcome => ({
+    kind: 'next',
+    note:
+      status === 'completed'
+        ? 'The workflow run ended before it was seen running'
+        : `A runner picked up workflow run ${runId}`,
+  });
   let read = io.timing.expectWebhooks !== true;
   // Polling backs off while the run's status stays the same (up to four intervals), as GitHub asks of
   // pollers; a change brings it back to the configured interval.
@@ -35,11 +56,16 @@ export const followRun: Step = async (op, io) => {
         return lostSight(error);
       }
       await report(run.status);
-      if (run.status === 'completed') return finish(op, run);
+      if (run.status === 'completed') return until === 'completed' ? finish(op, run) : started(run.status);
+      if (until === 'started' && !NOT_STARTED.has(run.status)) return started(run.status);
       interval = run.status === before ? Math.min(interval * 1.5, io.timing.pollMs * 4) : io.timing.pollMs;
     }
-    const news = await io.signals.wait(runId, interval);
+    const news = await io.signals.wait(runId, interval, io.signal);
     await report(news ?? '');
+    // A webhook saying the run left the queue is enough to know a runner has it: no read needed.
+    if (until === 'started' && news !== undefined && news !== 'unknown' && !NOT_STARTED.has(news)) {
+      return started(news);
+    }
     // No news in a whole interval, news of completion, or news we cannot read: look at the run itself.
     read =
       io.timing.expectWebhooks !== true || news === undefined || news === 'completed' || news === 'unknown';
@@ -59,7 +85,7 @@ export const followRun: Step = async (op, io) => {
     };
   }
 
-  async function finish(current: typeof op, run: WorkflowRun): Promise<StepOutcome> {
+  async function finish(current: Operation, run: WorkflowRun): Promise<StepOutcome> {
     const jobs = await github.listJobs(ref).catch(() => [] as WorkflowJob[]);
     for (const job of jobs) {
       await io.report(operationJobFinished(current, job, io.clock.now()));
@@ -86,7 +112,7 @@ export const followRun: Step = async (op, io) => {
       details: { job: failedJob?.name, step: failedStep?.name, logTail: log },
     };
   }
-};
+}
 
 function conclusionWords(conclusion: string | null): string {
   switch (conclusion) {

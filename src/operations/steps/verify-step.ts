@@ -28,17 +28,21 @@ export const watchRollout: Step = async (op, io) => {
     const reports: Promise<void>[] = [];
     let judgement;
     try {
-      judgement = await io.kubernetes.watchRollout(target, (progress) => {
-        seen = progress;
-        // Counts of a rollout that is not this operation's would only mislead on its card.
-        if (expected !== null && !expected.matches(progress.images)) return;
-        const r = progress.replicas;
-        const counts = `${r.desired}/${r.updated}/${r.ready}/${r.available}`;
-        if (counts !== last) {
-          last = counts;
-          reports.push(io.report(operationRolloutProgress(op, r, io.clock.now())));
-        }
-      });
+      judgement = await io.kubernetes.watchRollout(
+        target,
+        (progress) => {
+          seen = progress;
+          // Counts of a rollout that is not this operation's would only mislead on its card.
+          if (expected !== null && !expected.matches(progress.images)) return;
+          const r = progress.replicas;
+          const counts = `${r.desired}/${r.updated}/${r.ready}/${r.available}`;
+          if (counts !== last) {
+            last = counts;
+            reports.push(io.report(operationRolloutProgress(op, r, io.clock.now())));
+          }
+        },
+        io.signal,
+      );
     } catch (error) {
       return unverifiable(op, error, expected);
     }
@@ -48,7 +52,7 @@ export const watchRollout: Step = async (op, io) => {
     if (judgement.phase === 'paused') return paused(op, target, expected, images);
     if (expected !== null && !expected.matches(images)) {
       if (io.clock.now().getTime() < until) {
-        await io.signals.wait(-1, io.timing.pollMs);
+        await io.signals.wait(-1, io.timing.pollMs, io.signal);
         continue;
       }
       return notOurs(op, target, expected, images, waitMs);

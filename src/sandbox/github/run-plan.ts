@@ -14,9 +14,11 @@ interface FailPoint {
 /**
  * Lays out a run attempt from `start` as timed entries: queued, then jobs one after another, each
  * queued briefly, then its steps in equal slices. A failing step skips the rest of its job and every
- * later job, as `needs:` chains do.
+ * later job, as `needs:` chains do. A run no runner picks up (`queued`) has no entries.
  */
 export function planRun(run: RunState, start: number, ctx: PlanContext): TimelineEntry[] {
+  // No runner picks it up: nothing happens until someone cancels it.
+  if (run.outcome === 'queued') return [];
   const seeds = run.workflow.jobs ?? defaultJobs();
   const total = (run.workflow.durationSeconds ?? defaultDurationSeconds) * 1000;
   const queueMs = Math.min(3000, total * 0.1);

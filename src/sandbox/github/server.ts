@@ -8,6 +8,7 @@ import { Progression } from './progression.ts';
 import { RateLimitWindow } from './rate-limit.ts';
 import { defaultScenario } from './scenario.ts';
 import { appRoutes } from './routes-app.ts';
+import { contentRoutes } from './routes-contents.ts';
 import { jobRoutes } from './routes-jobs.ts';
 import { runRoutes } from './routes-runs.ts';
 import { workflowRoutes } from './routes-workflows.ts';
@@ -41,6 +42,7 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions): Pro
   runRoutes(router, ctx);
   jobRoutes(router, ctx);
   appRoutes(router, ctx);
+  contentRoutes(router, ctx);
   const faults = new FaultBox();
   const handle = createPipeline({
     router,

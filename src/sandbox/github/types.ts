@@ -34,7 +34,12 @@ export interface Dispatch {
   inputs: Record<string, string>;
 }
 
-export type ScenarioOutcome = 'success' | 'failure' | 'cancelled' | { fail: { job: string; step: string } };
+/**
+ * How a run goes: succeeds, fails (at the last step, or where `fail` says), is cancelled half-way, or
+ * `queued`: no runner ever picks it up (an offline self-hosted runner), so it stays queued until cancelled.
+ */
+export type ScenarioOutcome =
+  'success' | 'failure' | 'cancelled' | 'queued' | { fail: { job: string; step: string } };
 export type Scenario = (dispatch: Dispatch) => ScenarioOutcome;
 
 export interface WebhookTarget {

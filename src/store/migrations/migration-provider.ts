@@ -4,6 +4,8 @@ import * as operations from './0002-operations.ts';
 import * as leases from './0003-operation-leases.ts';
 import * as eventLog from './0004-event-log.ts';
 import * as oneChange from './0005-one-change-per-target.ts';
+import * as superseded from './0006-superseded-is-final.ts';
+import * as deadlines from './0007-step-deadlines.ts';
 
 /**
  * Migrations are listed in code rather than read from a folder, so they work the same from source,
@@ -15,6 +17,8 @@ const migrations: Readonly<Record<string, Migration>> = {
   '0003-operation-leases': leases,
   '0004-event-log': eventLog,
   '0005-one-change-per-target': oneChange,
+  '0006-superseded-is-final': superseded,
+  '0007-step-deadlines': deadlines,
 };
 
 export const migrationProvider: MigrationProvider = {

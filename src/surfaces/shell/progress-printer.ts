@@ -29,6 +29,7 @@ function print(event: StoredEvent, labels: Map<string, string>, write: (line: st
     case 'operation.approved':
     case 'operation.denied':
     case 'operation.expired':
+    case 'operation.unconfirmed':
     case 'operation.state_changed':
     case 'operation.run_status':
     case 'operation.job_finished':
