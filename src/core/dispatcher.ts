@@ -128,8 +128,9 @@ export class Dispatcher {
       }
     }
 
+    let decided: number;
     try {
-      await this.audit(invocation, started, command, bound, 'allowed', 'allowed by policy', null);
+      decided = await this.audit(invocation, started, command, bound, 'allowed', 'allowed by policy', null);
     } catch (error) {
       logger.error({ err: error }, 'audit append failed; refusing to run');
       return notRun('the audit log is unavailable', error, 'Deckhand runs nothing it cannot record.');
@@ -142,8 +143,32 @@ export class Dispatcher {
       const e = asDeckhandError(error);
       const decision: Decision = DECISIONS[errorInfo(e.code).kind];
       if (decision === 'failed') logger.error({ err: error, command: command.name }, 'command failed');
-      return this.finish(invocation, started, command, bound, decision, e.userMessage, errorReply(e, null));
+      // The request is in the log already (the decision above): its outcome points to that entry
+      // instead of repeating what was typed.
+      const outcome = { ...invocation, text: `(outcome of audit entry #${String(decided)})` };
+      return this.finish(outcome, started, command, bound, decision, e.userMessage, errorReply(e, null));
     }
+  }
+
+  /**
+   * Records a request that never became an invocation (a surface could not read it: a Slack request
+   * with a field missing or sent twice): one audit entry and one `invocation.decided` event, decision
+   * `invalid`, with `reason` saying why. Nothing is claimed or run. Throws when the store fails.
+   */
+  async refuse(
+    request: Omit<Invocation, 'channel' | 'idempotencyKey'> & { channel: string | null },
+    reason: string,
+  ): Promise<void> {
+    const event = invocationDecided(
+      { ...request, text: typedText(request.text) },
+      { command: null, service: null, environment: null, decision: 'invalid', reason, durationMs: 0 },
+      request.receivedAt,
+    );
+    const { type: _type, ...entry } = event;
+    await Promise.all([
+      this.deps.store.audit.append({ ...entry, operationId: null }),
+      this.deps.events.emit(event),
+    ]);
   }
 
   private lookup(words: string): Command {
@@ -191,7 +216,7 @@ export class Dispatcher {
     decision: Decision,
     reason: string,
     durationMs: number | null,
-  ): Promise<void> {
+  ): Promise<number> {
     const event = invocationDecided(
       invocation,
       {
@@ -206,10 +231,11 @@ export class Dispatcher {
     );
     const { type: _type, ...entry } = event;
     // Asked for in the same turn, so on SQLite the chain entry and the event share one commit.
-    await Promise.all([
+    const [appended] = await Promise.all([
       this.deps.store.audit.append({ ...entry, operationId: null }),
       this.deps.events.emit(event),
     ]);
+    return appended.seq;
   }
 }
 

@@ -190,7 +190,7 @@ export function lockOverridden(lock: Lock, by: string, at: Date): EventOf<'lock.
 
 /** What the dispatcher decided about one invocation; the audit chain records the same decision. */
 export function invocationDecided(
-  invocation: Invocation,
+  invocation: Omit<Invocation, 'channel' | 'idempotencyKey'> & { channel: string | null },
   decided: {
     command: string | null;
     service: string | null;

@@ -4,7 +4,8 @@ import { createHttpServer, listen } from '../../http/server.ts';
 import { webClientChat } from './card-chat.ts';
 import { progressCardSink } from './progress-card-sink.ts';
 import type { SlackClients, SlackConnection } from './slack-clients.ts';
-import { createSlackApp, type SlackApp } from './slack-app.ts';
+import { createSlackApp, refuseUnreadable, type SlackApp } from './slack-app.ts';
+import { slackIntake } from './slack-intake.ts';
 
 export {
   checkSlackToken,
@@ -72,7 +73,20 @@ export function createSlackSurface(deckhand: Deckhand, options: SlackSurfaceOpti
         // Bolt judges a signature's timestamp on the real clock, so the future-timestamp check does too.
         clock: { now: () => new Date() },
         logger,
-        ...(slackApp.requestListener === undefined ? {} : { slack: slackApp.requestListener }),
+        ...(slackApp.requestListener === undefined || connection.signingSecret === undefined
+          ? {}
+          : {
+              slack: slackIntake({
+                signingSecret: connection.signingSecret,
+                bolt: slackApp.requestListener,
+                logger: logger.child({ component: 'slack-intake' }),
+                refuse: (unreadable) =>
+                  refuseUnreadable(
+                    { dispatcher: deckhand.dispatcher, clock, newId: deckhand.newId, logger },
+                    unreadable,
+                  ),
+              }),
+            }),
         routes: deckhand.routes,
         health: async () => {
           await deckhand.store.audit.recent({ limit: 1 });

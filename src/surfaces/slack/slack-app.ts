@@ -7,6 +7,13 @@ import type { Clock } from '../../core/clock.ts';
 import { renderBlocks } from './render-blocks.ts';
 import { boltLogger } from './bolt-logger.ts';
 import { registerCardActions } from './card-actions.ts';
+import {
+  capText,
+  OPS_COMMAND,
+  readSlashCommand,
+  SLASH_COMMAND_TEXT_LIMIT,
+  type UnreadableSlashCommand,
+} from './slash-command.ts';
 
 export interface SlackAppOptions {
   dispatcher: Dispatcher;
@@ -56,14 +63,33 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   }
   const deadline = options.ackDeadlineMs ?? 2000;
 
-  app.command('/ops', async ({ command, ack, respond }) => {
+  app.command(OPS_COMMAND, async ({ command: fields, ack, respond }) => {
+    // Over HTTP the intake has read these already; Socket Mode payloads arrive here unchecked.
+    const read = readSlashCommand(fields);
+    if (!read.ok) {
+      await refuseUnreadable(options, read);
+      await ack(toResponse(unreadableOutcome(read.problems)));
+      return;
+    }
+    const command = read.command;
+    if (command.text.length > SLASH_COMMAND_TEXT_LIMIT) {
+      const outcome = tooLong(command.text.length);
+      await refuseUnreadable(options, {
+        problems: [`text is ${String(command.text.length)} characters`],
+        actor: command.userId,
+        channel: command.channelId,
+        text: capText(command.text),
+      });
+      await ack(toResponse(outcome));
+      return;
+    }
     const pending = options.dispatcher.dispatch({
       id: options.newId(),
-      actor: command.user_id,
-      channel: command.channel_id,
+      actor: command.userId,
+      channel: command.channelId,
       text: command.text,
       surface: 'slack',
-      idempotencyKey: `slack:trigger:${command.trigger_id}`,
+      idempotencyKey: `slack:trigger:${command.triggerId}`,
       receivedAt: options.clock.now(),
     });
     const safe = pending.catch((error: unknown) => failedOutcome(error, options.logger));
@@ -94,6 +120,51 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     stop: async () => {
       if (options.appToken !== undefined) await app.stop();
     },
+  };
+}
+
+/**
+ * Audits a slash command that cannot be run as read (a field missing or repeated, or text longer than
+ * Slack allows): one entry, decision `invalid`, saying why. The HTTP intake and Socket Mode share it.
+ */
+export async function refuseUnreadable(
+  options: Pick<SlackAppOptions, 'dispatcher' | 'clock' | 'newId' | 'logger'>,
+  unreadable: UnreadableSlashCommand,
+): Promise<void> {
+  try {
+    await options.dispatcher.refuse(
+      {
+        id: options.newId(),
+        actor: unreadable.actor,
+        channel: unreadable.channel,
+        text: unreadable.text,
+        surface: 'slack',
+        receivedAt: options.clock.now(),
+      },
+      `refused an unreadable Slack command: ${unreadable.problems.join('; ')}`,
+    );
+  } catch (error) {
+    options.logger.error({ err: error }, 'could not audit a refused Slack command');
+  }
+}
+
+function unreadableOutcome(problems: string[]): Outcome {
+  return {
+    fresh: true,
+    decision: 'invalid',
+    reply: reply('error', 'Deckhand could not read that command', {
+      text: `Slack's request was incomplete (${problems.join('; ')}), so nothing was run. Type the command again.`,
+    }),
+  };
+}
+
+function tooLong(length: number): Outcome {
+  return {
+    fresh: true,
+    decision: 'invalid',
+    reply: reply('error', 'That command is too long', {
+      text: `It is ${length.toLocaleString('en')} characters; Deckhand reads at most ${SLASH_COMMAND_TEXT_LIMIT.toLocaleString('en')}, as many as Slack lets anyone type. Nothing was run. Shorten it (a lock reason needs a sentence, not a document).`,
+    }),
   };
 }
 
