@@ -45,6 +45,12 @@ export interface Reply {
   buttons?: Button[];
   /** Ephemeral replies are seen only by the person who asked; channel replies by everyone there. */
   visibility: 'ephemeral' | 'channel';
+  /**
+   * Set when the reply is an operation's progress card: its id and its name (`Deploy api v1.2.3 →
+   * staging`). A surface that keeps one live card per operation (Slack) answers with where that card
+   * is instead of a second copy that would never change.
+   */
+  operation?: { id: string; name: string };
 }
 
 /** Kept for imports that predate markup.ts, which owns mentions now. */

@@ -4,6 +4,7 @@ import * as operations from './0002-operations.ts';
 import * as leases from './0003-operation-leases.ts';
 import * as eventLog from './0004-event-log.ts';
 import * as oneChange from './0005-one-change-per-target.ts';
+import * as slackResponses from './0006-slack-responses.ts';
 
 /**
  * Migrations are listed in code rather than read from a folder, so they work the same from source,
@@ -15,6 +16,7 @@ const migrations: Readonly<Record<string, Migration>> = {
   '0003-operation-leases': leases,
   '0004-event-log': eventLog,
   '0005-one-change-per-target': oneChange,
+  '0006-slack-responses': slackResponses,
 };
 
 export const migrationProvider: MigrationProvider = {

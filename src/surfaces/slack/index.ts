@@ -2,6 +2,8 @@ import type { Server } from 'node:http';
 import type { Deckhand } from '../../app.ts';
 import { createHttpServer, listen } from '../../http/server.ts';
 import { webClientChat } from './card-chat.ts';
+import { CardLinks } from './card-links.ts';
+import { webhookResponder, type RespondTo } from './response-url.ts';
 import { progressCardSink } from './progress-card-sink.ts';
 import type { SlackClients, SlackConnection } from './slack-clients.ts';
 import { createSlackApp, refuseUnreadable, type SlackApp } from './slack-app.ts';
@@ -20,6 +22,8 @@ export interface SlackSurfaceOptions {
   clients: SlackClients;
   /** A reply ready by this deadline goes in the acknowledgement itself (default 2 s; Slack allows 3). */
   ackDeadlineMs?: number;
+  /** How to post to a command's response_url; default @slack/webhook with a 10 s timeout. */
+  respond?: RespondTo;
 }
 
 export interface SlackSurface {
@@ -41,7 +45,16 @@ export function createSlackSurface(deckhand: Deckhand, options: SlackSurfaceOpti
   const { connection, clients } = options;
   const { logger, clock } = deckhand;
   const socketMode = connection.appToken !== undefined;
+  const chat = webClientChat(clients.chat);
+  const links = new CardLinks({
+    messages: deckhand.store.slackMessages,
+    chat,
+    respond: options.respond ?? webhookResponder(),
+    clock,
+    logger: logger.child({ component: 'card-links' }),
+  });
   const slackApp = createSlackApp({
+    links,
     dispatcher: deckhand.dispatcher,
     clock,
     newId: deckhand.newId,
@@ -59,7 +72,8 @@ export function createSlackSurface(deckhand: Deckhand, options: SlackSurfaceOpti
       events: deckhand.events,
       operations: deckhand.store.operations,
       messages: deckhand.store.slackMessages,
-      chat: webClientChat(clients.chat),
+      chat,
+      links,
       clock,
       logger: logger.child({ component: 'progress-cards' }),
     }),

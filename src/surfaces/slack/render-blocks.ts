@@ -142,6 +142,18 @@ export function renderBlocks(raw: Reply): RenderedMessage {
 }
 
 /**
+ * Slack mrkdwn that is already rendered (what {@link renderBlocks} cut), as sections under a heading,
+ * for a card's thread: no escaping again, split into sections, at most 50 blocks.
+ */
+export function mrkdwnMessage(heading: string, mrkdwn: string): SlackMessage {
+  const sections = chunks(mrkdwn, LIMITS.sectionText).slice(0, LIMITS.blocks - 1);
+  return {
+    text: truncate(`${heading}: ${mrkdwn}`, LIMITS.sectionText),
+    blocks: [heading, ...sections].map((text) => ({ type: 'section', text: { type: 'mrkdwn', text } })),
+  };
+}
+
+/**
  * The buttons Slack can carry (at most 25, each value and action id within its limit); the others are
  * offered as the command to type, so no action is silently lost.
  */

@@ -7,6 +7,7 @@ import type { Clock } from '../../core/clock.ts';
 import { renderBlocks } from './render-blocks.ts';
 import { boltLogger } from './bolt-logger.ts';
 import { registerCardActions } from './card-actions.ts';
+import type { CardLinks } from './card-links.ts';
 import {
   capText,
   OPS_COMMAND,
@@ -17,6 +18,8 @@ import {
 
 export interface SlackAppOptions {
   dispatcher: Dispatcher;
+  /** Answers a command whose reply is an operation's card with where the live card is. */
+  links?: CardLinks;
   clock: Clock;
   newId: () => string;
   logger: Logger;
@@ -83,6 +86,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       await ack(toResponse(outcome));
       return;
     }
+    const receivedAt = options.clock.now();
     const pending = options.dispatcher.dispatch({
       id: options.newId(),
       actor: command.userId,
@@ -90,9 +94,17 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       text: command.text,
       surface: 'slack',
       idempotencyKey: `slack:trigger:${command.triggerId}`,
-      receivedAt: options.clock.now(),
+      receivedAt,
     });
-    const safe = pending.catch((error: unknown) => failedOutcome(error, options.logger));
+    // An operation's card is posted and kept live by the card sink: the command is answered with
+    // where that card is, so the operation has one message (see CardLinks).
+    const safe = pending
+      .catch((error: unknown) => failedOutcome(error, options.logger))
+      .then(async (outcome) => {
+        const op = outcome.reply.operation;
+        if (!outcome.fresh || op === undefined || options.links === undefined) return outcome;
+        return { ...outcome, reply: await options.links.acknowledge(op, command.responseUrl, receivedAt) };
+      });
     const early = await raceDeadline(safe, deadline);
     if (early !== null) {
       await ack(early.fresh ? toResponse(early) : undefined);
