@@ -63,7 +63,13 @@ export class KyselySlackMessageRepository implements SlackMessageRepository {
     return guarded(async () => {
       await this.db
         .insertInto('slack_responses')
-        .values({ operation_id: operationId, url, received_at: receivedAt.toISOString(), uses: 0, pointed: 0 })
+        .values({
+          operation_id: operationId,
+          url,
+          received_at: receivedAt.toISOString(),
+          uses: 0,
+          pointed: 0,
+        })
         .onConflict((oc) => oc.column('operation_id').doNothing())
         .execute();
     });
