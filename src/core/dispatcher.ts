@@ -122,7 +122,7 @@ export class Dispatcher {
             ? `\nSee every rule with: /ops can-i ${command.name} ${bound.service} ${bound.environment}`
             : '';
         const r = reply('error', `Not allowed: ${command.name}`, {
-          text: `${capitalize(decision.reason)}.${help}${why}`,
+          text: `${sentence(decision.reason, this.names())}.${help}${why}`,
         });
         return this.finish(invocation, started, command, bound, 'denied', decision.reason, r);
       }
@@ -168,6 +168,18 @@ export class Dispatcher {
     await Promise.all([
       this.deps.store.audit.append({ ...entry, operationId: null }),
       this.deps.events.emit(event),
+    ]);
+  }
+
+  /** Service and environment names as configured, with their aliases: never capitalised. */
+  private names(): ReadonlySet<string> {
+    const { catalog } = this.deps;
+    const config = catalog.config;
+    return new Set([
+      ...catalog.serviceNames,
+      ...catalog.environmentNames,
+      ...Object.values(config.services).flatMap((s) => s.aliases),
+      ...Object.values(config.environments).flatMap((e) => e.aliases),
     ]);
   }
 
@@ -270,6 +282,12 @@ export function stripPrefix(text: string): string {
   return text.trim().replace(/^\/ops(\s+|$)/, '');
 }
 
-function capitalize(text: string): string {
+/**
+ * A reason as the start of a sentence: capitalised, unless it starts with a name as configured
+ * (`api in staging is locked…` stays `api`, the name people type).
+ */
+function sentence(text: string, names: ReadonlySet<string>): string {
+  const first = /^[^\s,.:;]+/.exec(text)?.[0] ?? '';
+  if (names.has(first)) return text;
   return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -53,8 +53,9 @@ function lastSeen(event: CoreV1Event): Date | undefined {
 }
 
 /**
- * Warning events about this deployment, its ReplicaSets or its pods (their names start with
- * the deployment's), seen within `windowMs` of `now`, newest first.
+ * Warning events about this deployment, its ReplicaSets (their names start with the deployment's) or
+ * its pods that exist now (`podNames`), seen within `windowMs` of `now`, newest first. Events outlive
+ * their pods (an hour by default), so a crash loop of a pod already replaced is not reported.
  */
 export function relevantWarnings(
   events: CoreV1Event[],
@@ -71,7 +72,7 @@ export function relevantWarnings(
       const { kind, name = '' } = e.involvedObject;
       if (kind === 'Deployment') return name === deployment;
       if (kind === 'ReplicaSet') return name.startsWith(prefix);
-      if (kind === 'Pod') return podNames.has(name) || name.startsWith(prefix);
+      if (kind === 'Pod') return podNames.has(name);
       return false;
     })
     .filter((e) => {
