@@ -1,4 +1,5 @@
 import type { CoreV1Event, V1Deployment, V1Pod } from '@kubernetes/client-node';
+import { typedText } from '../core/markup.ts';
 import type {
   DeploymentStatus,
   KubernetesTarget,
@@ -40,7 +41,7 @@ export function summarizePod(pod: V1Pod): PodSummary {
   const waitingReason = statuses.map((s) => s.state?.waiting?.reason).find((r) => r !== undefined);
   const ready = pod.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
   return {
-    name: pod.metadata?.name ?? '',
+    name: typedText(pod.metadata?.name ?? ''),
     ready,
     phase: pod.status?.phase ?? 'Unknown',
     restarts: statuses.reduce((n, s) => n + s.restartCount, 0),
@@ -85,8 +86,9 @@ export function relevantWarnings(
       const at = lastSeen(e);
       return {
         object: `${e.involvedObject.kind ?? 'Object'}/${e.involvedObject.name ?? ''}`,
-        reason: e.reason ?? '',
-        message: e.message ?? '',
+        // Event text is written by whoever runs in the cluster: text, never markup Deckhand wrote.
+        reason: typedText(e.reason ?? ''),
+        message: typedText(e.message ?? ''),
         count: e.count ?? 1,
         ...(at === undefined ? {} : { lastSeen: at.toISOString() }),
       };
@@ -108,7 +110,7 @@ export function buildStatus(
       type: c.type,
       status: c.status,
       ...(c.reason === undefined ? {} : { reason: c.reason }),
-      ...(c.message === undefined ? {} : { message: c.message }),
+      ...(c.message === undefined ? {} : { message: typedText(c.message) }),
       ...(c.lastUpdateTime === undefined ? {} : { lastUpdateTime: c.lastUpdateTime.toISOString() }),
     })),
     pods: pods.map(summarizePod).sort((a, b) => a.name.localeCompare(b.name)),

@@ -319,7 +319,7 @@ describe('slash commands with fields missing or repeated', () => {
     {
       name: 'another command',
       fields: () => base().map(([k, v]) => [k, k === 'command' ? '/other' : v]),
-      problem: /\/other is not Deckhand's command/,
+      problem: /command is not \/ops/,
       actor: 'U000ADMIN',
     },
   ];

@@ -4,7 +4,7 @@ import { channelLink, link } from '../../core/markup.ts';
 import { reply, type Reply } from '../../core/message.ts';
 import type { SlackMessageRepository } from '../../store/kysely-slack-message-repository.ts';
 import type { CardChat, ChannelRefusal, MessageLocation } from './card-chat.ts';
-import { LIMITS, renderBlocks, type SlackMessage } from './render-blocks.ts';
+import { LIMITS, renderBlocks, slackMessage, truncate, type SlackMessage } from './render-blocks.ts';
 import { RESPONSE_URL_RULES, type RespondTo } from './response-url.ts';
 
 export interface CardLinksOptions {
@@ -73,7 +73,7 @@ export class CardLinks {
       if (!(await messages.useResponseUrl(op.id, { maxUses: RESPONSE_URL_RULES.maxUses, point: true })))
         return;
       await this.options.respond(kept.url, {
-        ...renderBlocks(await this.pointer(op, card)),
+        ...slackMessage(await this.pointer(op, card)),
         response_type: 'ephemeral',
         replace_original: true,
       });
@@ -110,7 +110,7 @@ export class CardLinks {
     const note = inviteNote(op.channel, refusal);
     try {
       await this.options.respond(kept.url, {
-        text: `${note} ${card.text}`.slice(0, 3000),
+        text: truncate(`${renderBlocks(reply('warning', note)).text} ${card.text}`, LIMITS.sectionText),
         // The note first: if the card fills a message, it is the card's tail that gives way.
         blocks: [...renderBlocks(reply('warning', note)).blocks, ...card.blocks].slice(0, LIMITS.blocks),
         response_type: 'ephemeral',

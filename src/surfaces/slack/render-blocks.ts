@@ -141,6 +141,12 @@ export function renderBlocks(raw: Reply): RenderedMessage {
   return { text: built.text ?? text, blocks: built.blocks ?? [], cut };
 }
 
+/** A reply as a message to send where nothing can be threaded (acknowledgements, ephemerals): text and blocks. */
+export function slackMessage(reply: Reply): SlackMessage {
+  const { text, blocks } = renderBlocks(reply);
+  return { text, blocks };
+}
+
 /**
  * Slack mrkdwn that is already rendered (what {@link renderBlocks} cut), as sections under a heading,
  * for a card's thread: no escaping again, split into sections, at most 50 blocks.

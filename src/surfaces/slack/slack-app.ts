@@ -4,7 +4,7 @@ import type { Dispatcher, Outcome } from '../../core/dispatcher.ts';
 import { asDeckhandError } from '../../core/errors.ts';
 import { reply } from '../../core/message.ts';
 import type { Clock } from '../../core/clock.ts';
-import { renderBlocks } from './render-blocks.ts';
+import { slackMessage } from './render-blocks.ts';
 import { boltLogger } from './bolt-logger.ts';
 import { registerCardActions } from './card-actions.ts';
 import type { CardLinks } from './card-links.ts';
@@ -196,7 +196,7 @@ function toResponse(outcome: Outcome): {
   text: string;
   blocks: object[];
 } {
-  const message = renderBlocks(outcome.reply);
+  const message = slackMessage(outcome.reply);
   return {
     response_type: outcome.reply.visibility === 'channel' ? 'in_channel' : 'ephemeral',
     ...message,
