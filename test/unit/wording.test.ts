@@ -111,16 +111,20 @@ describe('wording', () => {
 
 describe('status warnings', () => {
   const now = new Date('2026-03-03T10:00:00Z');
+  /** A Warning event as the API server lists it (JSON, as client-node hands it over). */
   const event = (kind: string, name: string, reason: string): CoreV1Event =>
-    ({
-      type: 'Warning',
-      reason,
-      message: `${reason} on ${name}`,
-      count: 5,
-      involvedObject: { kind, name },
-      lastTimestamp: new Date(now.getTime() - 10 * 60_000),
-      metadata: {},
-    }) as CoreV1Event;
+    JSON.parse(
+      JSON.stringify({
+        type: 'Warning',
+        reason,
+        message: `${reason} on ${name}`,
+        count: 5,
+        involvedObject: { kind, name },
+        metadata: {},
+      }),
+    ) as CoreV1Event;
+  const recent = (e: CoreV1Event): CoreV1Event =>
+    Object.assign(e, { lastTimestamp: new Date(now.getTime() - 10 * 60_000) });
 
   it('describes crash loops only of pods that exist now', () => {
     const events = [
@@ -129,7 +133,7 @@ describe('status warnings', () => {
       event('ReplicaSet', 'api-7d9f', 'FailedCreate'),
       event('Deployment', 'api', 'ProgressDeadlineExceeded'),
       event('Pod', 'web-1234-other', 'BackOff'),
-    ];
+    ].map(recent);
 
     const shown = relevantWarnings(events, 'api', new Set(['api-7d9f-alive']), now, 60 * 60_000);
 
