@@ -367,6 +367,7 @@ describe('command text longer than Slack lets anyone type', () => {
     expect(reply.response_type).toBe('ephemeral');
     expect(visibleText(reply)).toMatch(/That command is too long/);
     expect(visibleText(reply)).toContain(`at most ${SLASH_COMMAND_TEXT_LIMIT.toLocaleString('en')}`);
+    expect(logLines.filter((l) => l.msg === 'refused a Slack command')).toHaveLength(1);
     expect(await stack.deckhand.store.locks.list(new Date(WEEKDAY))).toEqual([]);
     const rows = await audit();
     expect(rows).toHaveLength(1);

@@ -70,6 +70,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     // Over HTTP the intake has read these already; Socket Mode payloads arrive here unchecked.
     const read = readSlashCommand(fields);
     if (!read.ok) {
+      options.logger.warn({ problems: read.problems, actor: read.actor }, 'refused a Slack command');
       await refuseUnreadable(options, read);
       await ack(toResponse(unreadableOutcome(read.problems)));
       return;
@@ -77,6 +78,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     const command = read.command;
     if (command.text.length > SLASH_COMMAND_TEXT_LIMIT) {
       const outcome = tooLong(command.text.length);
+      options.logger.warn({ length: command.text.length, actor: command.userId }, 'refused a Slack command');
       await refuseUnreadable(options, {
         problems: [`text is ${String(command.text.length)} characters`],
         actor: command.userId,
