@@ -57,7 +57,12 @@ export const rollback = defineCommand({
       ctx.invocation,
     );
     const card = operationCard(op, await ctx.events.forOperation(op.id), ctx.clock.now());
-    return { ...card, text: [card.text, `Going back to ${chosen.why}.`].filter(Boolean).join('\n') };
+    const why = `Going back to ${chosen.why}.`;
+    return {
+      ...card,
+      text: [card.text, why].filter(Boolean).join('\n'),
+      ...(card.operation === undefined ? {} : { operation: { ...card.operation, note: why } }),
+    };
   },
 });
 

@@ -18,8 +18,11 @@ export interface SlackMessageRepository {
   get(key: string): Promise<SlackMessageLocation | null>;
   /** Records a message; a key recorded before keeps its first location. */
   save(key: string, location: SlackMessageLocation, at: Date): Promise<void>;
-  /** Keeps the `response_url` of the command that asked for an operation; the first one kept stays. */
-  saveResponseUrl(operationId: string, url: string, receivedAt: Date): Promise<void>;
+  /**
+   * Keeps the `response_url` of the command that asked for an operation; the first one kept stays.
+   * True when this one was kept.
+   */
+  saveResponseUrl(operationId: string, url: string, receivedAt: Date): Promise<boolean>;
   /** The operation's `response_url` and how it has been used, or null when none was kept. */
   responseUrl(operationId: string): Promise<SlackResponseUrl | null>;
   /**
@@ -59,9 +62,9 @@ export class KyselySlackMessageRepository implements SlackMessageRepository {
     });
   }
 
-  saveResponseUrl(operationId: string, url: string, receivedAt: Date): Promise<void> {
+  saveResponseUrl(operationId: string, url: string, receivedAt: Date): Promise<boolean> {
     return guarded(async () => {
-      await this.db
+      const result = await this.db
         .insertInto('slack_responses')
         .values({
           operation_id: operationId,
@@ -71,7 +74,8 @@ export class KyselySlackMessageRepository implements SlackMessageRepository {
           pointed: 0,
         })
         .onConflict((oc) => oc.column('operation_id').doNothing())
-        .execute();
+        .executeTakeFirst();
+      return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
     });
   }
 

@@ -309,6 +309,26 @@ describe('deploys from Slack', () => {
   });
 });
 
+describe('answers that are an operation’s card', () => {
+  it('answers /ops approve privately with the permalink of the card, which stays the one message', async () => {
+    await ops('deploy api v1.2.3 to production', 'U000ADMIN');
+    const requested = await drive((await latest()).id);
+    const card = await cardOf(requested.id);
+
+    const res = await ops(`approve ${requested.id.slice(0, 8)}`, 'U000ALICE');
+    const ack = asReply(res.body);
+    console.log('ACK', JSON.stringify(ack));
+
+    expect(ack.response_type).toBe('ephemeral');
+    expect(visibleText(ack)).toContain('You approved it.');
+    expect(visibleText(ack)).toContain(`archives/${DEPLOYS}/p${(card?.ts ?? '').replace('.', '')}`);
+    const op = await drive(requested.id);
+    expect(op.state).toBe('succeeded');
+    expect(posts()).toHaveLength(1);
+    expect(textOf(edits().at(-1)!)).toContain('Deploy api v1.2.3 → production: done');
+  });
+});
+
 describe('a channel the bot may not post in', () => {
   const ELSEWHERE = 'C0ELSEWHERE';
 

@@ -15,10 +15,14 @@ export interface CardLinksOptions {
   logger: Logger;
 }
 
-/** An operation as the acknowledgement names it: its id and its name (`Deploy api v1.2.3 → staging`). */
+/**
+ * An operation as the acknowledgement names it: its id, its name (`Deploy api v1.2.3 → staging`), and
+ * what the answer adds (`You approved it.`).
+ */
 export interface NamedOperation {
   id: string;
   name: string;
+  note?: string;
 }
 
 /**
@@ -45,15 +49,15 @@ export class CardLinks {
   async acknowledge(op: NamedOperation, responseUrl: string, receivedAt: Date): Promise<Reply> {
     const { messages, logger } = this.options;
     try {
-      await messages.saveResponseUrl(op.id, responseUrl, receivedAt);
-      // The card sink may have posted the card meanwhile; whichever of the two sees both first says
-      // where it is, once (useResponseUrl with `point` is taken by one of them only).
+      const kept = await messages.saveResponseUrl(op.id, responseUrl, receivedAt);
       const card = await messages.get(cardKey(op.id));
-      if (
-        card !== null &&
-        (await messages.useResponseUrl(op.id, { maxUses: RESPONSE_URL_RULES.maxUses, point: true }))
-      ) {
-        return await this.pointer(op, card);
+      if (card !== null) {
+        // For the command that asked for the operation, the card sink may have posted the card
+        // meanwhile and be about to point this acknowledgement at it: whichever of the two takes the
+        // pointer (useResponseUrl with `point`) says where the card is, once. A later command (an
+        // approval) finds the card there and says so.
+        const take = { maxUses: RESPONSE_URL_RULES.maxUses, point: true };
+        if (!kept || (await messages.useResponseUrl(op.id, take))) return await this.pointer(op, card);
       }
     } catch (error) {
       logger.warn({ err: error, operationId: op.id }, 'could not keep the command’s response_url');
@@ -151,9 +155,8 @@ function pointerReply(op: NamedOperation, channel: string | null, permalink: str
       : permalink === null
         ? `Its live card is in ${channelLink(channel)}`
         : `Its live card is ${link(permalink, 'here')}, in ${channelLink(channel)}`;
-  return reply('info', op.name, {
-    text: `${where}: it changes there as the operation goes on (operation ${op.id.slice(0, 8)}).`,
-  });
+  const line = `${where}: it changes there as the operation goes on (operation ${op.id.slice(0, 8)}).`;
+  return reply('info', op.name, { text: op.note === undefined ? line : `${op.note}\n${line}` });
 }
 
 /** What the requester reads when the card cannot be posted where they asked. */
