@@ -6,6 +6,7 @@ import { approvalRequest, changeRequest } from '../src/core/policy/actions.ts';
 import type { Operation } from '../src/operations/types.ts';
 import { readOperationRef } from '../src/operations/approval-token.ts';
 import { operationCard } from '../src/operations/card.ts';
+import type { Reply } from '../src/core/message.ts';
 
 /** `token=<token>`: what an Approve or Deny button adds to bind the answer (see approval-token.ts). */
 const tokenParam = z.object({ token: z.string().optional() }).strict();
@@ -28,7 +29,10 @@ export const approve = defineCommand({
     const operations = ctx.ports.operations;
     await recheck(ctx, await operations.get(args.operation.id));
     const op = await operations.approve(args.operation.id, ctx.invocation.actor, args.operation.token);
-    return operationCard(op, await ctx.events.forOperation(op.id), ctx.clock.now());
+    return withNote(
+      operationCard(op, await ctx.events.forOperation(op.id), ctx.clock.now()),
+      'You approved it.',
+    );
   },
 });
 
@@ -85,6 +89,14 @@ export const deny = defineCommand({
       args.reason,
       args.operation.token,
     );
-    return operationCard(op, await ctx.events.forOperation(op.id), ctx.clock.now());
+    return withNote(
+      operationCard(op, await ctx.events.forOperation(op.id), ctx.clock.now()),
+      'You denied it.',
+    );
   },
 });
+
+/** The card, with what the answer adds for the person who gave it (Slack shows them that, not a copy). */
+function withNote(card: Reply, note: string): Reply {
+  return card.operation === undefined ? card : { ...card, operation: { ...card.operation, note } };
+}

@@ -4,6 +4,7 @@ import { formatDuration, formatTime } from '../src/core/duration.ts';
 import { mention } from '../src/core/markup.ts';
 import { reply } from '../src/core/message.ts';
 import { describeChange } from '../src/operations/operation-name.ts';
+import { isFinal } from '../src/operations/types.ts';
 
 export const history = defineCommand({
   name: 'history',
@@ -36,7 +37,10 @@ export const history = defineCommand({
           op.environment,
           describeChange(op),
           mention(op.requester) + (op.approver === null ? '' : ` ✓${mention(op.approver)}`),
-          formatDuration(op.updatedAt.getTime() - op.createdAt.getTime()),
+          // A change still going has taken as long as it has been running, not as long as its last write.
+          isFinal(op.state)
+            ? formatDuration(op.updatedAt.getTime() - op.createdAt.getTime())
+            : `${op.state === 'awaiting_approval' ? 'waiting' : 'running'} for ${formatDuration(ctx.clock.now().getTime() - op.createdAt.getTime())}`,
           op.state === 'failed' || op.state === 'cancelled' || op.state === 'superseded'
             ? `${op.state}: ${op.outcome ?? ''}`
             : op.state.replace('_', ' '),

@@ -3,6 +3,7 @@ import { defineCommand } from '../src/core/command.ts';
 import { formatTime } from '../src/core/duration.ts';
 import { mention } from '../src/core/markup.ts';
 import { reply } from '../src/core/message.ts';
+import { shortId } from '../src/operations/card.ts';
 
 export const locks = defineCommand({
   name: 'locks',
@@ -27,7 +28,11 @@ export const locks = defineCommand({
           l.environment,
           mention(l.holder),
           formatTime(l.createdAt),
-          l.expiresAt === null ? 'unlocked by hand' : formatTime(l.expiresAt),
+          l.expiresAt !== null
+            ? formatTime(l.expiresAt)
+            : l.operationId !== null
+              ? `when operation ${shortId(l.operationId)} ends`
+              : 'until someone unlocks it',
           l.reason,
         ]),
       },

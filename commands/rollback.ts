@@ -85,9 +85,11 @@ export const rollback = defineCommand({
       superseding === undefined
         ? ''
         : `Took over from ${mention(superseding.op.requester)}'s ${describeChange(superseding.op)} (operation ${shortId(superseding.op.id)}), now superseded: ${superseding.why}.`;
+    const why = [tookOver, `Going back to ${chosen.why}.`].filter(Boolean).join('\n');
     return {
       ...card,
-      text: [card.text, tookOver, `Going back to ${chosen.why}.`].filter(Boolean).join('\n'),
+      text: [card.text, why].filter(Boolean).join('\n'),
+      ...(card.operation === undefined ? {} : { operation: { ...card.operation, note: why } }),
     };
   },
 });

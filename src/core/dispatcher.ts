@@ -124,14 +124,15 @@ export class Dispatcher {
             ? `\nSee every rule with: /ops can-i ${command.name} ${bound.service} ${bound.environment}`
             : '';
         const r = reply('error', `Not allowed: ${command.name}`, {
-          text: `${capitalize(decision.reason)}.${help}${why}`,
+          text: `${sentence(decision.reason, this.names())}.${help}${why}`,
         });
         return this.finish(invocation, started, command, bound, 'denied', decision.reason, r);
       }
     }
 
+    let decided: number;
     try {
-      await this.audit(invocation, started, command, bound, 'allowed', 'allowed by policy', null);
+      decided = await this.audit(invocation, started, command, bound, 'allowed', 'allowed by policy', null);
     } catch (error) {
       logger.error({ err: error }, 'audit append failed; refusing to run');
       return notRun('the audit log is unavailable', error, 'Deckhand runs nothing it cannot record.');
@@ -144,10 +145,46 @@ export class Dispatcher {
       const e = asDeckhandError(error);
       const decision: Decision = DECISIONS[errorInfo(e.code).kind];
       if (decision === 'failed') logger.error({ err: error, command: command.name }, 'command failed');
-      // A request found wrong while running (a duration too long) gets the usage too.
+      // The request is in the log already (the decision above): its outcome points to that entry
+      // instead of repeating what was typed. A request found wrong while running (a duration too
+      // long) gets the usage too.
+      const outcome = { ...invocation, text: `(outcome of audit entry #${String(decided)})` };
       const usage = decision === 'invalid' ? usageOf(command) : null;
-      return this.finish(invocation, started, command, bound, decision, e.userMessage, errorReply(e, usage));
+      return this.finish(outcome, started, command, bound, decision, e.userMessage, errorReply(e, usage));
     }
+  }
+
+  /**
+   * Records a request that never became an invocation (a surface could not read it: a Slack request
+   * with a field missing or sent twice): one audit entry and one `invocation.decided` event, decision
+   * `invalid`, with `reason` saying why. Nothing is claimed or run. Throws when the store fails.
+   */
+  async refuse(
+    request: Omit<Invocation, 'channel' | 'idempotencyKey'> & { channel: string | null },
+    reason: string,
+  ): Promise<void> {
+    const event = invocationDecided(
+      { ...request, text: typedText(request.text) },
+      { command: null, service: null, environment: null, decision: 'invalid', reason, durationMs: 0 },
+      request.receivedAt,
+    );
+    const { type: _type, ...entry } = event;
+    await Promise.all([
+      this.deps.store.audit.append({ ...entry, operationId: null }),
+      this.deps.events.emit(event),
+    ]);
+  }
+
+  /** Service and environment names as configured, with their aliases: never capitalised. */
+  private names(): ReadonlySet<string> {
+    const { catalog } = this.deps;
+    const config = catalog.config;
+    return new Set([
+      ...catalog.serviceNames,
+      ...catalog.environmentNames,
+      ...Object.values(config.services).flatMap((s) => s.aliases),
+      ...Object.values(config.environments).flatMap((e) => e.aliases),
+    ]);
   }
 
   private lookup(words: string): Command {
@@ -195,7 +232,7 @@ export class Dispatcher {
     decision: Decision,
     reason: string,
     durationMs: number | null,
-  ): Promise<void> {
+  ): Promise<number> {
     const event = invocationDecided(
       invocation,
       {
@@ -210,10 +247,11 @@ export class Dispatcher {
     );
     const { type: _type, ...entry } = event;
     // Asked for in the same turn, so on SQLite the chain entry and the event share one commit.
-    await Promise.all([
+    const [appended] = await Promise.all([
       this.deps.store.audit.append({ ...entry, operationId: null }),
       this.deps.events.emit(event),
     ]);
+    return appended.seq;
   }
 }
 
@@ -248,6 +286,12 @@ export function stripPrefix(text: string): string {
   return text.trim().replace(/^\/ops(\s+|$)/, '');
 }
 
-function capitalize(text: string): string {
+/**
+ * A reason as the start of a sentence: capitalised, unless it starts with a name as configured
+ * (`api in staging is locked…` stays `api`, the name people type).
+ */
+function sentence(text: string, names: ReadonlySet<string>): string {
+  const first = /^[^\s,.:;]+/.exec(text)?.[0] ?? '';
+  if (names.has(first)) return text;
   return text.charAt(0).toUpperCase() + text.slice(1);
 }

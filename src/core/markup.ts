@@ -92,9 +92,35 @@ export function plainText(markup: string): string {
  * mrkdwn, which a terminal would show literally.
  */
 export function terminalText(markup: string): string {
-  return plainText(markup)
-    .replace(/(^|[\s(])\*([^*\n]+)\*(?=[\s).,:;!?]|$)/g, '$1$2')
-    .replace(/`([^`\n]+)`/g, '$1');
+  return terminalSafe(
+    plainText(markup)
+      .replace(/(^|[\s(])\*([^*\n]+)\*(?=[\s).,:;!?]|$)/g, '$1$2')
+      .replace(/`([^`\n]+)`/g, '$1'),
+  );
+}
+
+/**
+ * Characters a terminal would act on instead of showing: C0 controls but the line break (so ESC, which
+ * starts ANSI CSI and OSC sequences: colours, cursor moves, window titles, OSC 8 links), DEL, C1
+ * controls (U+0080–U+009F, where U+009B is a one-byte CSI) and the bidirectional overrides and
+ * isolates that reorder what is shown (U+202A–U+202E, U+2066–U+2069).
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const TERMINAL_CONTROLS = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Text for a terminal, shown and never obeyed: every control character in {@link TERMINAL_CONTROLS}
+ * becomes a visible stand-in: C0 controls and DEL their Unicode control pictures (ESC shows as `␛`,
+ * so `\x1b[31m` reads `␛[31m`), a tab a space, C1 and bidi controls `<U+009B>`. Line breaks stay.
+ */
+export function terminalSafe(text: string): string {
+  return text.replace(TERMINAL_CONTROLS, (c) => {
+    const code = c.charCodeAt(0);
+    if (code === 0x09) return ' ';
+    if (code < 0x20) return String.fromCharCode(0x2400 + code);
+    if (code === 0x7f) return '\u2421';
+    return `<U+${code.toString(16).toUpperCase().padStart(4, '0')}>`;
+  });
 }
 
 /**

@@ -45,6 +45,13 @@ export interface Reply {
   buttons?: Button[];
   /** Ephemeral replies are seen only by the person who asked; channel replies by everyone there. */
   visibility: 'ephemeral' | 'channel';
+  /**
+   * Set when the reply is an operation's progress card: its id and its name (`Deploy api v1.2.3 →
+   * staging`). A surface that keeps one live card per operation (Slack) answers with where that card
+   * is instead of a second copy that would never change; `note` is what that answer adds to it
+   * (`Going back to v1.2.0, the last version that succeeded.`).
+   */
+  operation?: { id: string; name: string; note?: string };
 }
 
 /** Kept for imports that predate markup.ts, which owns mentions now. */

@@ -52,7 +52,10 @@ export function describeEvent(event: DomainEvent): string {
     case 'lock.acquired':
       return `${mention(event.holder)} locked ${event.service} in ${event.environment}: “${event.reason}”`;
     case 'lock.released':
-      return `${event.by === 'system' ? 'Deckhand' : mention(event.by)} unlocked ${event.service} in ${event.environment}`;
+      // An operation's lock goes when the operation ends; a lock taken by hand, when its holder says so.
+      return event.operationId !== null && event.by === 'system'
+        ? `Deckhand released the lock on ${event.service} in ${event.environment}: operation ${event.operationId.slice(0, 8)} ended`
+        : `${event.by === 'system' ? 'Deckhand' : mention(event.by)} unlocked ${event.service} in ${event.environment}`;
     case 'lock.expired':
       return `The lock on ${event.service} in ${event.environment} by ${mention(event.holder)} expired`;
     case 'lock.overridden':

@@ -1,4 +1,5 @@
 import type { Invocation } from '../core/invocation.ts';
+import { typedText } from '../core/markup.ts';
 import type { Lock } from '../core/repositories.ts';
 import type { Decision } from '../core/vocabulary.ts';
 import type { Operation, OperationState } from '../operations/types.ts';
@@ -16,13 +17,18 @@ function subject(
   return { at, operationId: op.id, service: op.service, environment: op.environment };
 }
 
+/*
+ * Fields that are only ever text (names and reasons people, workflows and clusters wrote) pass through
+ * typedText here, whatever path they came by: an event never carries markup it did not mean.
+ */
+
 export function operationRequested(op: Operation, summary: string, at: Date): EventOf<'operation.requested'> {
   return {
     type: 'operation.requested',
     ...subject(op, at),
     kind: op.kind,
     ref: op.ref,
-    summary,
+    summary: typedText(summary),
     requester: op.requester,
     channel: op.channel,
     surface: op.surface,
@@ -40,7 +46,7 @@ export function operationDenied(
   reason: string,
   at: Date,
 ): EventOf<'operation.denied'> {
-  return { type: 'operation.denied', ...subject(op, at), by, reason };
+  return { type: 'operation.denied', ...subject(op, at), by, reason: typedText(reason) };
 }
 
 export function operationExpired(op: Operation, at: Date): EventOf<'operation.expired'> {
@@ -91,9 +97,9 @@ export function operationJobFinished(
   return {
     type: 'operation.job_finished',
     ...subject(op, at),
-    job: job.name,
-    status: job.status,
-    conclusion: job.conclusion,
+    job: typedText(job.name),
+    status: typedText(job.status),
+    conclusion: job.conclusion === null ? null : typedText(job.conclusion),
     durationMs:
       job.startedAt !== null && job.completedAt !== null
         ? job.completedAt.getTime() - job.startedAt.getTime()
@@ -129,9 +135,9 @@ export function operationFailed(
     ...subject(op, at),
     from: op.state,
     reason,
-    ...(details.job === undefined ? {} : { job: details.job }),
-    ...(details.step === undefined ? {} : { step: details.step }),
-    logTail: details.logTail ?? [],
+    ...(details.job === undefined ? {} : { job: typedText(details.job) }),
+    ...(details.step === undefined ? {} : { step: typedText(details.step) }),
+    logTail: (details.logTail ?? []).map(typedText),
     ...(details.rollout === undefined ? {} : { rollout: details.rollout }),
   };
 }
@@ -171,7 +177,7 @@ export function lockAcquired(lock: Lock, at: Date): EventOf<'lock.acquired'> {
     service: lock.service,
     environment: lock.environment,
     holder: lock.holder,
-    reason: lock.reason,
+    reason: typedText(lock.reason),
     expiresAt: lock.expiresAt,
     operationId: lock.operationId,
   };
@@ -197,7 +203,7 @@ export function lockExpired(lock: Lock, at: Date): EventOf<'lock.expired'> {
     service: lock.service,
     environment: lock.environment,
     holder: lock.holder,
-    reason: lock.reason,
+    reason: typedText(lock.reason),
   };
 }
 
@@ -210,13 +216,13 @@ export function lockOverridden(lock: Lock, by: string, at: Date): EventOf<'lock.
     environment: lock.environment,
     holder: lock.holder,
     by,
-    reason: lock.reason,
+    reason: typedText(lock.reason),
   };
 }
 
 /** What the dispatcher decided about one invocation; the audit chain records the same decision. */
 export function invocationDecided(
-  invocation: Invocation,
+  invocation: Omit<Invocation, 'channel' | 'idempotencyKey'> & { channel: string | null },
   decided: {
     command: string | null;
     service: string | null;

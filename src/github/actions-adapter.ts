@@ -1,4 +1,5 @@
 import type { Octokit } from 'octokit';
+import { typedText } from '../core/markup.ts';
 import type { Logger } from 'pino';
 import { CALL_TIMEOUTS } from '../config/timing.ts';
 import { realDeadlines } from '../core/clock.ts';
@@ -170,7 +171,7 @@ export class OctokitGitHubActions implements GitHubActions {
       const data: unknown = response.data;
       const text =
         typeof data === 'string' ? data : data instanceof ArrayBuffer ? new TextDecoder().decode(data) : '';
-      const lines = text.split(/\r?\n/);
+      const lines = typedText(text).split(/\r?\n/);
       if (lines.at(-1) === '') lines.pop();
       return ref.lines <= 0 ? [] : lines.slice(-ref.lines);
     });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { typedText } from '../core/markup.ts';
 import type { WorkflowJob, WorkflowRun } from './port.ts';
 
 // Only the fields Deckhand reads; GitHub's answers carry many more, which pass through unchecked.
@@ -58,8 +59,9 @@ export function toRun(data: unknown): WorkflowRun {
   const run = runSchema.parse(data);
   return {
     id: run.id,
-    name: run.name ?? '',
-    displayTitle: run.display_title ?? run.name ?? '',
+    // Names come from workflow files: text, never markup Deckhand wrote (see markup.ts).
+    name: typedText(run.name ?? ''),
+    displayTitle: typedText(run.display_title ?? run.name ?? ''),
     status: run.status ?? 'pending',
     conclusion: run.conclusion,
     htmlUrl: run.html_url,
@@ -78,14 +80,14 @@ export function toJob(data: unknown): WorkflowJob {
   const job = jobSchema.parse(data);
   return {
     id: job.id,
-    name: job.name,
+    name: typedText(job.name),
     status: job.status,
     conclusion: job.conclusion,
     htmlUrl: job.html_url,
     startedAt: date(job.started_at),
     completedAt: date(job.completed_at),
     steps: (job.steps ?? []).map((step) => ({
-      name: step.name,
+      name: typedText(step.name),
       number: step.number,
       status: step.status,
       conclusion: step.conclusion,

@@ -1,4 +1,5 @@
 import type { CoreV1Event, V1Deployment, V1Pod } from '@kubernetes/client-node';
+import { typedText } from '../core/markup.ts';
 import type {
   DeploymentStatus,
   KubernetesTarget,
@@ -42,7 +43,7 @@ export function summarizePod(pod: V1Pod): PodSummary {
   const waitingReason = statuses.map((s) => s.state?.waiting?.reason).find((r) => r !== undefined);
   const ready = pod.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
   return {
-    name: pod.metadata?.name ?? '',
+    name: typedText(pod.metadata?.name ?? ''),
     ready,
     phase: pod.status?.phase ?? 'Unknown',
     restarts: statuses.reduce((n, s) => n + s.restartCount, 0),
@@ -55,8 +56,9 @@ function lastSeen(event: CoreV1Event): Date | undefined {
 }
 
 /**
- * Warning events about this deployment, its ReplicaSets or its pods (their names start with
- * the deployment's), seen within `windowMs` of `now`, newest first.
+ * Warning events about this deployment, its ReplicaSets (their names start with the deployment's) or
+ * its pods that exist now (`podNames`), seen within `windowMs` of `now`, newest first. Events outlive
+ * their pods (an hour by default), so a crash loop of a pod already replaced is not reported.
  */
 export function relevantWarnings(
   events: CoreV1Event[],
@@ -73,7 +75,7 @@ export function relevantWarnings(
       const { kind, name = '' } = e.involvedObject;
       if (kind === 'Deployment') return name === deployment;
       if (kind === 'ReplicaSet') return name.startsWith(prefix);
-      if (kind === 'Pod') return podNames.has(name) || name.startsWith(prefix);
+      if (kind === 'Pod') return podNames.has(name);
       return false;
     })
     .filter((e) => {
@@ -86,8 +88,9 @@ export function relevantWarnings(
       const at = lastSeen(e);
       return {
         object: `${e.involvedObject.kind ?? 'Object'}/${e.involvedObject.name ?? ''}`,
-        reason: e.reason ?? '',
-        message: e.message ?? '',
+        // Event text is written by whoever runs in the cluster: text, never markup Deckhand wrote.
+        reason: typedText(e.reason ?? ''),
+        message: typedText(e.message ?? ''),
         count: e.count ?? 1,
         ...(at === undefined ? {} : { lastSeen: at.toISOString() }),
       };
@@ -108,7 +111,7 @@ export function buildStatus(
       type: c.type,
       status: c.status,
       ...(c.reason === undefined ? {} : { reason: c.reason }),
-      ...(c.message === undefined ? {} : { message: c.message }),
+      ...(c.message === undefined ? {} : { message: typedText(c.message) }),
       ...(c.lastUpdateTime === undefined ? {} : { lastUpdateTime: c.lastUpdateTime.toISOString() }),
     })),
     pods: pods.map(summarizePod).sort((a, b) => a.name.localeCompare(b.name)),

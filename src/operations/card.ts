@@ -66,6 +66,7 @@ export function operationCard(op: Operation, events: readonly StoredEvent[], now
       : [];
   return reply(TONES[op.state], title(op), {
     visibility: 'channel',
+    operation: { id: op.id, name: operationTitle(op) },
     text: [...steps.values(), ...waiting].join('\n'),
     fields,
     footer: `Operation ${shortId(op.id)}`,

@@ -62,7 +62,12 @@ export function notes(s: TargetStatus, options: { freeze: boolean } = { freeze: 
   const out: string[] = [];
   if (s.error !== null) out.push(s.error.userMessage);
   if (s.lock !== null) {
-    const until = s.lock.expiresAt === null ? '' : ` until ${formatTime(s.lock.expiresAt)}`;
+    const until =
+      s.lock.expiresAt !== null
+        ? ` until ${formatTime(s.lock.expiresAt)}`
+        : s.lock.operationId !== null
+          ? ` until operation ${s.lock.operationId.slice(0, 8)} ends`
+          : '';
     out.push(`🔒 locked by ${mention(s.lock.holder)}${until}: “${s.lock.reason}”`);
   }
   if (s.freeze !== null && options.freeze) {

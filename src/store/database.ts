@@ -89,6 +89,16 @@ export interface SlackMessageRow {
   posted_at: string;
 }
 
+export interface SlackResponseRow {
+  operation_id: string;
+  url: string;
+  received_at: string;
+  uses: number;
+  /** 1 once the requester has been told where the card is. */
+  pointed: number;
+  last_shown: string | null;
+}
+
 export interface Database {
   audit_entries: AuditEntryRow;
   locks: LockRow;
@@ -97,4 +107,5 @@ export interface Database {
   events: EventRow;
   sink_cursors: SinkCursorRow;
   slack_messages: SlackMessageRow;
+  slack_responses: SlackResponseRow;
 }

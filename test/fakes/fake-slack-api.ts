@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { METHODS, type FakeSlackIdentity, type FakeSlackState, type Params } from './fake-slack-methods.ts';
+import { checkMessage } from './fake-block-kit.ts';
+import {
+  METHODS,
+  type ChannelRefusal,
+  type FakeSlackIdentity,
+  type FakeSlackState,
+  type Params,
+} from './fake-slack-methods.ts';
 import { decodeBody, readText, tokenOf } from './read-body.ts';
 
 /** One Web API call as the fake received it. Form-encoded values stay strings, as Slack sees them. */
@@ -14,10 +21,12 @@ export interface FakeSlackCall {
   status: number;
 }
 
-/** What Bolt's respond() (or anyone) posted to a response_url. */
+/** What Bolt's respond() (or anyone) posted to a response_url, and whether the fake took it. */
 export interface FakeSlackResponse {
   id: string;
   body: Record<string, unknown>;
+  /** 200 when taken; 400 for blocks Slack would refuse; 404 once the URL has been used 5 times. */
+  status: number;
 }
 
 export interface FakeSlackOptions {
@@ -57,6 +66,8 @@ export interface FakeSlackApi {
   /** Requests cut while Slack was down. */
   readonly refused: number;
   setGroup(group: string, members: string[]): void;
+  /** From now on the bot may not post in `channel`, and Slack says why; null lets it post again. */
+  refuseChannel(channel: string, error: ChannelRefusal | null): void;
   close(): Promise<void>;
 }
 
@@ -77,6 +88,7 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
     messages: new Set(),
     nextTs: 0,
     nextChannel: 0,
+    refusals: new Map(),
   };
   const calls: FakeSlackCall[] = [];
   const responses: FakeSlackResponse[] = [];
@@ -123,10 +135,25 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
     json(res, 200, { ...handler(params, state), response_metadata: { warnings: [] } });
   }
 
+  /**
+   * A response_url takes up to 5 messages (https://api.slack.com/interactivity/handling#message_responses),
+   * each checked like a Web API post: blocks Slack would refuse are answered 400 `invalid_blocks`.
+   */
   async function responseUrl(id: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = decodeBody(await readText(req), req.headers['content-type']);
-    const response = { id, body: body.params };
+    const used = responses.filter((r) => r.id === id && r.status === 200).length;
+    const refused = checkMessage(body.params);
+    const status = used >= 5 ? 404 : refused !== null ? 400 : 200;
+    const response = { id, body: body.params, status };
     responses.push(response);
+    if (status === 404) return json(res, 404, { ok: false, error: 'used_url' });
+    if (refused !== null) {
+      return json(res, 400, {
+        ok: false,
+        error: refused.error,
+        response_metadata: { messages: refused.messages },
+      });
+    }
     for (const waiter of waiters.filter((w) => w.id === undefined || w.id === id)) {
       waiters.splice(waiters.indexOf(waiter), 1);
       waiter.resolve(response);
@@ -164,7 +191,7 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
     callsTo: (method) => calls.filter((c) => c.method === method),
     responseUrl: (id = randomUUID()) => `${base}response/${id}`,
     waitForResponse: (id) => {
-      const seen = responses.find((r) => id === undefined || r.id === id);
+      const seen = responses.find((r) => r.status === 200 && (id === undefined || r.id === id));
       if (seen !== undefined) return Promise.resolve(seen);
       return new Promise((resolve) => waiters.push({ id, resolve }));
     },
@@ -190,6 +217,10 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
     },
     setGroup: (group, members) => {
       state.groups.set(group, [...members]);
+    },
+    refuseChannel: (channel, error) => {
+      if (error === null) state.refusals.delete(channel);
+      else state.refusals.set(channel, error);
     },
     close: async () => {
       for (const release of releases) release();

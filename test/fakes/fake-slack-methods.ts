@@ -1,4 +1,12 @@
 /** The Web API methods the fake answers, shaped like Slack's own answers (only the fields we read). */
+import { checkMessage } from './fake-block-kit.ts';
+
+/**
+ * Why Slack refuses the bot a channel: it is not a member of the public channel (`not_in_channel`, the
+ * bot has chat:write but not chat:write.public), cannot see it (a private channel it is not in, or one
+ * deleted: `channel_not_found`), or the channel is archived (`is_archived`).
+ */
+export type ChannelRefusal = 'not_in_channel' | 'channel_not_found' | 'is_archived';
 
 export interface FakeSlackIdentity {
   teamId: string;
@@ -18,6 +26,8 @@ export interface FakeSlackState {
   messages: Set<string>;
   nextTs: number;
   nextChannel: number;
+  /** Channels where the bot may not post, and what Slack answers there. */
+  refusals: Map<string, ChannelRefusal>;
 }
 
 export type Params = Record<string, unknown>;
@@ -43,6 +53,20 @@ function hasContent(params: Params): boolean {
   return str(params, 'text') !== undefined || params.blocks !== undefined || params.attachments !== undefined;
 }
 
+/** What Slack answers a post to this channel, or null when it takes it (content is checked after). */
+function postRefusal(state: FakeSlackState, channel: string | undefined): string | null {
+  if (channel === undefined || !knownChannel(state, channel)) return 'channel_not_found';
+  return state.refusals.get(channel) ?? null;
+}
+
+/** Slack checks a message's blocks and text before posting it; so does the fake. */
+function contentRefusal(params: Params): { ok: false; error: string; response_metadata: object } | null {
+  const refused = checkMessage(params);
+  return refused === null
+    ? null
+    : { ok: false, error: refused.error, response_metadata: { messages: refused.messages } };
+}
+
 function knownChannel(state: FakeSlackState, channel: string): boolean {
   // Channels the fake did not create are taken as existing public channels, like those in deckhand.yml.
   return state.channels.has(channel) || /^[CGD][A-Z0-9]+$/.test(channel);
@@ -62,9 +86,12 @@ export const METHODS: Record<string, MethodHandler> = {
 
   'chat.postMessage': (params, state) => {
     const channel = str(params, 'channel');
-    if (channel === undefined || !knownChannel(state, channel))
-      return { ok: false, error: 'channel_not_found' };
+    const refused = postRefusal(state, channel);
+    if (refused !== null || channel === undefined)
+      return { ok: false, error: refused ?? 'channel_not_found' };
     if (!hasContent(params)) return { ok: false, error: 'no_text' };
+    const bad = contentRefusal(params);
+    if (bad !== null) return bad;
     const ts = newTs(state);
     return {
       ok: true,
@@ -84,20 +111,40 @@ export const METHODS: Record<string, MethodHandler> = {
   'chat.update': (params, state) => {
     const channel = str(params, 'channel');
     const ts = str(params, 'ts');
-    if (channel === undefined || !knownChannel(state, channel))
-      return { ok: false, error: 'channel_not_found' };
+    const refused = postRefusal(state, channel);
+    // A bot removed from a channel can still edit its own messages there; archived channels take no edits.
+    if (refused === 'channel_not_found' || refused === 'is_archived' || channel === undefined)
+      return { ok: false, error: refused ?? 'channel_not_found' };
     if (ts === undefined || !state.messages.has(ts)) return { ok: false, error: 'message_not_found' };
     if (!hasContent(params)) return { ok: false, error: 'no_text' };
+    const bad = contentRefusal(params);
+    if (bad !== null) return bad;
     return { ok: true, channel, ts, text: str(params, 'text') ?? '' };
   },
 
   'chat.postEphemeral': (params, state) => {
     const channel = str(params, 'channel');
-    if (channel === undefined || !knownChannel(state, channel))
-      return { ok: false, error: 'channel_not_found' };
+    const refused = postRefusal(state, channel);
+    if (refused !== null || channel === undefined)
+      return { ok: false, error: refused ?? 'channel_not_found' };
     if (str(params, 'user') === undefined) return { ok: false, error: 'user_not_in_channel' };
     if (!hasContent(params)) return { ok: false, error: 'no_text' };
+    const bad = contentRefusal(params);
+    if (bad !== null) return bad;
     return { ok: true, message_ts: newTs(state) };
+  },
+
+  'chat.getPermalink': (params, state) => {
+    const channel = str(params, 'channel');
+    const ts = str(params, 'message_ts');
+    if (channel === undefined || !knownChannel(state, channel))
+      return { ok: false, error: 'channel_not_found' };
+    if (ts === undefined || !state.messages.has(ts)) return { ok: false, error: 'message_not_found' };
+    return {
+      ok: true,
+      channel,
+      permalink: `https://${state.identity.teamDomain}.slack.com/archives/${channel}/p${ts.replace('.', '')}`,
+    };
   },
 
   'usergroups.users.list': (params, state) => {

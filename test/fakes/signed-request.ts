@@ -103,3 +103,39 @@ export async function sendSlashCommand(
     elapsedMs,
   };
 }
+
+/**
+ * Posts any body to `${baseUrl}/slack/events`, signed as Slack would sign it: for the malformed and
+ * surprising requests a real Slack never sends but a signed sender could.
+ */
+export async function sendSignedBody(
+  baseUrl: string,
+  body: string | Buffer,
+  options: SigningOptions & { contentType?: string },
+): Promise<SignedResponse> {
+  const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
+  const text = typeof body === 'string' ? body : body.toString('utf8');
+  const headers: Record<string, string> = {
+    'x-slack-request-timestamp': String(timestamp),
+    'x-slack-signature': slackSignature(options.signingSecret, timestamp, text),
+  };
+  if (options.contentType !== '') {
+    headers['content-type'] = options.contentType ?? 'application/x-www-form-urlencoded';
+  }
+  const started = performance.now();
+  const response = await fetch(new URL('/slack/events', baseUrl), { method: 'POST', headers, body });
+  const answer = await response.text();
+  const isJson = (response.headers.get('content-type') ?? '').includes('application/json');
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: isJson && answer !== '' ? (JSON.parse(answer) as unknown) : answer,
+    text: answer,
+    elapsedMs: performance.now() - started,
+  };
+}
+
+/** A slash command's form fields in Slack's order, as pairs, so a test can drop or repeat any of them. */
+export function slashCommandFields(cmd: SlashCommand): [string, string][] {
+  return [...new URLSearchParams(slashCommandBody(cmd))];
+}

@@ -1,3 +1,5 @@
+import { checkMessage } from './fake-block-kit.ts';
+
 /** A slash command reply as Slack reads it, from an acknowledgement body or a response_url post. */
 export interface SlackReply {
   response_type?: 'ephemeral' | 'in_channel';
@@ -18,7 +20,10 @@ export interface SlackBlock {
   elements?: (TextObject | { type: string; text?: TextObject })[];
 }
 
-/** Narrows an unknown JSON body to a reply, failing loudly when it is not one. */
+/**
+ * Narrows an unknown JSON body to a reply, failing loudly when it is not one, or when Slack would
+ * refuse its blocks (an acknowledgement Slack cannot show is a reply nobody sees).
+ */
 export function asReply(body: unknown): SlackReply {
   if (typeof body !== 'object' || body === null)
     throw new Error(`not a Slack reply: ${JSON.stringify(body)}`);
@@ -26,6 +31,8 @@ export function asReply(body: unknown): SlackReply {
   if (typeof candidate.text !== 'string' || !Array.isArray(candidate.blocks)) {
     throw new Error(`not a Slack reply: ${JSON.stringify(body)}`);
   }
+  const refused = checkMessage(candidate);
+  if (refused !== null) throw new Error(`Slack would refuse this reply: ${refused.messages.join('\n')}`);
   return candidate as SlackReply;
 }
 

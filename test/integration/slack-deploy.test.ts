@@ -62,10 +62,10 @@ afterEach(async () => {
   await slack.close();
 });
 
-const ops = (text: string, userId: string) =>
+const ops = (text: string, userId: string, responseId?: string, channelId = DEPLOYS) =>
   sendSlashCommand(
     stack.baseUrl,
-    { text, userId, channelId: DEPLOYS, responseUrl: slack.responseUrl() },
+    { text, userId, channelId, responseUrl: slack.responseUrl(responseId) },
     { signingSecret: SIGNING_SECRET },
   );
 
@@ -118,13 +118,17 @@ const actionIds = (call: FakeSlackCall) => buttons(call).map((b) => b.action_id)
 const textOf = (call: FakeSlackCall) => String(call.params.text);
 
 describe('deploys from Slack', () => {
-  it('acks in the channel, keeps one card edited in place to the end, dispatches once and unlocks', async () => {
-    const res = await ops('deploy api v1.2.3 to staging', 'U000ADMIN');
+  it('acks privately with where the card is, keeps one card edited in place to the end, dispatches once and unlocks', async () => {
+    const res = await ops('deploy api v1.2.3 to staging', 'U000ADMIN', 'deploy-ack');
 
     expect(res.status).toBe(200);
+    // One operation, one message: the acknowledgement is no copy of the card that would stay at
+    // "starting", but a private note of where the live card is.
     const ack = asReply(res.body);
-    expect(ack.response_type).toBe('in_channel');
+    expect(ack.response_type).toBe('ephemeral');
     expect(visibleText(ack)).toContain('Deploy api v1.2.3 → staging');
+    expect(visibleText(ack)).toMatch(/Its live card is/);
+    expect(visibleText(ack)).not.toMatch(/starting/);
     const op = await drive((await latest()).id);
 
     expect(op.state).toBe('succeeded');
@@ -133,6 +137,15 @@ describe('deploys from Slack', () => {
     expect(card?.params.channel).toBe(DEPLOYS);
     const location = await cardOf(op.id);
     expect(location).toEqual({ channel: DEPLOYS, ts: expect.any(String) as string });
+    // Once the card is up, the acknowledgement says where it is, with its permalink, exactly once.
+    const permalink = `https://deckhand-test.slack.com/archives/${DEPLOYS}/p${(location?.ts ?? '').replace('.', '')}`;
+    const pointers = slack.responses.filter((r) => r.id === 'deploy-ack');
+    const shown = [JSON.stringify(ack), ...pointers.map((r) => JSON.stringify(r.body))].filter((t) =>
+      t.includes(permalink),
+    );
+    expect(shown).toHaveLength(1);
+    for (const pointer of pointers)
+      expect(pointer.body).toMatchObject({ response_type: 'ephemeral', replace_original: true });
     expect(edits().length).toBeGreaterThan(0);
     for (const edit of edits()) expect(edit.params).toMatchObject({ channel: DEPLOYS, ts: location?.ts });
     expect(textOf(edits().at(-1)!)).toContain('Deploy api v1.2.3 → staging: done');
@@ -293,6 +306,74 @@ describe('deploys from Slack', () => {
     const byAlice = approvals.filter((a) => a.actor === 'U000ALICE');
     expect(byAlice.map((a) => a.decision)).toEqual(['allowed']);
     expect(approvals.filter((a) => a.actor === 'U000ADMIN').map((a) => a.decision)).toContain('denied');
+  });
+});
+
+describe('answers that are an operation’s card', () => {
+  it('answers /ops approve privately with the permalink of the card, which stays the one message', async () => {
+    await ops('deploy api v1.2.3 to production', 'U000ADMIN');
+    const requested = await drive((await latest()).id);
+    const card = await cardOf(requested.id);
+
+    const res = await ops(`approve ${requested.id.slice(0, 8)}`, 'U000ALICE');
+    const ack = asReply(res.body);
+    console.log('ACK', JSON.stringify(ack));
+
+    expect(ack.response_type).toBe('ephemeral');
+    expect(visibleText(ack)).toContain('You approved it.');
+    expect(visibleText(ack)).toContain(`archives/${DEPLOYS}/p${(card?.ts ?? '').replace('.', '')}`);
+    const op = await drive(requested.id);
+    expect(op.state).toBe('succeeded');
+    expect(posts()).toHaveLength(1);
+    expect(textOf(edits().at(-1)!)).toContain('Deploy api v1.2.3 → production: done');
+  });
+});
+
+describe('a channel the bot may not post in', () => {
+  const ELSEWHERE = 'C0ELSEWHERE';
+
+  it.each(['not_in_channel', 'channel_not_found', 'is_archived'] as const)(
+    'shows the card to the requester through the response_url when Slack answers %s, and says what to do',
+    async (refusal) => {
+      slack.refuseChannel(ELSEWHERE, refusal);
+      const res = await ops('deploy api v1.2.3 to staging', 'U000ADMIN', `fallback-${refusal}`, ELSEWHERE);
+      expect(asReply(res.body).response_type).toBe('ephemeral');
+      const op = await drive((await latest()).id);
+
+      expect(op.state).toBe('succeeded');
+      // Slack refused every post there: no card was ever recorded in the channel.
+      expect(posts().some((c) => c.params.channel === ELSEWHERE)).toBe(true);
+      expect(await cardOf(op.id)).toBeNull();
+      const shown = slack.responses.filter((r) => r.id === `fallback-${refusal}` && r.status === 200);
+      // Each new state once, within Slack's 5 messages per response_url, the last one the end.
+      expect(shown.length).toBeGreaterThan(1);
+      expect(shown.length).toBeLessThanOrEqual(5);
+      for (const r of shown)
+        expect(r.body).toMatchObject({ response_type: 'ephemeral', replace_original: true });
+      const last = JSON.stringify(shown.at(-1)?.body);
+      expect(last).toContain('Deploy api v1.2.3 → staging: done');
+      expect(last).toContain(refusal === 'is_archived' ? 'is archived' : '/invite @deckhand');
+      expect(await stack.deckhand.sinks.caughtUp()).toBe(true);
+    },
+  );
+
+  it('posts the card in the channel once the bot is invited, and points the requester at it', async () => {
+    slack.refuseChannel(ELSEWHERE, 'not_in_channel');
+    await ops('deploy api v1.2.3 to staging', 'U000ADMIN', 'invited-later', ELSEWHERE);
+    const id = (await latest()).id;
+    for (let s = 0; s < 10 && !slack.responses.some((r) => r.id === 'invited-later'); s++) await second();
+    expect(JSON.stringify(slack.responses.at(-1)?.body)).toContain('/invite @deckhand');
+
+    // Someone types /invite @deckhand: the next change of the card goes to the channel.
+    slack.refuseChannel(ELSEWHERE, null);
+    const op = await drive(id);
+
+    expect(op.state).toBe('succeeded');
+    const location = await cardOf(op.id);
+    expect(location?.channel).toBe(ELSEWHERE);
+    expect(textOf(edits().at(-1)!)).toContain('Deploy api v1.2.3 → staging: done');
+    const pointer = slack.responses.filter((r) => r.id === 'invited-later').at(-1);
+    expect(JSON.stringify(pointer?.body)).toContain(`archives/${ELSEWHERE}/p`);
   });
 });
 

@@ -149,9 +149,111 @@ describe('fake Slack Web API', () => {
     });
 
     expect(res.status).toBe(200);
-    expect(await arrived).toEqual({ id: 'cmd-1', body: { response_type: 'ephemeral', text: 'done' } });
+    expect(await arrived).toEqual({
+      id: 'cmd-1',
+      body: { response_type: 'ephemeral', text: 'done' },
+      status: 200,
+    });
     expect(slack.responses).toHaveLength(1);
   });
+
+  it('takes 5 messages on a response_url and refuses the 6th, as Slack does', async () => {
+    const url = slack.responseUrl('cmd-5');
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ text: `update ${String(i)}` }),
+      });
+      statuses.push(res.status);
+    }
+
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 404]);
+  });
+
+  const tooLong: [string, object][] = [
+    [
+      'a button label of 76 characters',
+      {
+        type: 'actions',
+        elements: [{ type: 'button', action_id: 'a', text: { type: 'plain_text', text: 'b'.repeat(76) } }],
+      },
+    ],
+    ['a header of 151 characters', { type: 'header', text: { type: 'plain_text', text: 'h'.repeat(151) } }],
+    [
+      'a section text of 3,001 characters',
+      { type: 'section', text: { type: 'mrkdwn', text: 's'.repeat(3001) } },
+    ],
+    ['an empty section text', { type: 'section', text: { type: 'mrkdwn', text: '' } }],
+    [
+      'a field of 2,001 characters',
+      { type: 'section', fields: [{ type: 'mrkdwn', text: 'f'.repeat(2001) }] },
+    ],
+    [
+      '11 fields',
+      { type: 'section', fields: Array.from({ length: 11 }, () => ({ type: 'mrkdwn', text: 'f' })) },
+    ],
+    [
+      '11 context elements',
+      { type: 'context', elements: Array.from({ length: 11 }, () => ({ type: 'mrkdwn', text: 'c' })) },
+    ],
+    [
+      'an option of 76 characters',
+      {
+        type: 'actions',
+        elements: [
+          {
+            type: 'static_select',
+            action_id: 's',
+            options: [{ text: { type: 'plain_text', text: 'o'.repeat(76) }, value: 'v' }],
+          },
+        ],
+      },
+    ],
+    [
+      'an image alt text of 2,001 characters',
+      { type: 'image', image_url: 'https://example.test/i.png', alt_text: 'a'.repeat(2001) },
+    ],
+    ['a block type Slack does not know', { type: 'carousel-of-dreams' }],
+  ];
+
+  it.each(tooLong)(
+    'refuses %s with invalid_blocks, in chat.postMessage and on a response_url',
+    async (_name, block) => {
+      await expect(
+        client.chat.postMessage({ channel: 'C0DEPLOYS', text: 'x', blocks: [block] as never }),
+      ).rejects.toMatchObject({ data: { ok: false, error: 'invalid_blocks' } });
+      const res = await fetch(slack.responseUrl('bad'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ text: 'x', blocks: [block] }),
+      });
+      expect(res.status).toBe(400);
+    },
+  );
+
+  it('refuses 51 blocks', async () => {
+    const blocks = Array.from({ length: 51 }, () => ({ type: 'divider' }));
+    await expect(client.chat.postMessage({ channel: 'C0DEPLOYS', text: 'x', blocks })).rejects.toMatchObject({
+      data: { error: 'invalid_blocks' },
+    });
+  });
+
+  it.each(['not_in_channel', 'channel_not_found', 'is_archived'] as const)(
+    'answers %s for a channel the bot may not post in, and gives permalinks for what it posted',
+    async (error) => {
+      slack.refuseChannel('C0ELSEWHERE', error);
+      await expect(client.chat.postMessage({ channel: 'C0ELSEWHERE', text: 'x' })).rejects.toMatchObject({
+        data: { error },
+      });
+      const posted = await client.chat.postMessage({ channel: 'C0DEPLOYS', text: 'x' });
+      const link = await client.chat.getPermalink({ channel: 'C0DEPLOYS', message_ts: posted.ts ?? '' });
+      expect(link.permalink).toBe(
+        `https://deckhand-test.slack.com/archives/C0DEPLOYS/p${(posted.ts ?? '').replace('.', '')}`,
+      );
+    },
+  );
 
   it('holds a call until released, so a test can make Slack slow without sleeping', async () => {
     const held = slack.hold('usergroups.users.list');

@@ -575,6 +575,41 @@ function describeStore(name: string, makeBackend: () => Promise<Backend>): void 
       });
     });
 
+    describe('slack responses', () => {
+      it('keeps the first response_url of an operation and hands out at most maxUses uses', async () => {
+        expect(await store.slackMessages.saveResponseUrl('op-r1', 'https://hooks.test/1', T0)).toBe(true);
+        expect(await store.slackMessages.saveResponseUrl('op-r1', 'https://hooks.test/2', T0)).toBe(false);
+        const uses = await Promise.all(
+          Array.from({ length: 8 }, () => store.slackMessages.useResponseUrl('op-r1', { maxUses: 5 })),
+        );
+        expect(uses.filter(Boolean)).toHaveLength(5);
+        expect(await store.slackMessages.responseUrl('op-r1')).toEqual({
+          url: 'https://hooks.test/1',
+          receivedAt: T0,
+          uses: 5,
+          pointed: false,
+          lastShown: null,
+        });
+      });
+
+      it('gives the pointer to one caller only, and records what was shown', async () => {
+        await store.slackMessages.saveResponseUrl('op-r2', 'https://hooks.test/3', T0);
+        const taken = await Promise.all(
+          Array.from({ length: 4 }, () =>
+            store.slackMessages.useResponseUrl('op-r2', { maxUses: 5, point: true }),
+          ),
+        );
+        expect(taken.filter(Boolean)).toHaveLength(1);
+        expect(await store.slackMessages.useResponseUrl('op-r2', { maxUses: 5, shown: 'done' })).toBe(true);
+        expect(await store.slackMessages.responseUrl('op-r2')).toMatchObject({
+          uses: 2,
+          pointed: true,
+          lastShown: 'done',
+        });
+        expect(await store.slackMessages.useResponseUrl('op-none', { maxUses: 5 })).toBe(false);
+      });
+    });
+
     // Replicas share PostgreSQL. better-sqlite3 is synchronous, so two SQLite connections in one process
     // would block the event loop waiting on each other; SQLite serves one process (others wait on its lock).
     if (name !== 'postgres') return;

@@ -22,6 +22,46 @@ describe('dispatcher', () => {
     });
   });
 
+  it('stores what was typed once: a refusal after the policy allowed it points to the decision', async () => {
+    await h.run('lock api staging "first"');
+    const typed = `lock api staging "${'long reason '.repeat(100)}"`;
+    const outcome = await h.run(typed);
+
+    expect(outcome.decision).toBe('denied');
+    const [refusal, decision] = await h.deckhand.store.audit.recent({ limit: 2 });
+    expect(decision).toMatchObject({ text: typed, decision: 'allowed', reason: 'allowed by policy' });
+    expect(refusal).toMatchObject({
+      invocationId: decision?.invocationId,
+      text: `(outcome of audit entry #${String(decision?.seq)})`,
+      decision: 'denied',
+    });
+    const rows = await h.deckhand.store.audit.recent({});
+    expect(rows.filter((r) => r.text === typed)).toHaveLength(1);
+  });
+
+  it('records a request no surface could read once, as invalid, saying why', async () => {
+    await h.deckhand.dispatcher.refuse(
+      {
+        id: 'r-1',
+        actor: 'unknown',
+        channel: null,
+        text: 'lock api',
+        surface: 'slack',
+        receivedAt: h.clock.now(),
+      },
+      'user_id is missing',
+    );
+
+    expect(await lastAudit()).toMatchObject({
+      invocationId: 'r-1',
+      actor: 'unknown',
+      channel: null,
+      decision: 'invalid',
+      reason: 'user_id is missing',
+    });
+    expect(await h.deckhand.store.audit.verify()).toMatchObject({ ok: true, count: 1 });
+  });
+
   it('answers a missing argument with the usage and an example', async () => {
     const text = renderText((await h.run('lock api')).reply);
     expect(text).toContain('lock needs an environment.');

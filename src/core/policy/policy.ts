@@ -178,7 +178,12 @@ export class Policy {
     }
 
     const failed = checks.find((c) => !c.passed);
+    // Help comes from someone else: not the asker, nor a group they are in (they are its member).
     helpers.delete(actor.user);
+    for (const subject of [...helpers]) {
+      if (subject.startsWith('S') && (await this.directory.membersOf(subject)).includes(actor.user))
+        helpers.delete(subject);
+    }
     return {
       allowed: failed === undefined,
       reason: failed?.detail ?? checks[0]?.detail ?? 'allowed',

@@ -7,6 +7,8 @@ import * as oneChange from './0005-one-change-per-target.ts';
 import * as superseded from './0006-superseded-is-final.ts';
 import * as deadlines from './0007-step-deadlines.ts';
 
+import * as slackResponses from './0008-slack-responses.ts';
+
 /**
  * Migrations are listed in code rather than read from a folder, so they work the same from source,
  * from a build, and inside a bundle. Add each new version here; names sort in the order they run.
@@ -19,6 +21,8 @@ const migrations: Readonly<Record<string, Migration>> = {
   '0005-one-change-per-target': oneChange,
   '0006-superseded-is-final': superseded,
   '0007-step-deadlines': deadlines,
+
+  '0008-slack-responses': slackResponses,
 };
 
 export const migrationProvider: MigrationProvider = {

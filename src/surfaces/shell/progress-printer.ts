@@ -1,4 +1,4 @@
-import { terminalText } from '../../core/markup.ts';
+import { terminalSafe, terminalText } from '../../core/markup.ts';
 import { describeEvent } from '../../events/describe-event.ts';
 import { EVENT_TYPES, exhaustive, type StoredEvent } from '../../events/domain-event.ts';
 import type { Sink } from '../../events/sink.ts';
@@ -24,7 +24,7 @@ function print(event: StoredEvent, labels: Map<string, string>, write: (line: st
   switch (event.type) {
     case 'operation.requested':
       // The command's own reply says it; the label names the operation's later lines.
-      labels.set(event.operationId, event.summary);
+      labels.set(event.operationId, terminalText(event.summary));
       return;
     case 'operation.approved':
     case 'operation.denied':
@@ -46,7 +46,8 @@ function print(event: StoredEvent, labels: Map<string, string>, write: (line: st
             : '↳';
       write(`  ${icon} [${label}] ${terminalText(describeEvent(event))}`);
       if (event.type === 'operation.failed') {
-        for (const line of event.logTail.slice(-10)) write(`      │ ${line}`);
+        // A build log is text from outside: its colour codes are shown, not obeyed.
+        for (const line of event.logTail.slice(-10)) write(`      │ ${terminalSafe(line)}`);
       }
       return;
     }

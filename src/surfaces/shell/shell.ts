@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { Clock } from '../../core/clock.ts';
 import type { Dispatcher } from '../../core/dispatcher.ts';
+import { terminalSafe } from '../../core/markup.ts';
 import { renderText } from './render-text.ts';
 
 export interface ShellOptions {
@@ -68,7 +69,7 @@ export async function runShell(options: ShellOptions): Promise<number> {
       receivedAt: options.clock.now(),
     });
     if (outcome.decision !== 'allowed') failures++;
-    output.write(`${interactive ? '' : `ops> ${line}\n`}${renderText(outcome.reply)}\n\n`);
+    output.write(`${interactive ? '' : `ops> ${terminalSafe(line)}\n`}${renderText(outcome.reply)}\n\n`);
     if (interactive) rl.prompt();
   }
   if (interactive) options.onHistory?.((rl as unknown as { history: string[] }).history);

@@ -4,7 +4,7 @@ import type { Clock } from '../../core/clock.ts';
 import type { Dispatcher } from '../../core/dispatcher.ts';
 import { asDeckhandError } from '../../core/errors.ts';
 import { reply, type Reply } from '../../core/message.ts';
-import { renderBlocks } from './render-blocks.ts';
+import { slackMessage } from './render-blocks.ts';
 
 /** The action ids of Deckhand's buttons (`op_approve`, `op_deny`, `op_rollback`, …; see operationCard). */
 export const CARD_ACTIONS = /^op_[a-z_]+$/;
@@ -44,6 +44,12 @@ export function registerCardActions(app: InstanceType<typeof App>, options: Card
     const text = commandOfClick(action.action_id, action.value ?? '');
     if (channel === undefined || text === undefined) {
       options.logger.warn({ actionId: action.action_id }, 'ignored a card action it cannot read');
+      if (channel === undefined) return;
+      // The clicker hears why nothing happened, and what to do instead.
+      const unreadable = reply('warning', 'Deckhand cannot read that button', {
+        text: 'It is from a card Deckhand no longer understands, so nothing was run. Type the command instead (`/ops help` lists them).',
+      });
+      await client.chat.postEphemeral({ channel, user: body.user.id, ...slackMessage(unreadable) });
       return;
     }
     let answer: Reply | undefined;
@@ -63,6 +69,6 @@ export function registerCardActions(app: InstanceType<typeof App>, options: Card
       answer = reply('error', 'Deckhand could not handle that', { text: asDeckhandError(error).userMessage });
     }
     if (answer === undefined) return;
-    await client.chat.postEphemeral({ channel, user: body.user.id, ...renderBlocks(answer) });
+    await client.chat.postEphemeral({ channel, user: body.user.id, ...slackMessage(answer) });
   });
 }

@@ -2,9 +2,12 @@ import type { Server } from 'node:http';
 import type { Deckhand } from '../../app.ts';
 import { createHttpServer, listen } from '../../http/server.ts';
 import { webClientChat } from './card-chat.ts';
+import { CardLinks } from './card-links.ts';
+import { webhookResponder, type RespondTo } from './response-url.ts';
 import { progressCardSink } from './progress-card-sink.ts';
 import type { SlackClients, SlackConnection } from './slack-clients.ts';
-import { createSlackApp, type SlackApp } from './slack-app.ts';
+import { createSlackApp, refuseUnreadable, type SlackApp } from './slack-app.ts';
+import { slackIntake } from './slack-intake.ts';
 
 export {
   checkSlackToken,
@@ -19,6 +22,8 @@ export interface SlackSurfaceOptions {
   clients: SlackClients;
   /** A reply ready by this deadline goes in the acknowledgement itself (default 2 s; Slack allows 3). */
   ackDeadlineMs?: number;
+  /** How to post to a command's response_url; default @slack/webhook with a 10 s timeout. */
+  respond?: RespondTo;
 }
 
 export interface SlackSurface {
@@ -40,7 +45,16 @@ export function createSlackSurface(deckhand: Deckhand, options: SlackSurfaceOpti
   const { connection, clients } = options;
   const { logger, clock } = deckhand;
   const socketMode = connection.appToken !== undefined;
+  const chat = webClientChat(clients.chat);
+  const links = new CardLinks({
+    messages: deckhand.store.slackMessages,
+    chat,
+    respond: options.respond ?? webhookResponder(),
+    clock,
+    logger: logger.child({ component: 'card-links' }),
+  });
   const slackApp = createSlackApp({
+    links,
     dispatcher: deckhand.dispatcher,
     clock,
     newId: deckhand.newId,
@@ -58,7 +72,8 @@ export function createSlackSurface(deckhand: Deckhand, options: SlackSurfaceOpti
       events: deckhand.events,
       operations: deckhand.store.operations,
       messages: deckhand.store.slackMessages,
-      chat: webClientChat(clients.chat),
+      chat,
+      links,
       clock,
       logger: logger.child({ component: 'progress-cards' }),
     }),
@@ -72,7 +87,20 @@ export function createSlackSurface(deckhand: Deckhand, options: SlackSurfaceOpti
         // Bolt judges a signature's timestamp on the real clock, so the future-timestamp check does too.
         clock: { now: () => new Date() },
         logger,
-        ...(slackApp.requestListener === undefined ? {} : { slack: slackApp.requestListener }),
+        ...(slackApp.requestListener === undefined || connection.signingSecret === undefined
+          ? {}
+          : {
+              slack: slackIntake({
+                signingSecret: connection.signingSecret,
+                bolt: slackApp.requestListener,
+                logger: logger.child({ component: 'slack-intake' }),
+                refuse: (unreadable) =>
+                  refuseUnreadable(
+                    { dispatcher: deckhand.dispatcher, clock, newId: deckhand.newId, logger },
+                    unreadable,
+                  ),
+              }),
+            }),
         routes: deckhand.routes,
         ready: async () => {
           const store = await deckhand.store.ready();

@@ -3,15 +3,19 @@ import type { Clock } from '../../core/clock.ts';
 import { EVENT_TYPES, type EventOf, type StoredEvent } from '../../events/domain-event.ts';
 import type { EventLog } from '../../events/event-log.ts';
 import type { Sink } from '../../events/sink.ts';
-import { operationCard } from '../../operations/card.ts';
+import { operationCard, title } from '../../operations/card.ts';
 import type { OperationRepository } from '../../operations/repository.ts';
 import type {
   SlackMessageLocation,
   SlackMessageRepository,
 } from '../../store/kysely-slack-message-repository.ts';
-import type { CardChat } from './card-chat.ts';
+import { createHash } from 'node:crypto';
+import { operationTitle } from '../../operations/operation-name.ts';
+import { isFinal } from '../../operations/types.ts';
+import { channelRefusal, isContentRefusal, type CardChat, type ChatMessage } from './card-chat.ts';
+import { cardKey, type CardLinks } from './card-links.ts';
 import { failureThread } from './failure-thread.ts';
-import { renderBlocks } from './render-blocks.ts';
+import { LIMITS, mrkdwnMessage, renderBlocks, truncate } from './render-blocks.ts';
 import { SlackPacer } from './slack-pacer.ts';
 
 export interface ProgressCardSinkOptions {
@@ -19,6 +23,8 @@ export interface ProgressCardSinkOptions {
   operations: OperationRepository;
   messages: SlackMessageRepository;
   chat: CardChat;
+  /** Where the requester hears about the card: the acknowledgement's pointer, or the card itself when the channel refuses it. */
+  links: CardLinks;
   /** For pacing, the card's "elapsed" line, and when a message was posted. */
   clock: Clock;
   logger: Logger;
@@ -85,31 +91,82 @@ async function refresh(
   id: string,
   batch: StoredEvent[],
 ): Promise<void> {
-  const { operations, messages, chat, clock } = options;
+  const { operations, messages, chat, clock, links, logger } = options;
   const newest = batch.at(-1)?.seq ?? 0;
   if ((shown.get(id) ?? 0) >= newest) return;
   const op = await operations.get(id);
   // Operations asked for in the shell have no Slack channel to show a card in.
   if (op === null || op.surface !== 'slack') return;
-  const key = `card:${id}`;
+  const key = cardKey(id);
   let location = await messages.get(key);
   const wait = location === null ? pacer.newMessage(op.channel) : pacer.edit(key);
   if (wait > 0) throw new NotYet(wait);
   const message = renderBlocks(operationCard(op, await options.events.forOperation(id), clock.now()));
-  if (location === null) {
-    location = await chat.post(op.channel, message);
-    await messages.save(key, location, clock.now());
-  } else {
-    await chat.update(location, message);
+  const named = { id, name: operationTitle(op) };
+  try {
+    if (location === null) {
+      location = await sendCard(options, op.id, message, (m) => chat.post(op.channel, m));
+      await messages.save(key, location, clock.now());
+      await links.cardPosted(named, location);
+    } else {
+      const at = location;
+      await sendCard(options, op.id, message, async (m) => {
+        await chat.update(at, m);
+        return at;
+      });
+    }
+  } catch (error) {
+    const refusal = channelRefusal(error);
+    if (refusal === undefined) throw error;
+    // The bot may not write in the channel: the requester sees the card through the command's
+    // response_url instead, and the card is tried in the channel again with the next change.
+    logger.warn({ operationId: id, channel: op.channel, refusal }, 'Slack refused the card in its channel');
+    pacer.wrote(key);
+    await links.fallback(
+      { ...named, channel: op.channel },
+      { ...message, title: title(op) },
+      refusal,
+      isFinal(op.state),
+    );
+    markShown(shown, id, newest);
+    return;
   }
   pacer.wrote(key);
   for (const event of batch) {
     if (event.type === 'operation.failed') await postFailure(options, pacer, location, event);
   }
+  // What the card had to cut is posted whole in its thread, once the card has settled.
+  if (message.cut.length > 0 && (isFinal(op.state) || op.state === 'awaiting_approval')) {
+    await postCut(options, pacer, location, id, message.cut);
+  }
   // Only now: a failure reply that had to wait is posted when the batch is read again.
+  markShown(shown, id, newest);
+}
+
+function markShown(shown: Map<string, number>, id: string, newest: number): void {
   shown.delete(id);
   shown.set(id, newest);
   if (shown.size > 2000) for (const old of [...shown.keys()].slice(0, 1000)) shown.delete(old);
+}
+
+/**
+ * Sends a card; if Slack refuses its content (it never should: renderBlocks keeps every limit), the
+ * card goes as plain text instead of being retried forever while the operation moves on.
+ */
+async function sendCard(
+  options: ProgressCardSinkOptions,
+  operationId: string,
+  message: ChatMessage,
+  send: (message: ChatMessage) => Promise<SlackMessageLocation>,
+): Promise<SlackMessageLocation> {
+  try {
+    return await send(message);
+  } catch (error) {
+    if (!isContentRefusal(error)) throw error;
+    options.logger.error({ err: error, operationId }, 'Slack refused a card’s blocks; sending it as text');
+    const text = truncate(message.text, LIMITS.sectionText);
+    return send({ text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] });
+  }
 }
 
 async function postFailure(
@@ -124,5 +181,26 @@ async function postFailure(
   const wait = pacer.newMessage(card.channel);
   if (wait > 0) throw new NotYet(wait);
   const location = await options.chat.post(card.channel, note, card.ts);
+  await options.messages.save(key, location, options.clock.now());
+}
+
+/** The full text of what the card cut, in its thread; each distinct text once. */
+async function postCut(
+  options: ProgressCardSinkOptions,
+  pacer: SlackPacer,
+  card: SlackMessageLocation,
+  operationId: string,
+  cut: string[],
+): Promise<void> {
+  const whole = cut.join('\n\n');
+  const key = `cut:${operationId}:${createHash('sha256').update(whole).digest('hex').slice(0, 16)}`;
+  if ((await options.messages.get(key)) !== null) return;
+  const wait = pacer.newMessage(card.channel);
+  if (wait > 0) throw new NotYet(wait);
+  const location = await options.chat.post(
+    card.channel,
+    mrkdwnMessage('In full (the card shows part of it):', whole),
+    card.ts,
+  );
   await options.messages.save(key, location, options.clock.now());
 }

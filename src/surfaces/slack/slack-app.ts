@@ -5,13 +5,24 @@ import { asDeckhandError } from '../../core/errors.ts';
 import { reply } from '../../core/message.ts';
 import { decodeSlackText } from '../../core/slack-text.ts';
 import type { Clock } from '../../core/clock.ts';
-import { renderBlocks } from './render-blocks.ts';
+import { slackMessage } from './render-blocks.ts';
 import { boltLogger } from './bolt-logger.ts';
 import { registerCardActions } from './card-actions.ts';
 import { boltClientOptions, type SlackTimeouts } from './slack-clients.ts';
 
+import type { CardLinks } from './card-links.ts';
+import {
+  capText,
+  OPS_COMMAND,
+  readSlashCommand,
+  SLASH_COMMAND_TEXT_LIMIT,
+  type UnreadableSlashCommand,
+} from './slash-command.ts';
+
 export interface SlackAppOptions {
   dispatcher: Dispatcher;
+  /** Answers a command whose reply is an operation's card with where the live card is. */
+  links?: CardLinks;
   clock: Clock;
   newId: () => string;
   logger: Logger;
@@ -65,17 +76,47 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   }
   const deadline = options.ackDeadlineMs ?? 2000;
 
-  app.command('/ops', async ({ command, ack, respond }) => {
+  app.command(OPS_COMMAND, async ({ command: fields, ack, respond }) => {
+    // Over HTTP the intake has read these already; Socket Mode payloads arrive here unchecked.
+    const read = readSlashCommand(fields);
+    if (!read.ok) {
+      options.logger.warn({ problems: read.problems, actor: read.actor }, 'refused a Slack command');
+      await refuseUnreadable(options, read);
+      await ack(toResponse(unreadableOutcome(read.problems)));
+      return;
+    }
+    const command = read.command;
+    if (command.text.length > SLASH_COMMAND_TEXT_LIMIT) {
+      const outcome = tooLong(command.text.length);
+      options.logger.warn({ length: command.text.length, actor: command.userId }, 'refused a Slack command');
+      await refuseUnreadable(options, {
+        problems: [`text is ${String(command.text.length)} characters`],
+        actor: command.userId,
+        channel: command.channelId,
+        text: capText(command.text),
+      });
+      await ack(toResponse(outcome));
+      return;
+    }
+    const receivedAt = options.clock.now();
     const pending = options.dispatcher.dispatch({
       id: options.newId(),
-      actor: command.user_id,
-      channel: command.channel_id,
+      actor: command.userId,
+      channel: command.channelId,
       text: decodeSlackText(command.text),
       surface: 'slack',
-      idempotencyKey: `slack:trigger:${command.trigger_id}`,
-      receivedAt: options.clock.now(),
+      idempotencyKey: `slack:trigger:${command.triggerId}`,
+      receivedAt,
     });
-    const safe = pending.catch((error: unknown) => failedOutcome(error, options.logger));
+    // An operation's card is posted and kept live by the card sink: the command is answered with
+    // where that card is, so the operation has one message (see CardLinks).
+    const safe = pending
+      .catch((error: unknown) => failedOutcome(error, options.logger))
+      .then(async (outcome) => {
+        const op = outcome.reply.operation;
+        if (!outcome.fresh || op === undefined || options.links === undefined) return outcome;
+        return { ...outcome, reply: await options.links.acknowledge(op, command.responseUrl, receivedAt) };
+      });
     const early = await raceDeadline(safe, deadline);
     if (early !== null) {
       await ack(early.fresh ? toResponse(early) : undefined);
@@ -106,6 +147,51 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   };
 }
 
+/**
+ * Audits a slash command that cannot be run as read (a field missing or repeated, or text longer than
+ * Slack allows): one entry, decision `invalid`, saying why. The HTTP intake and Socket Mode share it.
+ */
+export async function refuseUnreadable(
+  options: Pick<SlackAppOptions, 'dispatcher' | 'clock' | 'newId' | 'logger'>,
+  unreadable: UnreadableSlashCommand,
+): Promise<void> {
+  try {
+    await options.dispatcher.refuse(
+      {
+        id: options.newId(),
+        actor: unreadable.actor,
+        channel: unreadable.channel,
+        text: unreadable.text,
+        surface: 'slack',
+        receivedAt: options.clock.now(),
+      },
+      `refused an unreadable Slack command: ${unreadable.problems.join('; ')}`,
+    );
+  } catch (error) {
+    options.logger.error({ err: error }, 'could not audit a refused Slack command');
+  }
+}
+
+function unreadableOutcome(problems: string[]): Outcome {
+  return {
+    fresh: true,
+    decision: 'invalid',
+    reply: reply('error', 'Deckhand could not read that command', {
+      text: `Slack's request was incomplete (${problems.join('; ')}), so nothing was run. Type the command again.`,
+    }),
+  };
+}
+
+function tooLong(length: number): Outcome {
+  return {
+    fresh: true,
+    decision: 'invalid',
+    reply: reply('error', 'That command is too long', {
+      text: `It is ${length.toLocaleString('en')} characters; Deckhand reads at most ${SLASH_COMMAND_TEXT_LIMIT.toLocaleString('en')}, as many as Slack lets anyone type. Nothing was run. Shorten it (a lock reason needs a sentence, not a document).`,
+    }),
+  };
+}
+
 /** The dispatcher answers every mistake itself; this is for when it could not even start. */
 function failedOutcome(error: unknown, logger: Logger): Outcome {
   logger.error({ err: error }, 'dispatch failed');
@@ -122,7 +208,7 @@ function toResponse(outcome: Outcome): {
   text: string;
   blocks: object[];
 } {
-  const message = renderBlocks(outcome.reply);
+  const message = slackMessage(outcome.reply);
   return {
     response_type: outcome.reply.visibility === 'channel' ? 'in_channel' : 'ephemeral',
     ...message,
