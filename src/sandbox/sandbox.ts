@@ -1,6 +1,11 @@
 import type { ConfigFile } from '../config/schema.ts';
 import type { Clock } from '../core/clock.ts';
-import { startGitHubSimulator, type GitHubSimulator, type RepoSeed } from './github/index.ts';
+import {
+  startGitHubSimulator,
+  type GitHubSimulator,
+  type RepoSeed,
+  type SimulatedGitHubApp,
+} from './github/index.ts';
 import {
   startKubernetesSimulator,
   type KubernetesSimulator,
@@ -26,6 +31,8 @@ export interface SandboxOptions {
   workflowSeconds?: number;
   /** Answer return_run_details with 422, as GitHub Enterprise Server releases without it do. */
   rejectReturnRunDetails?: boolean;
+  /** Make the GitHub simulator act for this GitHub App (installation tokens only, expiring). */
+  githubApp?: SimulatedGitHubApp;
   host?: string;
 }
 
@@ -86,6 +93,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     repos: [...repos.values()],
     rejectReturnRunDetails: options.rejectReturnRunDetails ?? false,
     ...(options.host === undefined ? {} : { host: options.host }),
+    ...(options.githubApp === undefined ? {} : { app: options.githubApp }),
     // A successful deploy run "applies" the new image, so the deploy really rolls out.
     onRunCompleted: (run, inputs) => {
       if (run.conclusion !== 'success') return;

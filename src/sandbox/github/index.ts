@@ -10,8 +10,11 @@ export type {
   Scenario,
   ScenarioOutcome,
   SecondaryRateLimitFault,
+  SimulatedGitHubApp,
   SimulatorStats,
   WebhookTarget,
   WorkflowSeed,
 } from './types.ts';
 export { exampleRepos } from './example-seed.ts';
+export type { IssuedInstallationToken } from './installation-tokens.ts';
+export { JWT_MESSAGES, MAX_JWT_LIFETIME_SECONDS } from './app-jwt.ts';
