@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
-import { hasGitHubCredentials, hasKubernetesCredentials, type Settings } from '../config/env.ts';
+import { hasKubernetesCredentials, type Settings } from '../config/env.ts';
 import type { ConfigFile } from '../config/schema.ts';
 import { systemClock } from '../core/clock.ts';
-import type { GitHubCredentials } from '../github/credentials.ts';
+import { githubCredentialsFrom } from '../config/github-credentials.ts';
 import { OctokitGitHubActions } from '../github/index.ts';
 import type { GitHubActions } from '../github/port.ts';
 import { ClientNodeKubernetes } from '../kubernetes/client-node-kubernetes.ts';
@@ -37,7 +37,9 @@ export async function connectWorld(
   logger: Logger,
   { serveWebhooks }: { serveWebhooks: boolean },
 ): Promise<World> {
-  const realGitHub = hasGitHubCredentials(settings);
+  // Checked before anything starts, so a mistake in the GitHub App's variables ends start-up at once.
+  const credentials = githubCredentialsFrom(settings);
+  const realGitHub = credentials !== undefined;
   const realKubernetes = hasKubernetesCredentials(settings);
   const sandbox =
     realGitHub && realKubernetes
@@ -50,7 +52,7 @@ export async function connectWorld(
 
   const github = new OctokitGitHubActions({
     baseUrl: realGitHub ? (settings.github.apiUrl ?? 'https://api.github.com') : (sandbox?.github.url ?? ''),
-    credentials: realGitHub ? githubCredentials(settings) : { kind: 'token', token: 'sandbox' },
+    credentials: credentials ?? { kind: 'token', token: 'sandbox' },
     logger: logger.child({ component: 'github' }),
   });
   const kubernetes = new ClientNodeKubernetes({
@@ -81,16 +83,5 @@ export async function connectWorld(
         ? `Kubernetes: ${settings.kubeconfig ?? 'in-cluster service account'}`
         : `Kubernetes: sandbox at ${sandbox?.kubernetes.url ?? ''}`,
     ],
-  };
-}
-
-function githubCredentials(settings: Settings): GitHubCredentials {
-  const g = settings.github;
-  if (g.token !== undefined) return { kind: 'token', token: g.token };
-  return {
-    kind: 'app',
-    appId: g.appId ?? '',
-    privateKey: g.privateKey ?? '',
-    installationId: Number(g.installationId),
   };
 }
