@@ -182,6 +182,38 @@ describe('Deckhand as a GitHub App installation, against the simulator', () => {
     );
   });
 
+  it('names the permission to grant when the installation may read runs but not dispatch', async () => {
+    const { github, sim } = await setup({ app: { permissions: { actions: 'read', metadata: 'read' } } });
+    const dispatched = await github.dispatch(deployRequest('op-f'));
+    expect(dispatched.outcome).toBe('refused');
+    const error = dispatched.outcome === 'started' ? undefined : dispatched.error;
+    expect(error?.code).toBe('github_permission_missing');
+    expect(error?.userMessage).toBe(
+      'The GitHub App may not dispatch deploy.yml in acme/api (403 Resource not accessible by integration): give it Actions: read and write, Contents: read, Metadata: read in its settings, accept the new permissions on the installation, and make sure the installation includes acme/api.',
+    );
+    expect(sim.stats().dispatches).toBe(0);
+    await expect(
+      github.findRunByCorrelation({ ...deployRequest('op-f'), createdAfter: new Date(START) }),
+    ).resolves.toBeUndefined();
+  });
+
+  it('says so when GitHub refuses a GITHUB_TOKEN, for a read and for a dispatch', async () => {
+    const { github, sim } = await setup({
+      credentials: { kind: 'token', token: 'ghs_revokedrevokedrevokedrevokedrevoked' },
+      app: {},
+    });
+    const read = await failureOf(github.getRun({ ...repo, runId: 1 }));
+    expect(read.code).toBe('github_credentials_rejected');
+    expect(read.userMessage).toBe(
+      'GitHub refused the token in GITHUB_TOKEN while trying to read workflow run 1 in acme/api (401 Bad credentials): it may have expired or been revoked; set a valid one.',
+    );
+    const dispatched = await github.dispatch(deployRequest('op-g'));
+    expect(dispatched.outcome === 'started' ? undefined : dispatched.error.code).toBe(
+      'github_credentials_rejected',
+    );
+    expect(sim.stats().dispatches).toBe(0);
+  });
+
   it('says which setting to fix when the key cannot sign at all', async () => {
     const { privateKey } = (await import('node:crypto')).generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const ecPem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();

@@ -190,6 +190,28 @@ describe('the GitHub simulator as a GitHub App installation', () => {
     expect((await workflows(`token ${String(answer.body.token)}`)).status).toBe(401);
   });
 
+  it('answers 403 to a request its installation lacks the permission for', async () => {
+    const { exchange, goodJwt, sim } = await start({ permissions: { actions: 'read', metadata: 'read' } });
+    const answer = await exchange(`Bearer ${goodJwt()}`);
+    expect(answer.body.permissions).toEqual({ actions: 'read', metadata: 'read' });
+    const authorization = `token ${String(answer.body.token)}`;
+    const read = await fetch(`${sim.url}/repos/acme/api/actions/workflows`, { headers: { authorization } });
+    expect(read.status).toBe(200);
+    const dispatch = await fetch(`${sim.url}/repos/acme/api/actions/workflows/deploy.yml/dispatches`, {
+      method: 'POST',
+      headers: { authorization, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        ref: 'main',
+        inputs: { version: 'v1', environment: 'staging', correlation_id: 'c' },
+      }),
+    });
+    expect(dispatch.status).toBe(403);
+    expect(((await dispatch.json()) as { message: string }).message).toBe(
+      'Resource not accessible by integration',
+    );
+    expect(sim.stats().dispatches).toBe(0);
+  });
+
   it('takes nothing but a live installation token on the API when it acts for an app', async () => {
     const { workflows, goodJwt, sim } = await start();
     const counted = sim.stats().requestsCounted;

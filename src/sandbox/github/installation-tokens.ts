@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 export interface IssuedInstallationToken {
   token: string;
   installationId: number;
+  permissions: Record<string, 'read' | 'write'>;
   issuedAt: string;
   expiresAt: string;
   /** Requests it authorised, and when the last one came (null: never used). */
@@ -16,6 +17,7 @@ export type TokenVerdict = 'valid' | 'expired' | 'unknown' | 'not_installation_t
 
 interface Issued {
   installationId: number;
+  permissions: Record<string, 'read' | 'write'>;
   issuedAtMs: number;
   expiresAtMs: number;
   uses: number;
@@ -31,27 +33,44 @@ export class InstallationTokens {
   /** Requests refused because their installation token had expired or was unknown. */
   rejected = 0;
 
-  issue(installationId: number, nowMs: number, lifetimeMs: number): { token: string; expiresAtMs: number } {
+  issue(
+    installationId: number,
+    permissions: Record<string, 'read' | 'write'>,
+    nowMs: number,
+    lifetimeMs: number,
+  ): { token: string; expiresAtMs: number } {
     const token = `ghs_${randomBytes(27).toString('base64url')}`;
     const expiresAtMs = nowMs + lifetimeMs;
-    this.issued.set(token, { installationId, issuedAtMs: nowMs, expiresAtMs, uses: 0, lastUsedAtMs: null });
+    this.issued.set(token, {
+      installationId,
+      permissions: { ...permissions },
+      issuedAtMs: nowMs,
+      expiresAtMs,
+      uses: 0,
+      lastUsedAtMs: null,
+    });
     return { token, expiresAtMs };
   }
 
-  /** Judges a request's credentials; a valid token's use is recorded, a refused one counted. */
-  check(authorization: string | undefined, nowMs: number): TokenVerdict {
-    if (authorization === undefined || authorization.trim() === '') return 'missing';
+  /**
+   * Judges a request's credentials; a valid token's use is recorded (with the permissions it was
+   * issued with), a refused one counted.
+   */
+  check(
+    authorization: string | undefined,
+    nowMs: number,
+  ): { verdict: TokenVerdict; permissions?: Record<string, 'read' | 'write'> } {
+    if (authorization === undefined || authorization.trim() === '') return { verdict: 'missing' };
     const credential = /^(?:token|bearer)\s+(\S+)$/i.exec(authorization.trim())?.[1] ?? '';
-    if (!credential.startsWith('ghs_')) return 'not_installation_token';
+    if (!credential.startsWith('ghs_')) return { verdict: 'not_installation_token' };
     const found = this.issued.get(credential);
-    const verdict = found === undefined ? 'unknown' : nowMs >= found.expiresAtMs ? 'expired' : 'valid';
-    if (verdict === 'valid' && found !== undefined) {
-      found.uses += 1;
-      found.lastUsedAtMs = nowMs;
-    } else {
+    if (found === undefined || nowMs >= found.expiresAtMs) {
       this.rejected += 1;
+      return { verdict: found === undefined ? 'unknown' : 'expired' };
     }
-    return verdict;
+    found.uses += 1;
+    found.lastUsedAtMs = nowMs;
+    return { verdict: 'valid', permissions: found.permissions };
   }
 
   list(): IssuedInstallationToken[] {
@@ -59,6 +78,7 @@ export class InstallationTokens {
     return [...this.issued.entries()].map(([token, t]) => ({
       token,
       installationId: t.installationId,
+      permissions: { ...t.permissions },
       issuedAt: iso(t.issuedAtMs),
       expiresAt: iso(t.expiresAtMs),
       uses: t.uses,

@@ -23,7 +23,7 @@ export interface PipelineDeps {
   counters: RequestCounters;
   base(): string;
   /** Judges an installation-token route's credentials: a refusal to send, or undefined to go on. */
-  authorize(headers: IncomingHttpHeaders): SimResponse | undefined;
+  authorize(headers: IncomingHttpHeaders, method: string, template: string): SimResponse | undefined;
 }
 
 /**
@@ -67,7 +67,7 @@ export function createPipeline(
     }
 
     if (matched.route.auth === 'installation') {
-      const refused = deps.authorize(req.headers);
+      const refused = deps.authorize(req.headers, method, matched.route.template);
       if (refused !== undefined) return write(res, refused);
     }
     deps.progression.advance();

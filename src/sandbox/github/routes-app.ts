@@ -44,7 +44,7 @@ export function appRoutes(router: Router, ctx: SimContext): void {
         return apiError(401, verdict.ok ? 'A JSON web token could not be decoded' : verdict.message);
       }
       if (req.params.installation_id !== String(app.installationId)) return notFound();
-      const issued = ctx.tokens.issue(app.installationId, now, app.tokenLifetimeMs);
+      const issued = ctx.tokens.issue(app.installationId, app.permissions, now, app.tokenLifetimeMs);
       return {
         status: 201,
         json: {
@@ -63,16 +63,31 @@ export function appRoutes(router: Router, ctx: SimContext): void {
  * Every other API request's credentials, as GitHub judges them: an expired or unknown installation
  * token is refused with 401 "Bad credentials"; with an app configured, nothing but a live
  * installation token is accepted. Without one, other tokens (the sandbox's `sandbox`) pass, so the
- * default sandbox works unchanged. Undefined means the request may go on.
+ * default sandbox works unchanged. A live token must carry the permission the route needs: the
+ * Actions endpoints want `actions: read` to read and `actions: write` for anything else, else 403
+ * "Resource not accessible by integration". Undefined means the request may go on.
  */
 export function installationTokenGuard(
   ctx: SimContext,
-): (headers: IncomingHttpHeaders) => SimResponse | undefined {
-  return (headers) => {
-    const verdict = ctx.tokens.check(headers.authorization, ctx.clock.now().getTime());
-    if (verdict === 'valid') return undefined;
+): (headers: IncomingHttpHeaders, method: string, template: string) => SimResponse | undefined {
+  return (headers, method, template) => {
+    const { verdict, permissions } = ctx.tokens.check(headers.authorization, ctx.clock.now().getTime());
+    if (verdict === 'valid') {
+      const needed = neededPermission(method, template);
+      const granted = needed === undefined ? undefined : permissions?.[needed.name];
+      if (needed === undefined || granted === 'write' || granted === needed.level) return undefined;
+      return apiError(403, 'Resource not accessible by integration');
+    }
     if (verdict === 'expired' || verdict === 'unknown') return apiError(401, 'Bad credentials');
     if (ctx.app === undefined) return undefined;
     return apiError(401, verdict === 'missing' ? 'Requires authentication' : 'Bad credentials');
   };
+}
+
+function neededPermission(
+  method: string,
+  template: string,
+): { name: string; level: 'read' | 'write' } | undefined {
+  if (!template.startsWith('/repos/{owner}/{repo}/actions/')) return undefined;
+  return { name: 'actions', level: method === 'GET' ? 'read' : 'write' };
 }
