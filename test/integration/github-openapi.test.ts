@@ -273,7 +273,7 @@ describe('GitHub simulator conforms to the published OpenAPI description', () =>
           method: 'POST',
           headers: { authorization: `Bearer ${jwt}` },
         });
-        return { status: response.status, body: (await response.json()) as unknown };
+        return { status: response.status, body: await response.json() };
       };
       const good = signJwt({ iat: now - 30, exp: now + 570, iss: 1 }, keys.privateKey);
       const issued = await exchange(2, good);
