@@ -57,34 +57,41 @@ export class OctokitGitHubActions implements GitHubActions {
 
   async dispatch(request: DispatchRequest): Promise<DispatchResult> {
     const signal = this.callDeadline();
+    const action = `dispatch ${request.workflow}`;
+    let result = await this.dispatchOnce(request, action, signal);
+    // An installation token GitHub no longer takes: a 401 proves nothing was started, so the
+    // dispatch is sent once more, with a new token.
+    if (result.outcome === 'refused' && this.tokenDied(result.error)) {
+      result = await this.dispatchOnce(request, action, signal);
+    }
+    if (result.outcome === 'started') return result;
+    return { ...result, error: this.explain(result.error, action, request) };
+  }
+
+  private async dispatchOnce(
+    request: DispatchRequest,
+    action: string,
+    signal: AbortSignal,
+  ): Promise<DispatchResult> {
     let octokit: Octokit;
     try {
-      octokit = await withDeadline(this.client(request, `dispatch ${request.workflow}`), signal, this.callMs);
+      octokit = await withDeadline(this.client(request, action), signal, this.callMs);
     } catch (error) {
       // No client (the GitHub App's token could not be had, or not in time): nothing was sent.
       return {
         outcome: 'refused',
         error:
           error instanceof GitHubTimeout
-            ? githubFailed(`dispatch ${request.workflow}`, repoName(request), error)
+            ? githubFailed(action, repoName(request), error)
             : asDeckhandError(error),
       };
     }
     try {
-      const result = await withDeadline(
-        this.dispatcher.dispatch(octokit, request, signal),
-        signal,
-        this.callMs,
-      );
-      if (result.outcome === 'started') return result;
-      return { ...result, error: this.explain(result.error, `dispatch ${request.workflow}`, request) };
+      return await withDeadline(this.dispatcher.dispatch(octokit, request, signal), signal, this.callMs);
     } catch (error) {
       // The call's deadline passed: the request may have left (or may leave no more: its signal is
       // aborted), so its fate is unknown and the run is looked for, never dispatched again.
-      return {
-        outcome: 'unknown',
-        error: githubFailed(`dispatch ${request.workflow}`, repoName(request), error),
-      };
+      return { outcome: 'unknown', error: githubFailed(action, repoName(request), error) };
     }
   }
 
@@ -204,13 +211,34 @@ export class OctokitGitHubActions implements GitHubActions {
   ): Promise<T> {
     const signal = this.callDeadline();
     const attempt = async (): Promise<T> => run(await this.client(ref, action), signal);
+    const withNewTokenOn401 = async (): Promise<T> => {
+      try {
+        return await attempt();
+      } catch (error) {
+        if (!this.tokenDied(error)) throw error;
+        return attempt();
+      }
+    };
     try {
-      return await withDeadline(attempt(), signal, this.callMs);
+      return await withDeadline(withNewTokenOn401(), signal, this.callMs);
     } catch (error) {
       // The client's own failure (a GitHub App token it could not get) already names the action.
       if (isDeckhandError(error)) throw error;
       throw this.explain(githubFailed(action, repoName(ref), error), action, ref);
     }
+  }
+
+  /**
+   * Whether GitHub answered 401 to a request made with a GitHub App's installation token (not to
+   * the token exchange itself): the token died before the cache let it go (revoked, or this process
+   * was paused past its life). It is dropped, so the next attempt asks GitHub for a new one.
+   */
+  private tokenDied(error: unknown): boolean {
+    if (this.options.credentials.kind !== 'app') return false;
+    const raw = isDeckhandError(error) ? (error.code === 'github_failed' ? error.cause : undefined) : error;
+    if (statusOf(raw) !== 401) return false;
+    this.tokens.forget();
+    return true;
   }
 
   /**

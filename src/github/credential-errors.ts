@@ -80,6 +80,8 @@ export function refusedForCredentials(
   action: string,
   repo: string,
 ): DeckhandError {
+  // Only a plain failure is looked at: a token exchange's refusal already says what to check.
+  if (error.code !== 'github_failed') return error;
   const status = statusOf(error.cause);
   const said = error.cause instanceof RequestError ? describe(error.cause) : '';
   if (status === 401) {

@@ -84,7 +84,9 @@ describe('deploys as a GitHub App installation', () => {
     // A 65-minute workflow: the first token (one hour) runs out while the run is being followed.
     const { h, github } = await start({ workflowSeconds: 65 * 60 });
     await h.run('deploy api v1.2.3 to staging');
-    const op = await h.settle((await h.latest()).id, { stepMs: 30_000, maxSteps: 300 });
+    // Steps of 10 s: the harness moves the clock while a request is on its way, and a step much
+    // longer than the minute a token is replaced before its end would age a token in flight.
+    const op = await h.settle((await h.latest()).id, { stepMs: 10_000, maxSteps: 600 });
     expect(op.state).toBe('succeeded');
 
     const tokens = github.installationTokens();
