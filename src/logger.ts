@@ -1,12 +1,20 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
 
-/** Paths pino blanks wherever they appear in a log line: tokens, secrets, kubeconfig credentials. */
+/**
+ * Paths pino blanks wherever they appear in a log line: tokens, secrets, kubeconfig credentials. A
+ * GitHub App's private key is blanked at any of the first three levels (a logged key, credentials,
+ * settings or adapter options) and under its environment variable's name.
+ */
 export const REDACT_PATHS = [
   '*.token',
   '*.botToken',
   '*.appToken',
   '*.signingSecret',
+  'privateKey',
   '*.privateKey',
+  '*.*.privateKey',
+  'GITHUB_APP_PRIVATE_KEY',
+  '*.GITHUB_APP_PRIVATE_KEY',
   '*.webhookSecret',
   '*.password',
   '*.authorization',

@@ -1,8 +1,8 @@
 import { pino, type Logger } from 'pino';
-import { hasGitHubCredentials, hasKubernetesCredentials, type Settings } from '../config/env.ts';
+import { hasKubernetesCredentials, type Settings } from '../config/env.ts';
 import type { ConfigFile } from '../config/schema.ts';
 import { systemClock } from '../core/clock.ts';
-import type { GitHubCredentials } from '../github/credentials.ts';
+import { githubCredentialsFrom } from '../config/github-credentials.ts';
 import { OctokitGitHubActions } from '../github/index.ts';
 import type { GitHubActions } from '../github/port.ts';
 import { ClientNodeKubernetes } from '../kubernetes/client-node-kubernetes.ts';
@@ -37,7 +37,9 @@ export async function connectWorld(
   logger: Logger,
   { serveWebhooks }: { serveWebhooks: boolean },
 ): Promise<World> {
-  const realGitHub = hasGitHubCredentials(settings);
+  // Checked before anything starts, so a mistake in the GitHub App's variables ends start-up at once.
+  const credentials = githubCredentialsFrom(settings);
+  const realGitHub = credentials !== undefined;
   const realKubernetes = hasKubernetesCredentials(settings);
   // The sandbox keeps its runs and cluster under the data directory, so a deploy that was running
   // when Deckhand was killed finds its run again at the next start (the README promises it).
@@ -67,7 +69,7 @@ export async function connectWorld(
 
   const github = new OctokitGitHubActions({
     baseUrl: realGitHub ? (settings.github.apiUrl ?? 'https://api.github.com') : (sandbox?.github.url ?? ''),
-    credentials: realGitHub ? githubCredentials(settings) : { kind: 'token', token: 'sandbox' },
+    credentials: credentials ?? { kind: 'token', token: 'sandbox' },
     logger: logger.child({ component: 'github' }),
   });
   const kubernetes = new ClientNodeKubernetes({
@@ -119,11 +121,12 @@ export async function connectGitHub(
   settings: Settings,
 ): Promise<{ github: GitHubActions; close(): Promise<void> }> {
   const logger = pino({ level: 'silent' });
-  if (hasGitHubCredentials(settings)) {
+  const credentials = githubCredentialsFrom(settings);
+  if (credentials !== undefined) {
     return {
       github: new OctokitGitHubActions({
         baseUrl: settings.github.apiUrl ?? 'https://api.github.com',
-        credentials: githubCredentials(settings),
+        credentials,
         logger,
       }),
       close: () => Promise.resolve(),
@@ -137,16 +140,5 @@ export async function connectGitHub(
       logger,
     }),
     close: () => sandbox.close(),
-  };
-}
-
-function githubCredentials(settings: Settings): GitHubCredentials {
-  const g = settings.github;
-  if (g.token !== undefined) return { kind: 'token', token: g.token };
-  return {
-    kind: 'app',
-    appId: g.appId ?? '',
-    privateKey: g.privateKey ?? '',
-    installationId: Number(g.installationId),
   };
 }

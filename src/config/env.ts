@@ -62,7 +62,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       token: nonEmpty(env.GITHUB_TOKEN),
       apiUrl: nonEmpty(env.GITHUB_API_URL),
       appId: nonEmpty(env.GITHUB_APP_ID),
-      privateKey: nonEmpty(env.GITHUB_APP_PRIVATE_KEY),
+      privateKey: pemFromEnv(nonEmpty(env.GITHUB_APP_PRIVATE_KEY)),
       installationId: nonEmpty(env.GITHUB_APP_INSTALLATION_ID),
       webhookSecret: nonEmpty(env.GITHUB_WEBHOOK_SECRET),
     },
@@ -90,13 +90,13 @@ function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value;
 }
 
-export function hasGitHubCredentials(settings: Settings): boolean {
-  return (
-    settings.github.token !== undefined ||
-    (settings.github.appId !== undefined &&
-      settings.github.privateKey !== undefined &&
-      settings.github.installationId !== undefined)
-  );
+/**
+ * A PEM key as environment variables often carry it: on one line, its line breaks written `\n`
+ * (`.env` files, CI secrets, `docker run -e`). Those become real line breaks; a key with real ones is
+ * unchanged.
+ */
+function pemFromEnv(value: string | undefined): string | undefined {
+  return value?.replace(/(?:\\r)?\\n/g, '\n').trim();
 }
 
 export function hasKubernetesCredentials(settings: Settings): boolean {

@@ -16,6 +16,9 @@ export type DeckhandErrorCode =
   | 'slack_failed'
   | 'github_failed'
   | 'github_timeout'
+  | 'github_credentials_rejected'
+  | 'github_installation_not_found'
+  | 'github_permission_missing'
   | 'kubernetes_failed'
   | 'duplicate_request'
   | 'internal';
@@ -54,6 +57,17 @@ export const ERRORS = {
   slack_failed: { kind: 'failure', title: 'Slack did not answer', retryable: true },
   github_failed: { kind: 'failure', title: 'GitHub did not do it', retryable: true },
   github_timeout: { kind: 'failure', title: 'GitHub did not answer in time', retryable: true },
+  github_credentials_rejected: {
+    kind: 'failure',
+    title: 'GitHub refused Deckhand’s credentials',
+    retryable: false,
+  },
+  github_installation_not_found: {
+    kind: 'failure',
+    title: 'GitHub App installation not found',
+    retryable: false,
+  },
+  github_permission_missing: { kind: 'failure', title: 'GitHub permission missing', retryable: false },
   kubernetes_failed: { kind: 'failure', title: 'Kubernetes did not do it', retryable: true },
   duplicate_request: { kind: 'failure', title: 'Already answered', retryable: false },
   internal: { kind: 'failure', title: 'Something went wrong', retryable: false },

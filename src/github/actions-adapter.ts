@@ -2,14 +2,16 @@ import type { Octokit } from 'octokit';
 import { typedText } from '../core/markup.ts';
 import type { Logger } from 'pino';
 import { CALL_TIMEOUTS } from '../config/timing.ts';
-import { realDeadlines } from '../core/clock.ts';
-import { asDeckhandError, isDeckhandError } from '../core/errors.ts';
+import { realDeadlines, systemClock } from '../core/clock.ts';
+import { asDeckhandError, isDeckhandError, type DeckhandError } from '../core/errors.ts';
 import { createGitHubClient, type GitHubTuning } from './client.ts';
 import { conditionalGet } from './conditional.ts';
+import { installationTokenFailed, refusedForCredentials } from './credential-errors.ts';
 import type { GitHubCredentials } from './credentials.ts';
 import { WorkflowDispatcher } from './dispatch.ts';
 import { GitHubTimeout, githubFailed, statusOf } from './errors.ts';
 import { MemoryEtagCache, type EtagCache } from './etag-cache.ts';
+import { InstallationTokenCache } from './installation-token-cache.ts';
 import type {
   CancelOutcome,
   DispatchRequest,
@@ -46,13 +48,16 @@ const clockSkewMs = 2 * 60_000;
 
 /** The GitHubActions port on octokit, for github.com and GitHub Enterprise Server alike. */
 export class OctokitGitHubActions implements GitHubActions {
-  private clientPromise: Promise<Octokit> | undefined;
+  private octokit: Octokit | undefined;
   private readonly cache: EtagCache;
   private readonly dispatcher: WorkflowDispatcher;
+  /** A GitHub App's installation token (unused with a plain token). */
+  private readonly tokens: InstallationTokenCache;
 
   constructor(private readonly options: OctokitGitHubActionsOptions) {
     this.cache = options.etagCache ?? new MemoryEtagCache();
     this.dispatcher = new WorkflowDispatcher(options.logger);
+    this.tokens = new InstallationTokenCache(options.tuning?.clock ?? systemClock);
   }
 
   /** Whether the server accepted `return_run_details`; undefined until the first dispatch. */
@@ -62,16 +67,32 @@ export class OctokitGitHubActions implements GitHubActions {
 
   async dispatch(request: DispatchRequest): Promise<DispatchResult> {
     const signal = this.callDeadline();
+    const action = `dispatch ${request.workflow}`;
+    let result = await this.dispatchOnce(request, action, signal);
+    // An installation token GitHub no longer takes: a 401 proves nothing was started, so the
+    // dispatch is sent once more, with a new token.
+    if (result.outcome === 'refused' && this.tokenDied(result.error)) {
+      result = await this.dispatchOnce(request, action, signal);
+    }
+    if (result.outcome === 'started') return result;
+    return { ...result, error: this.explain(result.error, action, request) };
+  }
+
+  private async dispatchOnce(
+    request: DispatchRequest,
+    action: string,
+    signal: AbortSignal,
+  ): Promise<DispatchResult> {
     let octokit: Octokit;
     try {
-      octokit = await withDeadline(this.client(request, `dispatch ${request.workflow}`), signal, this.callMs);
+      octokit = await withDeadline(this.client(request, action), signal, this.callMs);
     } catch (error) {
       // No client (the GitHub App's token could not be had, or not in time): nothing was sent.
       return {
         outcome: 'refused',
         error:
           error instanceof GitHubTimeout
-            ? githubFailed(`dispatch ${request.workflow}`, repoName(request), error)
+            ? githubFailed(action, repoName(request), error)
             : asDeckhandError(error),
       };
     }
@@ -80,10 +101,7 @@ export class OctokitGitHubActions implements GitHubActions {
     } catch (error) {
       // The call's deadline passed: the request may have left (or may leave no more: its signal is
       // aborted), so its fate is unknown and the run is looked for, never dispatched again.
-      return {
-        outcome: 'unknown',
-        error: githubFailed(`dispatch ${request.workflow}`, repoName(request), error),
-      };
+      return { outcome: 'unknown', error: githubFailed(action, repoName(request), error) };
     }
   }
 
@@ -243,12 +261,44 @@ export class OctokitGitHubActions implements GitHubActions {
   ): Promise<T> {
     const signal = this.callDeadline();
     const attempt = async (): Promise<T> => run(await this.client(ref, action), signal);
+    const withNewTokenOn401 = async (): Promise<T> => {
+      try {
+        return await attempt();
+      } catch (error) {
+        if (!this.tokenDied(error)) throw error;
+        return attempt();
+      }
+    };
     try {
-      return await withDeadline(attempt(), signal, this.callMs);
+      return await withDeadline(withNewTokenOn401(), signal, this.callMs);
     } catch (error) {
       // The client's own failure (a GitHub App token it could not get) already names the action.
-      throw isDeckhandError(error) ? error : githubFailed(action, repoName(ref), error);
+      if (isDeckhandError(error)) throw error;
+      throw this.explain(githubFailed(action, repoName(ref), error), action, ref);
     }
+  }
+
+  /**
+   * Whether GitHub answered 401 to a request made with a GitHub App's installation token (not to
+   * the token exchange itself): the token died before the cache let it go (revoked, or this process
+   * was paused past its life). It is dropped, so the next attempt asks GitHub for a new one.
+   */
+  private tokenDied(error: unknown): boolean {
+    if (this.options.credentials.kind !== 'app') return false;
+    const raw = isDeckhandError(error) ? (error.code === 'github_failed' ? error.cause : undefined) : error;
+    if (statusOf(raw) !== 401) return false;
+    this.tokens.forget();
+    return true;
+  }
+
+  /**
+   * A refusal for who Deckhand is (401, a missing permission) says which credential to fix. A
+   * refused installation token is not sent again: the next call asks GitHub for a new one.
+   */
+  private explain(error: DeckhandError, action: string, ref: RepoRef): DeckhandError {
+    const explained = refusedForCredentials(error, this.options.credentials.kind, action, repoName(ref));
+    if (explained.code === 'github_credentials_rejected') this.tokens.forget();
+    return explained;
   }
 
   private get callMs(): number {
@@ -259,16 +309,20 @@ export class OctokitGitHubActions implements GitHubActions {
     return (this.options.tuning?.deadlines ?? realDeadlines).deadline(this.callMs);
   }
 
-  /** Built on first use: a GitHub App needs a network round trip for its installation token. */
+  /**
+   * The client, built on first use. For a GitHub App the installation token is had here, before the
+   * request (auth-app's cache answers until the token is near its end, then GitHub is asked for a new
+   * one), so a token that cannot be had fails as such, with nothing sent: a dispatch is `refused`.
+   */
   private async client(ref: RepoRef, action: string): Promise<Octokit> {
-    this.clientPromise ??= createGitHubClient(this.options).catch((error: unknown) => {
-      this.clientPromise = undefined;
-      throw error;
-    });
+    const { credentials } = this.options;
     try {
-      return await this.clientPromise;
+      this.octokit ??= createGitHubClient({ ...this.options, tokenCache: this.tokens });
+      if (credentials.kind === 'app') await this.octokit.auth({ type: 'installation' });
+      return this.octokit;
     } catch (error) {
-      throw githubFailed(`${action} (authentication failed)`, repoName(ref), error);
+      if (credentials.kind === 'token') throw githubFailed(action, repoName(ref), error);
+      throw installationTokenFailed(error, credentials, action, repoName(ref));
     }
   }
 }

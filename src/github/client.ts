@@ -1,9 +1,12 @@
-import { App as GitHubApp, Octokit } from 'octokit';
+import { createAppAuth } from '@octokit/auth-app';
+import { Octokit } from 'octokit';
 import type { Logger } from 'pino';
 import { CALL_TIMEOUTS } from '../config/timing.ts';
-import { realDeadlines, type Deadlines } from '../core/clock.ts';
+import { realDeadlines, systemClock, type Clock, type Deadlines } from '../core/clock.ts';
+import { appJwtSigner } from './app-jwt.ts';
 import type { GitHubCredentials } from './credentials.ts';
 import { GitHubTimeout } from './errors.ts';
+import { InstallationTokenCache } from './installation-token-cache.ts';
 
 /** Knobs with production defaults; tests shrink the delays instead of patching the plugins. */
 export interface GitHubTuning {
@@ -33,6 +36,11 @@ export interface GitHubTuning {
   deadlines?: Deadlines;
   /** The fetch underneath (e.g. one going through a proxy); defaults to the global fetch. */
   fetch?: typeof fetch;
+  /**
+   * Where a GitHub App's JWTs and installation-token lifetimes read the time; default the system
+   * clock. Tests pass the ManualClock the simulator runs on.
+   */
+  clock?: Clock;
 }
 
 export interface GitHubClientOptions {
@@ -42,14 +50,24 @@ export interface GitHubClientOptions {
   logger: Logger;
   tuning?: GitHubTuning;
   userAgent?: string;
+  /**
+   * Where a GitHub App's installation tokens are kept; default a new cache on `tuning.clock`. The
+   * adapter passes its own so it can drop a token GitHub refused.
+   */
+  tokenCache?: InstallationTokenCache;
 }
 
 /**
  * Builds an octokit `Octokit` (which already composes the retry and throttling plugins) for a
  * token or a GitHub App installation. 429 joins the retry plugin's do-not-retry list because the
  * throttling plugin owns rate limits; two plugins retrying the same answer would multiply waits.
+ *
+ * A GitHub App authenticates through `@octokit/auth-app` as octokit's `authStrategy`: it signs a JWT,
+ * exchanges it for an installation token on the first request and sends that token until the cache
+ * drops it (59 minutes on the clock, see InstallationTokenCache), then exchanges again. Nothing is
+ * sent here; `octokit.auth({ type: 'installation' })` gets (or reuses) the token on demand.
  */
-export async function createGitHubClient(options: GitHubClientOptions): Promise<Octokit> {
+export function createGitHubClient(options: GitHubClientOptions): Octokit {
   const { logger, tuning = {} } = options;
   const rateLimitRetries = tuning.rateLimitRetries ?? 2;
   const maxWait = tuning.maxRateLimitWaitSeconds ?? 120;
@@ -95,12 +113,18 @@ export async function createGitHubClient(options: GitHubClientOptions): Promise<
   });
   const { credentials } = options;
   if (credentials.kind === 'token') return new Configured({ auth: credentials.token });
-  const app = new GitHubApp({
-    appId: credentials.appId,
-    privateKey: credentials.privateKey,
-    Octokit: Configured,
+  const clock = tuning.clock ?? systemClock;
+  return new Configured({
+    authStrategy: createAppAuth,
+    auth: {
+      appId: credentials.appId,
+      installationId: credentials.installationId,
+      // `createJwt` instead of `privateKey`: the JWT is signed at Deckhand's clock, and the key stays
+      // in the signer's closure rather than in auth-app's state.
+      createJwt: appJwtSigner(credentials.privateKey, clock),
+      cache: options.tokenCache ?? new InstallationTokenCache(clock),
+    },
   });
-  return app.getInstallationOctokit(credentials.installationId);
 }
 
 /** Statuses whose responses have no body (the Response constructor refuses one). */

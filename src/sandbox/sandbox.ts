@@ -1,7 +1,12 @@
 import { imageTagFor } from '../core/safe-ref.ts';
 import type { ConfigFile } from '../config/schema.ts';
 import { systemClock, type Clock } from '../core/clock.ts';
-import { startGitHubSimulator, type GitHubSimulator, type RepoSeed } from './github/index.ts';
+import {
+  startGitHubSimulator,
+  type GitHubSimulator,
+  type RepoSeed,
+  type SimulatedGitHubApp,
+} from './github/index.ts';
 import {
   startKubernetesSimulator,
   type KubernetesSimulator,
@@ -54,6 +59,9 @@ export interface SandboxOptions {
    * correlation id.
    */
   runName?: string | null;
+
+  /** Make the GitHub simulator act for this GitHub App (installation tokens only, expiring). */
+  githubApp?: SimulatedGitHubApp;
   host?: string;
   /** Save the state under the data directory and resume from it; absent, the sandbox forgets on close. */
   persistence?: SandboxPersistence;
@@ -150,6 +158,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     ...(options.host === undefined ? {} : { host: options.host }),
     ...(saved === undefined ? {} : { restore: saved.github }),
     onChange,
+
+    ...(options.githubApp === undefined ? {} : { app: options.githubApp }),
     // A successful deploy run "applies" the new image, so the deploy really rolls out.
     onRunCompleted: (run, inputs) => {
       if (run.conclusion !== 'success') return;

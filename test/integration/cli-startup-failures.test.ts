@@ -121,6 +121,23 @@ describe('start-up failures end the process with one clear line', () => {
       /needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET/,
     ],
     [
+      'a GitHub App without its installation ID',
+      ['shell'],
+      () => ({ DECKHAND_DATA_DIR: dataDir(), GITHUB_APP_ID: '12345', GITHUB_APP_PRIVATE_KEY: 'x' }),
+      /GITHUB_APP_INSTALLATION_ID is not set/,
+    ],
+    [
+      'a GitHub App private key that is not a key',
+      ['shell'],
+      () => ({
+        DECKHAND_DATA_DIR: dataDir(),
+        GITHUB_APP_ID: '12345',
+        GITHUB_APP_PRIVATE_KEY: '-----BEGIN RSA PRIVATE KEY-----\\nhunter2\\n-----END RSA PRIVATE KEY-----',
+        GITHUB_APP_INSTALLATION_ID: '678',
+      }),
+      /^GITHUB_APP_PRIVATE_KEY is not a PEM private key/,
+    ],
+    [
       'a configuration with a YAML alias bomb',
       ['--config', 'BOMB', 'shell'],
       () => ({ DECKHAND_DATA_DIR: dataDir() }),

@@ -1,5 +1,5 @@
 import type { DispatchResult } from '../../src/github/port.ts';
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.ts';
@@ -260,17 +260,5 @@ describe('OctokitGitHubActions against the simulator', () => {
     expect((await github.getRun(ref)).conclusion).toBe('cancelled');
     await sim.tick();
     expect(await github.cancelRun(ref)).toBe('already_completed');
-  });
-
-  it('authenticates as a GitHub App installation', async () => {
-    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const pem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
-    const { github, sim } = await setup(
-      {},
-      { kind: 'app', appId: 12345, privateKey: pem, installationId: 678 },
-    );
-    const { runId } = started(await github.dispatch(deployRequest('op-j')));
-    expect(runId).toBeTypeOf('number');
-    expect(sim.stats().installationTokensIssued).toBe(1);
   });
 });

@@ -7,6 +7,7 @@ import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.ts';
 import { exampleRepos, startGitHubSimulator, type GitHubSimulator } from '../../src/sandbox/github/index.ts';
+import { appKeys, signJwt } from '../support/github-app-keys.ts';
 
 /**
  * Conformance: every JSON answer the simulator gives is checked against the response schema GitHub
@@ -261,5 +262,37 @@ describe('GitHub simulator conforms to the published OpenAPI description', () =>
       'webhook-workflow-run-in-progress',
       'webhook-workflow-run-requested',
     ]);
+  });
+
+  it('answers the GitHub App token route as its schema says', async () => {
+    const keys = appKeys();
+    const appSim = await startGitHubSimulator({
+      clock,
+      repos: exampleRepos(),
+      app: { appId: 1, publicKey: keys.publicPem, installationId: 2 },
+    });
+    try {
+      const now = Math.floor(clock.now().getTime() / 1000);
+      const route = '/app/installations/{installation_id}/access_tokens';
+      const exchange = async (installation: number, jwt: string) => {
+        const response = await fetch(`${appSim.url}/app/installations/${installation}/access_tokens`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${jwt}` },
+        });
+        return { status: response.status, body: await response.json() };
+      };
+      const good = signJwt({ iat: now - 30, exp: now + 570, iss: 1 }, keys.privateKey);
+      const issued = await exchange(2, good);
+      expect(issued.status).toBe(201);
+      expectConforms(responseValidator(route, 'post', 201), issued.body, 'token');
+      const refused = await exchange(2, signJwt({ iat: now - 30, exp: now + 570, iss: 9 }, keys.privateKey));
+      expect(refused.status).toBe(401);
+      expectConforms(componentValidator('basic-error'), refused.body, '401');
+      const missing = await exchange(3, good);
+      expect(missing.status).toBe(404);
+      expectConforms(componentValidator('basic-error'), missing.body, '404');
+    } finally {
+      await appSim.close();
+    }
   });
 });

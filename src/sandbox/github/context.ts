@@ -1,5 +1,7 @@
 import type { Clock } from '../../core/clock.ts';
+import type { JwtIssuer } from './app-jwt.ts';
 import { apiError, type SimRequest, type SimResponse } from './http-kit.ts';
+import type { InstallationTokens } from './installation-tokens.ts';
 import type { Progression } from './progression.ts';
 import type { RepoRecord, SimState } from './state.ts';
 import type { Scenario } from './types.ts';
@@ -12,8 +14,18 @@ export interface SimContext {
   scenario: Scenario;
   rejectReturnRunDetails: boolean;
   base(): string;
-  counters: { dispatches: number };
-  issuedInstallationTokens: number;
+  counters: { dispatches: number; appJwtsRejected: number };
+  /** The GitHub App the simulator acts for, if any (see SimulatedGitHubApp). */
+  app: SimApp | undefined;
+  tokens: InstallationTokens;
+}
+
+/** SimulatedGitHubApp with its key parsed and its defaults applied. */
+export interface SimApp {
+  issuer: JwtIssuer;
+  installationId: number;
+  tokenLifetimeMs: number;
+  permissions: Record<string, 'read' | 'write'>;
 }
 
 export function withRepo(

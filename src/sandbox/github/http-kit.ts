@@ -24,6 +24,8 @@ export interface Route {
   template: string;
   /** API routes go through faults, ETags and rate limiting; the log download host does not. */
   api: boolean;
+  /** What an API route's `Authorization` must carry: an installation token (or, without an app, any token) or the app's JWT. */
+  auth: 'installation' | 'app-jwt';
   handler: Handler;
   pattern: RegExp;
   keys: string[];
@@ -32,7 +34,12 @@ export interface Route {
 export class Router {
   private readonly routes: Route[] = [];
 
-  add(method: string, template: string, handler: Handler, options: { api?: boolean } = {}): void {
+  add(
+    method: string,
+    template: string,
+    handler: Handler,
+    options: { api?: boolean; auth?: 'installation' | 'app-jwt' } = {},
+  ): void {
     const keys: string[] = [];
     const source = template.replace(/\{([a-z_]+)\}/g, (_m, key: string) => {
       keys.push(key);
@@ -42,6 +49,7 @@ export class Router {
       method,
       template,
       api: options.api ?? true,
+      auth: options.auth ?? 'installation',
       handler,
       pattern: new RegExp(`^${source}$`),
       keys,

@@ -10,6 +10,7 @@ export type {
   Scenario,
   ScenarioOutcome,
   SecondaryRateLimitFault,
+  SimulatedGitHubApp,
   SimulatorStats,
   WebhookTarget,
   WorkflowSeed,
@@ -17,3 +18,6 @@ export type {
 export { exampleRepos } from './example-seed.ts';
 export type { GitHubSnapshot } from './snapshot.ts';
 export type { ChangeUrgency } from './state.ts';
+
+export type { IssuedInstallationToken } from './installation-tokens.ts';
+export { JWT_MESSAGES, MAX_JWT_LIFETIME_SECONDS } from './app-jwt.ts';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock } from '../../core/clock.ts';
 import { matchesIfNoneMatch, weakEtag } from './etag.ts';
 import type { FaultBox } from './faults.ts';
@@ -22,11 +22,13 @@ export interface PipelineDeps {
   progression: Progression;
   counters: RequestCounters;
   base(): string;
+  /** Judges an installation-token route's credentials: a refusal to send, or undefined to go on. */
+  authorize(headers: IncomingHttpHeaders, method: string, template: string): SimResponse | undefined;
 }
 
 /**
- * Every request goes: route → (API only) bring runs up to date → primary limit → injected fault →
- * handler → ETag / 304 → rate-limit headers. A 304 is answered without using quota, which is
+ * Every request goes: route → (API only) credentials → bring runs up to date → primary limit →
+ * injected fault → handler → ETag / 304 → rate-limit headers. Refused credentials use no quota. A 304 is answered without using quota, which is
  * GitHub's rule for conditional requests and what the benchmarks measure.
  */
 export function createPipeline(
@@ -64,6 +66,10 @@ export function createPipeline(
       );
     }
 
+    if (matched.route.auth === 'installation') {
+      const refused = deps.authorize(req.headers, method, matched.route.template);
+      if (refused !== undefined) return write(res, refused);
+    }
     deps.progression.advance();
     const now = deps.clock.now().getTime();
     if (deps.rateLimit.exhausted(now)) {

@@ -7,8 +7,9 @@ import { createPipeline, type RequestCounters } from './pipeline.ts';
 import { Progression } from './progression.ts';
 import { RateLimitWindow } from './rate-limit.ts';
 import { defaultScenario } from './scenario.ts';
-import { appRoutes } from './routes-app.ts';
 import { contentRoutes } from './routes-contents.ts';
+import { InstallationTokens } from './installation-tokens.ts';
+import { appRoutes, installationTokenGuard, simApp } from './routes-app.ts';
 import { jobRoutes } from './routes-jobs.ts';
 import { runRoutes } from './routes-runs.ts';
 import { workflowRoutes } from './routes-workflows.ts';
@@ -34,8 +35,9 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions): Pro
     scenario: options.scenario ?? defaultScenario,
     rejectReturnRunDetails: options.rejectReturnRunDetails ?? false,
     base,
-    counters: { dispatches: 0 },
-    issuedInstallationTokens: 0,
+    counters: { dispatches: 0, appJwtsRejected: 0 },
+    app: simApp(options.app),
+    tokens: new InstallationTokens(),
   };
   const router = new Router();
   workflowRoutes(router, ctx);
@@ -52,6 +54,7 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions): Pro
     progression,
     counters,
     base,
+    authorize: installationTokenGuard(ctx),
   });
 
   const server = createServer((req, res) => {
@@ -94,8 +97,11 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions): Pro
       webhooksDelivered: webhooks.counters.delivered,
       webhooksFailed: webhooks.counters.failed,
       dispatches: ctx.counters.dispatches,
-      installationTokensIssued: ctx.issuedInstallationTokens,
+      installationTokensIssued: ctx.tokens.list().length,
+      installationTokensRejected: ctx.tokens.rejected,
+      appJwtsRejected: ctx.counters.appJwtsRejected,
     }),
+    installationTokens: () => ctx.tokens.list(),
     setWebhook: (w) => webhooks.setTarget(w),
   };
 }

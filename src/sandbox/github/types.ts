@@ -1,6 +1,9 @@
+import type { KeyObject } from 'node:crypto';
 import type { Clock } from '../../core/clock.ts';
 import type { GitHubSnapshot } from './snapshot.ts';
 import type { ChangeUrgency } from './state.ts';
+
+import type { IssuedInstallationToken } from './installation-tokens.ts';
 
 /** A workflow as the seed describes it; `path` is the file, e.g. `.github/workflows/deploy.yml`. */
 export interface WorkflowSeed {
@@ -71,6 +74,24 @@ export interface CompletedRun {
   runAttempt: number;
 }
 
+/**
+ * A GitHub App installed on the simulated repositories. With one, the simulator acts as GitHub does
+ * for an app: `POST /app/installations/{installation_id}/access_tokens` wants a JWT signed by the
+ * app's key, and every other API request wants a live installation token.
+ */
+export interface SimulatedGitHubApp {
+  appId: number;
+  /** Also accepted as the JWT's `iss`, as GitHub accepts an app's client ID. */
+  clientId?: string;
+  /** The app's public key (PEM, or a KeyObject; a private key's public half is used). */
+  publicKey: string | KeyObject;
+  installationId: number;
+  /** How long an installation token lives by the simulator's clock; GitHub's live one hour. */
+  tokenLifetimeMs?: number;
+  /** What the installation was granted; default Actions write, Contents read, Metadata read. */
+  permissions?: Record<string, 'read' | 'write'>;
+}
+
 export interface GitHubSimulatorOptions {
   clock: Clock;
   repos: RepoSeed[];
@@ -79,6 +100,12 @@ export interface GitHubSimulatorOptions {
   rejectReturnRunDetails?: boolean;
   scenario?: Scenario;
   onRunCompleted?: (run: CompletedRun, inputs: Record<string, string>) => void | Promise<void>;
+  /**
+   * Act as a GitHub App's installation: tokens come from the app route and expire. Without it any
+   * token is accepted (the sandbox's own `sandbox` token), except a `ghs_` token the simulator did
+   * not issue or that has expired.
+   */
+  app?: SimulatedGitHubApp;
   /** Primary rate limit per hour; GitHub's default for a token is 5000. */
   rateLimit?: number;
   /** Runs and counters saved by an earlier simulator (`snapshot()`), to carry on from. */
@@ -100,6 +127,10 @@ export interface SimulatorStats {
   webhooksFailed: number;
   dispatches: number;
   installationTokensIssued: number;
+  /** API requests refused (401 Bad credentials) for an expired or unknown installation token. */
+  installationTokensRejected: number;
+  /** Token requests refused (401) for a JWT that was malformed, mis-signed or out of its time. */
+  appJwtsRejected: number;
 }
 
 export interface GitHubSimulator {
@@ -112,5 +143,7 @@ export interface GitHubSimulator {
   /** The state worth keeping across a restart, as JSON-safe data. */
   snapshot(): GitHubSnapshot;
   stats(): SimulatorStats;
+  /** Every installation token issued so far, oldest first, with its uses. */
+  installationTokens(): IssuedInstallationToken[];
   setWebhook(webhook: WebhookTarget | undefined): void;
 }
