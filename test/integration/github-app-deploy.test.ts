@@ -36,6 +36,8 @@ async function start(
 ) {
   const clock = new ManualClock(WEEKDAY);
   const config = exampleConfig();
+  // A workflow may run longer than the default hour here: the point is a token that runs out.
+  config.deadlines = { ...config.deadlines, running: '90m' };
   sandbox = await startSandbox({
     config,
     clock,
