@@ -96,8 +96,8 @@ export const rollback = defineCommand({
 
 /**
  * What to do about a change under way on the target: nothing (`null`, the target is free), supersede
- * it (a deploy already failing, or one the person chose to supersede), or `offer` to (a deploy that
- * shows no sign of failing yet).
+ * it (a deploy already failing, one still waiting for approval, or one the person chose to
+ * supersede), or `offer` to (a deploy that shows no sign of failing yet).
  *
  * @throws DeckhandError `locked` when the change under way is not a deploy (one change at a time), or
  *   `duplicate_request` when the offer's button was for a deploy that is no longer the one under way.
@@ -122,6 +122,10 @@ async function takeOver(
   }
   if (bound !== undefined || args.supersede !== undefined) {
     return { op: live, why: `${mention(ctx.invocation.actor)} chose to roll back instead` };
+  }
+  // A request still waiting for its approval has changed nothing: the way out is never held up by it.
+  if (live.state === 'awaiting_approval') {
+    return { op: live, why: 'it was still waiting for approval, so nothing of it had run' };
   }
   const sign = live.state === 'verifying' ? await failing(ctx, args) : null;
   return sign === null ? 'offer' : { op: live, why: sign };

@@ -78,7 +78,9 @@ export async function startShell(config: ConfigFile, settings: Settings, flags: 
         const keepAlive = setInterval(() => undefined, 60_000);
         try {
           await deckhand.runner.idle();
-          await deckhand.sinks.drain();
+          // Bounded: a sink another live process holds (a second shell on this data directory) is
+          // its to drain, and this shell has nothing left to wait for.
+          await deckhand.sinks.drain(5000);
         } finally {
           clearInterval(keepAlive);
         }

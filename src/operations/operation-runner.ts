@@ -79,12 +79,17 @@ export class OperationRunner {
     return task.done;
   }
 
-  /** Starts every unfinished operation not already running here; another replica's stay with it. */
+  /**
+   * Starts every unfinished operation not already running here whose lease this process can take;
+   * another live replica's stay with it. Returns the ids it took.
+   */
   async resumeAll(): Promise<string[]> {
     const active = await this.ctx.operations.listActive();
     const resumed: string[] = [];
     for (const op of active) {
       if (isParked(op.state) || this.tasks.has(op.id)) continue;
+      // Another live process (a replica, a second shell) drives it: not ours to resume or wait for.
+      if (!(await this.lease(op.id))) continue;
       void this.run(op.id);
       resumed.push(op.id);
     }

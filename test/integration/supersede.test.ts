@@ -168,6 +168,32 @@ describe('a rollback during a deploy', () => {
     );
   });
 
+  it('is not held up by a deploy still waiting for its approval: it supersedes the request at once', async () => {
+    h = await startSandboxHarness();
+    const harness = h;
+    await harness.run('deploy api v1.2.0 to production', { user: 'U000ADMIN', channel: 'C0DEPLOYS' });
+    const request = await harness.latest();
+    expect(request.state).toBe('awaiting_approval');
+
+    const answered = await harness.run('rollback api production', {
+      user: 'U000ADMIN',
+      channel: 'C0DEPLOYS',
+    });
+    expect(answered.decision).toBe('allowed');
+    expect(renderText(answered.reply)).toContain(
+      'it was still waiting for approval, so nothing of it had run',
+    );
+    expect(await state(harness, request.id)).toBe('superseded');
+    const [rollback] = await harness.store.operations.history({ kind: 'rollback', limit: 1 });
+    expect((await harness.settle(rollback?.id ?? '')).state).toBe('succeeded');
+    // Its approval can no longer be given.
+    const late = await harness.run(`approve ${request.id.slice(0, 8)}`, {
+      user: 'U000BOB',
+      channel: 'C0DEPLOYS',
+    });
+    expect(late.decision).not.toBe('allowed');
+  });
+
   it('lets no third change in while the target is handed over', async () => {
     h = await startSandboxHarness();
     const harness = h;
