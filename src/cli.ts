@@ -5,6 +5,12 @@ import { hasSlackCredentials, readSettings } from './config/env.ts';
 import { loadConfigFile } from './config/load-config.ts';
 import { DeckhandError, isDeckhandError } from './core/errors.ts';
 
+// `deckhand audit export | head`: a reader that stops reading is not an error of Deckhand's.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 /** The `deckhand` executable. Subcommands load their modules on demand, so the shell never loads Bolt. */
 const settings = readSettings();
 const program = new Command('deckhand')

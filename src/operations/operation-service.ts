@@ -232,10 +232,12 @@ export class OperationService {
     const op = await this.get(id);
     checkApprovalToken(op, token);
     if (op.state !== 'awaiting_approval') {
-      const by = op.approver === null ? '' : ` by ${mention(op.approver)}`;
+      // "approved by X and succeeded", never "succeeded by X" (which reads as "replaced by X").
+      const answered = op.approver === null ? '' : `it was approved by ${mention(op.approver)} and `;
+      const now = `${answered === '' ? 'it ' : ''}is ${op.state.replace('_', ' ')}`;
       throw new DeckhandError(
         'duplicate_request',
-        `This request is no longer waiting for approval: it is ${op.state.replace('_', ' ')}${by}.`,
+        `This request is no longer waiting for approval: ${answered}${now} now.`,
       );
     }
     if (op.approvalExpiresAt !== null && op.approvalExpiresAt <= this.deps.clock.now()) {
