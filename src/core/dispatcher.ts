@@ -7,7 +7,7 @@ import type { Clock } from './clock.ts';
 import type { BoundCommand, Command, CommandContext, Ports } from './command.ts';
 import { asDeckhandError, DeckhandError, errorInfo, type ErrorCodeInfo } from './errors.ts';
 import { parseArgs } from './grammar.ts';
-import type { Invocation } from './invocation.ts';
+import { MAX_COMMAND_TEXT, type Invocation } from './invocation.ts';
 import { mention, plainText, typedText } from './markup.ts';
 import { reply, type Reply } from './message.ts';
 import { isAction } from './policy/actions.ts';
@@ -77,6 +77,19 @@ export class Dispatcher {
       };
     }
     const started = clock.now().getTime();
+    if (invocation.text.length > MAX_COMMAND_TEXT) {
+      const message = `That is ${String(invocation.text.length)} characters; Deckhand reads commands of at most ${String(MAX_COMMAND_TEXT)}. Nothing was run. Type the command again, shorter (a lock reason or a note can say where the details are).`;
+      const cut = { ...invocation, text: invocation.text.slice(0, MAX_COMMAND_TEXT) };
+      return this.finish(
+        cut,
+        started,
+        undefined,
+        null,
+        'invalid',
+        message,
+        errorReply(new DeckhandError('invalid_arguments', message), null),
+      );
+    }
     const words = stripPrefix(invocation.text);
     const ctx: CommandContext = { ...this.deps, invocation, logger, commands: this.deps.registry.commands };
 

@@ -11,3 +11,11 @@ export interface Invocation {
   idempotencyKey: string;
   receivedAt: Date;
 }
+
+/**
+ * The most characters of command text Deckhand reads from any surface: 4,000, the most Slack's
+ * message composer takes (Slack asks clients to "limit messages sent to channels to 4000
+ * characters", https://api.slack.com/rtm#limits), so the shell and Slack agree. Longer text is refused
+ * with an explanation and recorded once, cut to this length.
+ */
+export const MAX_COMMAND_TEXT = 4000;

@@ -22,6 +22,23 @@ describe('dispatcher', () => {
     });
   });
 
+  it.each([
+    ['a lock reason', (n: number) => `lock api staging "${'x'.repeat(n)}"`],
+    ['a version', (n: number) => `deploy api ${'v'.repeat(n)} to staging`],
+  ])('refuses %s past 4,000 characters from any surface, and records it once, cut', async (_what, make) => {
+    const typed = make(100_000);
+    const outcome = await h.run(typed);
+    expect(outcome.decision).toBe('invalid');
+    const text = renderText(outcome.reply);
+    expect(text).toContain('Deckhand reads commands of at most 4000');
+    // The answer does not echo the 100,000 characters back.
+    expect(text.length).toBeLessThan(1000);
+    const rows = await h.deckhand.store.audit.recent({});
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ decision: 'invalid', text: typed.slice(0, 4000) });
+    expect(await h.deckhand.store.locks.list(h.clock.now())).toEqual([]);
+  });
+
   it('stores what was typed once: a refusal after the policy allowed it points to the decision', async () => {
     await h.run('lock api staging "first"');
     const typed = `lock api staging "${'long reason '.repeat(100)}"`;

@@ -1,3 +1,4 @@
+import { MAX_COMMAND_TEXT } from '../../core/invocation.ts';
 /**
  * The most characters Deckhand reads from a slash command's text: 4,000, the most Slack's message
  * composer takes (Slack asks clients to "limit messages sent to channels to 4000 characters",
@@ -5,7 +6,7 @@
  * other limit for its `text`, https://api.slack.com/interactivity/slash-commands#app_command_handling).
  * Longer text can only come from something that is not a person typing, so it is refused, not cut.
  */
-export const SLASH_COMMAND_TEXT_LIMIT = 4000;
+export const SLASH_COMMAND_TEXT_LIMIT = MAX_COMMAND_TEXT;
 
 /** The slash command Deckhand registers (manifest.yml). */
 export const OPS_COMMAND = '/ops';
