@@ -91,6 +91,7 @@ export async function connectWorld(
       sandbox: sandbox !== null,
       webhooks: webhookSecret !== undefined,
       pollMs: settings.pollMs,
+      sandboxSpeed: settings.sandboxSpeed,
     }),
     description: [
       ...(sandbox === null

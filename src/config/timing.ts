@@ -56,12 +56,15 @@ export function resolveTiming(where: {
   sandbox: boolean;
   webhooks: boolean;
   pollMs?: number | undefined;
+  /** The sandbox's speed: its simulated time runs this many times faster than real time. */
+  sandboxSpeed?: number | undefined;
 }): StepTiming {
   if (where.sandbox) {
     return {
       pollMs: where.pollMs ?? (where.webhooks ? 5000 : 1000),
       findRunTimeoutMs: 60_000,
       templateWaitMs: 60_000,
+      deadlineScale: 1 / (where.sandboxSpeed ?? 1),
       expectWebhooks: where.webhooks,
     };
   }

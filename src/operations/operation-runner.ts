@@ -209,7 +209,10 @@ export class OperationRunner {
         return op;
       }
       const planned = plan.steps[op.state as keyof Plan['steps']];
-      const deadline = planned === undefined ? null : deadlineOf(op, planned, this.ctx.catalog);
+      const deadline =
+        planned === undefined
+          ? null
+          : deadlineOf(op, planned, this.ctx.catalog, this.ctx.timing.deadlineScale);
       if (deadline !== null && deadline.at <= this.ctx.clock.now()) {
         // Out of time before the step began (a restart long after it was entered).
         endedHere = (await this.expire(op, deadline, logger)) || endedHere;

@@ -19,6 +19,12 @@ export interface StepTiming {
    */
   templateWaitMs?: number;
   /**
+   * How much of the configured step deadlines (`deadlines` in deckhand.yml) passes per millisecond of
+   * Deckhand's clock: 1 for real systems; in the sandbox, whose time runs `speed` times faster, the
+   * deadlines do too (a `queued` deadline of 10m passes in one minute at ×10), default 1.
+   */
+  deadlineScale?: number;
+  /**
    * GitHub sends workflow webhooks to this Deckhand: a run is read when one says it completed (or the
    * poll interval passes without news), not at every step.
    */

@@ -14,12 +14,18 @@ export interface StepDeadline {
 
 /**
  * The deadline of the step `op` is in, measured from when it entered its state (stored, so a restart
- * keeps counting); null when the step has none.
+ * keeps counting); null when the step has none. `scale` shortens it where time runs faster (the
+ * sandbox; see `StepTiming.deadlineScale`); `limitMs` stays the configured limit, for the reason.
  */
-export function deadlineOf(op: Operation, step: PlannedStep, catalog: Catalog): StepDeadline | null {
+export function deadlineOf(
+  op: Operation,
+  step: PlannedStep,
+  catalog: Catalog,
+  scale = 1,
+): StepDeadline | null {
   if (step.deadline === undefined) return null;
   const limitMs = catalog.deadlinesOf(op.service)[step.deadline];
-  return { kind: step.deadline, limitMs, at: new Date(op.stateChangedAt.getTime() + limitMs) };
+  return { kind: step.deadline, limitMs, at: new Date(op.stateChangedAt.getTime() + limitMs * scale) };
 }
 
 /** Why the operation failed when its step's deadline passed, in words for people: what, and what to check. */
