@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
+import { isFinal } from '../operations/types.ts';
 import { auditKeysFromSettings } from '../audit/audit-keys.ts';
 import { checkpointFilePath } from '../audit/checkpoint-file.ts';
 import type { Settings } from '../config/env.ts';
@@ -71,6 +72,11 @@ export async function startShell(config: ConfigFile, settings: Settings, flags: 
       history: interactive ? readHistory(historyFile) : [],
       onHistory: (lines) => writeFileSync(historyFile, lines.join('\n')),
       progress: (write) => deckhand.follow(progressPrinterSink(write)),
+      unsuccessful: async (ids) => {
+        const ended = await Promise.all(ids.map((id) => deckhand.store.operations.get(id)));
+        // Ended otherwise than succeeded (failed, cancelled, superseded); one still awaiting approval is not.
+        return ended.filter((op) => op !== null && isFinal(op.state) && op.state !== 'succeeded').length;
+      },
       settle: async () => {
         // Operations wait on unref'd timers (they never hold a stopping process up). Piped input has
         // ended and, against real GitHub and Kubernetes, nothing else may keep the event loop alive:

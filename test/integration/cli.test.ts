@@ -123,4 +123,15 @@ describe('the deckhand executable', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('No commands came in on standard input');
   });
+
+  it('exits 1 when a deploy a piped line started fails, 0 when it succeeds', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'deckhand-cli-'));
+    const env = { DECKHAND_SANDBOX_SPEED: '60', DECKHAND_POLL_MS: '200' };
+    const failed = await deckhand(['shell'], { dataDir, env, input: 'deploy web v2.0.0-fail to staging\n' });
+    expect(failed.stdout).toContain('Deploy web v2.0.0-fail → staging');
+    expect(failed.code).toBe(1);
+    const ok = await deckhand(['shell'], { dataDir, env, input: 'deploy web v2.0.1 to staging\n' });
+    expect(ok.stdout).toContain('Rollout complete');
+    expect(ok.code).toBe(0);
+  }, 60_000);
 });

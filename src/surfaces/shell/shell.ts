@@ -21,6 +21,11 @@ export interface ShellOptions {
   progress?: (write: (line: string) => void) => () => Promise<void> | void;
   /** Piped input: waits for the operations the lines started before exiting. */
   settle?: () => Promise<void>;
+  /**
+   * Piped input, after `settle`: how many of these operations (the ones the lines started) ended in
+   * anything but success; each makes the exit code 1, as a refused line does.
+   */
+  unsuccessful?: (operationIds: string[]) => Promise<number>;
 }
 
 /**
@@ -41,6 +46,7 @@ export async function runShell(options: ShellOptions): Promise<number> {
   });
   let lineNo = 0;
   let failures = 0;
+  const operations = new Set<string>();
   const stopProgress = options.progress?.((line) => {
     if (interactive) {
       // Print above the prompt and redraw what the user was typing.
@@ -69,6 +75,8 @@ export async function runShell(options: ShellOptions): Promise<number> {
       receivedAt: options.clock.now(),
     });
     if (outcome.decision !== 'allowed') failures++;
+    const started = outcome.reply.operation?.id;
+    if (outcome.fresh && started !== undefined) operations.add(started);
     output.write(`${interactive ? '' : `ops> ${terminalSafe(line)}\n`}${renderText(outcome.reply)}\n\n`);
     if (interactive) rl.prompt();
   }
@@ -80,7 +88,11 @@ export async function runShell(options: ShellOptions): Promise<number> {
       'No commands came in on standard input. Run it in a terminal to type commands, or pipe them in: echo "help" | npm start\n',
     );
   }
-  if (!interactive) await options.settle?.();
+  if (!interactive) {
+    await options.settle?.();
+    // A deploy accepted and then failed is a failure too: scripts and CI read the exit code.
+    failures += (await options.unsuccessful?.([...operations])) ?? 0;
+  }
   await stopProgress?.();
   return failures === 0 ? 0 : 1;
 }
