@@ -67,7 +67,7 @@ export const lock = defineCommand({
         : `for ${formatDuration(ms)} (until ${formatTime(new Date(now.getTime() + ms))})`;
     return reply('success', `🔒 ${args.service} in ${args.environment} is locked`, {
       visibility: 'channel',
-      text: `${mention(ctx.invocation.actor)} locked it ${until}: “${args.reason}”.\nDeploys, rollbacks and runbooks there are refused. Release it with: /ops unlock ${args.service} ${args.environment}`,
+      text: `${mention(ctx.invocation.actor)} locked it ${until}: “${args.reason}”.\nDeploys, rollbacks and runbooks there are refused for everyone but ${mention(ctx.invocation.actor)} (who may still make one change at a time). Release it with: /ops unlock ${args.service} ${args.environment}`,
     });
   },
 });
