@@ -16,6 +16,12 @@ import { DeckhandError } from './errors.ts';
  */
 export function parseDuration(text: string): number {
   const value = readDuration(text);
+  if (value === null && /^\s*[-+]?0+(\.0+)?\s*[a-z]+\s*$/i.test(text)) {
+    throw new DeckhandError(
+      'invalid_arguments',
+      `"${text}" is no time at all. Give a duration longer than zero, like 30m, 2h, 1h30m or 1d.`,
+    );
+  }
   if (value === null) {
     throw new DeckhandError(
       'invalid_arguments',
