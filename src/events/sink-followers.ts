@@ -88,6 +88,23 @@ export class SinkFollowers {
     return this.followers.every((f) => f.hasSeen(head));
   }
 
+  /**
+   * Per sink this process follows: events in the log it has not handled yet (head − cursor). A
+   * durable sink's cursor is read from the store (another replica may hold it); a live one's is this
+   * process's. For the `deckhand_sink_lag_events` gauge.
+   */
+  async lag(): Promise<{ sink: string; events: number }[]> {
+    const head = await this.options.log.head();
+    return Promise.all(
+      this.followers.map(async (f) => {
+        const position = f.durable
+          ? ((await this.options.cursors.position(f.sink.name)) ?? head)
+          : f.position;
+        return { sink: f.sink.name, events: Math.max(0, head - position) };
+      }),
+    );
+  }
+
   /** Stops every loop after its current batch. */
   async stop(): Promise<void> {
     this.stopping = true;
@@ -160,7 +177,12 @@ class Follower {
     return new Promise((resolve) => this.waiters.push({ target, resolve }));
   }
 
-  private get durable(): boolean {
+  /** Every event up to here has been handled (or was of no interest). */
+  get position(): number {
+    return Math.max(this.seen, 0);
+  }
+
+  get durable(): boolean {
     return this.sink.cursor !== 'live';
   }
 
