@@ -22,7 +22,7 @@ export interface ScrapedValues {
  * Times are in seconds (Prometheus' base unit).
  */
 export class DeckhandMetrics implements ApiCallRecorder {
-  readonly acknowledgement: Histogram<never>;
+  readonly acknowledgement: Histogram<'request'>;
   readonly commands: Counter<'command' | 'decision'>;
   readonly operationsFinished: Counter<'kind' | 'state'>;
   readonly operationDuration: Histogram<'kind'>;
@@ -42,7 +42,8 @@ export class DeckhandMetrics implements ApiCallRecorder {
     collectDefaultMetrics({ register, prefix: METRIC_PREFIX });
     this.acknowledgement = new Histogram({
       name: `${METRIC_PREFIX}slack_acknowledgement_seconds`,
-      help: 'From a slash command reaching Deckhand to its acknowledgement being sent (Slack allows 3 s).',
+      help: 'From a slash command (request=command) or a button click (request=action) reaching Deckhand to its acknowledgement (Slack allows 3 s).',
+      labelNames: ['request'],
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5],
       registers,
     });

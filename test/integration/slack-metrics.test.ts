@@ -21,6 +21,7 @@ import { FINAL_STATES, isFinal, type Operation } from '../../src/operations/type
 import { EXAMPLE_CONFIG, startDeckhandStack, type DeckhandStack } from '../fakes/deckhand-stack.ts';
 import { startFakeSlackApi, type FakeSlackApi } from '../fakes/fake-slack-api.ts';
 import { startSandboxWorld, type SandboxWorld } from '../fakes/sandbox-world.ts';
+import { sendButtonClick } from '../fakes/interaction-request.ts';
 import { sendSlashCommand } from '../fakes/signed-request.ts';
 import { scrapeMetrics } from '../support/metrics-scrape.ts';
 
@@ -120,7 +121,7 @@ describe('GET /metrics', () => {
     expect(scrape.value('deckhand_process_cpu_user_seconds_total')).toBeGreaterThan(0);
     expect(scrape.value('deckhand_process_resident_memory_bytes')).toBeGreaterThan(0);
 
-    expect(scrape.count('deckhand_slack_acknowledgement_seconds')).toBe(1);
+    expect(scrape.count('deckhand_slack_acknowledgement_seconds', { request: 'command' })).toBe(1);
     expect(scrape.value('deckhand_commands_total', { command: 'deploy', decision: 'allowed' })).toBe(1);
     expect(scrape.value('deckhand_operations_finished_total', { kind: 'deploy', state: 'succeeded' })).toBe(
       1,
@@ -225,11 +226,25 @@ describe('GET /metrics', () => {
       const res = await ops(text, `U${marker().toUpperCase()}`, `C${marker().toUpperCase()}`);
       expect(res.status).toBe(200);
     }
+    // Clicks on buttons carrying random commands (a forged or stale card): refused, and acknowledged.
+    const clicks = 5;
+    for (let i = 0; i < clicks; i++) {
+      const click = {
+        userId: `U${marker().toUpperCase()}`,
+        channelId: `C${marker().toUpperCase()}`,
+        actionId: random.pick(['op_approve', 'op_deny', 'op_rollback']),
+        value: `approve ${marker()} ${marker()}`,
+        actionTs: `1772532000.${String(100 + i)}`,
+      };
+      expect(await sendButtonClick(stack.baseUrl, click, SIGNING_SECRET)).toBe(200);
+    }
     await caughtUp();
 
     const scrape = await scrapeMetrics(stack.baseUrl);
-    // Every command was counted...
-    expect(scrape.value('deckhand_commands_total')).toBe(texts.length);
+    // Every command and click was counted and acknowledged...
+    expect(scrape.value('deckhand_commands_total')).toBe(texts.length + clicks);
+    expect(scrape.count('deckhand_slack_acknowledgement_seconds', { request: 'command' })).toBe(texts.length);
+    expect(scrape.count('deckhand_slack_acknowledgement_seconds', { request: 'action' })).toBe(clicks);
     // ...and no trace of what was typed, or of who typed it where, is anywhere in the exposition.
     expect(scrape.text.toLowerCase()).not.toContain('zqx');
     const names = new Set([...stack.deckhand.registry.commands.map((c) => c.name), UNKNOWN_COMMAND]);
@@ -241,6 +256,7 @@ describe('GET /metrics', () => {
       system: new Set(API_SYSTEMS),
       status_class: new Set(STATUS_CLASSES),
       sink: new Set(['audit-outcomes', 'metrics', 'slack-progress-cards']),
+      request: new Set(['command', 'action']),
     };
     const methods = new Set<string>([...GITHUB_ROUTES, ...SLACK_METHODS, 'other']);
     for (const sample of scrape.samples.filter((s) => !isProcessMetric(s.name))) {

@@ -67,7 +67,7 @@ export function createSlackSurface(deckhand: Deckhand, options: SlackSurfaceOpti
     botUserId: connection.botUserId,
     ackDeadlineMs: options.ackDeadlineMs,
     calls: deckhand.metrics,
-    onAcknowledged: (seconds) => deckhand.metrics.acknowledgement.observe(seconds),
+    onAcknowledged: (request, seconds) => deckhand.metrics.acknowledgement.observe({ request }, seconds),
   });
   deckhand.follow(
     progressCardSink({

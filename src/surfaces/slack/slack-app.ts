@@ -38,8 +38,8 @@ export interface SlackAppOptions {
   timeouts?: SlackTimeouts;
   /** Told of Bolt's own Web API calls and the 429s it waits out, for metrics. */
   calls?: ApiCallRecorder;
-  /** Told, in seconds on `clock`, how long each slash command took from arrival to its acknowledgement. */
-  onAcknowledged?: (seconds: number) => void;
+  /** Told, in seconds on `clock`, how long each slash command or click took from arrival to its acknowledgement. */
+  onAcknowledged?: (request: 'command' | 'action', seconds: number) => void;
 }
 
 export interface SlackApp {
@@ -98,7 +98,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     const arrived = options.clock.now().getTime();
     const ack: typeof boltAck = async (response) => {
       await boltAck(response);
-      options.onAcknowledged?.((options.clock.now().getTime() - arrived) / 1000);
+      options.onAcknowledged?.('command', (options.clock.now().getTime() - arrived) / 1000);
     };
     // Over HTTP the intake has read these already; Socket Mode payloads arrive here unchecked.
     const read = readSlashCommand(fields);
