@@ -35,6 +35,11 @@ import type { StepTiming } from './operations/step-context.ts';
 import { TargetLock } from './operations/target-lock.ts';
 import { auditOutcomesSink } from './sinks/audit-outcomes.ts';
 import { createStore } from './store/create-store.ts';
+import { Registry as MetricsRegistry } from 'prom-client';
+import { countingAuditLog } from './metrics/audit-counting.ts';
+import { DeckhandMetrics } from './metrics/deckhand-metrics.ts';
+import { metricsRoute } from './metrics/metrics-route.ts';
+import { metricsSink } from './metrics/metrics-sink.ts';
 import type { Store } from './store/types.ts';
 
 /**
@@ -60,10 +65,12 @@ export interface Deckhand {
   /** Signs the audit chain's head and writes it outside the database; null when not asked for. */
   checkpoints: AuditCheckpointer | null;
   timing: StepTiming;
+  /** This instance's Prometheus metrics (served at `/metrics`); adapters built with it report their calls. */
+  metrics: DeckhandMetrics;
   clock: Clock;
   logger: Logger;
   newId: () => string;
-  /** HTTP routes of the core, by path: `/github/webhooks` when a webhook secret is set. */
+  /** HTTP routes of the core, by path: `/metrics`, and `/github/webhooks` when a webhook secret is set. */
   routes: Record<string, RequestListener>;
   /** Starts following the log for one more sink (a surface's, or a test's); returns its stop. */
   follow(sink: Sink): () => Promise<void>;
@@ -110,6 +117,11 @@ export interface DeckhandOptions {
    * due, and at stop. Absent: none are written (tests and the bench).
    */
   auditCheckpoints?: { file: string; keys: AuditKeys; publishers?: CheckpointPublisher[] };
+  /**
+   * This instance's metrics, when the adapters were built reporting to them (see `src/cli/open-deckhand.ts`).
+   * Absent: a fresh prom-client `Registry` of its own (never prom-client's global one).
+   */
+  metrics?: DeckhandMetrics;
 }
 
 /**
@@ -127,6 +139,14 @@ export async function createDeckhand(options: DeckhandOptions): Promise<Deckhand
       sqlitePath: join(options.settings.dataDir, 'deckhand.db'),
     }));
   const newId = options.newId ?? randomUUID;
+  const metrics = options.metrics ?? new DeckhandMetrics(new MetricsRegistry());
+  const audit = countingAuditLog(store.audit, () => metrics.auditAppended.inc());
+  const coreStore = {
+    audit,
+    locks: store.locks,
+    idempotency: store.idempotency,
+    operations: store.operations,
+  };
   const policy = new Policy(catalog, options.directory(catalog), store.locks);
   const registry = new Registry(commands);
   const github = options.github ?? unconfiguredGitHub();
@@ -187,7 +207,7 @@ export async function createDeckhand(options: DeckhandOptions): Promise<Deckhand
   const dispatcher = new Dispatcher({
     registry,
     catalog,
-    store,
+    store: coreStore,
     locks,
     events,
     policy,
@@ -196,8 +216,10 @@ export async function createDeckhand(options: DeckhandOptions): Promise<Deckhand
     ports,
   });
   const sinks = new SinkFollowers({ log: events, cursors: store.sinkCursors, clock, logger, sleep, owner });
-  const routes: Record<string, RequestListener> =
-    options.webhookSecret === undefined
+  metrics.onScrape({ sinkLag: () => sinks.lag(), leasesHeld: () => runner.driving });
+  const routes: Record<string, RequestListener> = {
+    '/metrics': metricsRoute(metrics, logger),
+    ...(options.webhookSecret === undefined
       ? {}
       : {
           '/github/webhooks': githubWebhookRoute({
@@ -207,7 +229,8 @@ export async function createDeckhand(options: DeckhandOptions): Promise<Deckhand
             clock,
             logger: logger.child({ component: 'github-webhooks' }),
           }),
-        };
+        }),
+  };
   const housekeeping = async (): Promise<void> => {
     // Expired approval requests are cancelled, expired locks recorded, and operations a dead replica
     // left behind are taken over.
@@ -242,14 +265,23 @@ export async function createDeckhand(options: DeckhandOptions): Promise<Deckhand
     checkpoints === null
       ? Promise.resolve()
       : checkpoints.write(mode).then(
-          () => undefined,
+          (result) => {
+            // Writing a checkpoint checks the chain extends the last one: that is the verification.
+            if (result.written) metrics.auditVerified(true, clock.now());
+            else if (result.reason === 'broken') metrics.auditVerified(false, clock.now());
+          },
           (error: unknown) => logger.warn({ err: error }, 'audit checkpoint failed'),
         );
   lifecycle.onStop('acknowledgements', 'audit checkpoints', () => clearInterval(checkpointTimer));
   // After the sinks have written how things ended, before the store closes: the final head is anchored.
   lifecycle.onStop('leases', 'audit checkpoint', () => checkpoint('changed'));
   for (const sink of [
-    auditOutcomesSink({ operations: store.operations, audit: store.audit, logger }),
+    auditOutcomesSink({ operations: store.operations, audit, logger }),
+    metricsSink({
+      metrics,
+      commandNames: new Set(registry.commands.map((c) => c.name)),
+      operations: store.operations,
+    }),
     ...(options.sinks ?? []),
   ]) {
     sinks.follow(sink);
@@ -270,6 +302,7 @@ export async function createDeckhand(options: DeckhandOptions): Promise<Deckhand
     lifecycle,
     checkpoints,
     timing,
+    metrics,
     clock,
     logger,
     newId,

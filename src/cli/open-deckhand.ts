@@ -7,6 +7,8 @@ import { systemClock } from '../core/clock.ts';
 import { createStore } from '../store/create-store.ts';
 import { prepareDataDir } from './data-dir.ts';
 import { connectWorld, type World } from './world.ts';
+import { Registry as MetricsRegistry } from 'prom-client';
+import { DeckhandMetrics } from '../metrics/deckhand-metrics.ts';
 
 export interface OpenedDeckhand {
   deckhand: Deckhand;
@@ -26,8 +28,11 @@ export async function openDeckhand(options: {
   serveWebhooks: boolean;
   directory: DeckhandOptions['directory'];
   auditCheckpoints?: DeckhandOptions['auditCheckpoints'];
+  /** The process's metrics (Slack mode builds them first, for its Slack clients); default a new registry. */
+  metrics?: DeckhandMetrics;
 }): Promise<OpenedDeckhand> {
   const { config, settings, logger } = options;
+  const metrics = options.metrics ?? new DeckhandMetrics(new MetricsRegistry());
   prepareDataDir(settings.dataDir);
   const store = await createStore({
     databaseUrl: settings.databaseUrl,
@@ -35,7 +40,10 @@ export async function openDeckhand(options: {
   });
   let world: World | undefined;
   try {
-    world = await connectWorld(config, settings, logger, { serveWebhooks: options.serveWebhooks });
+    world = await connectWorld(config, settings, logger, {
+      serveWebhooks: options.serveWebhooks,
+      calls: metrics,
+    });
     const deckhand = await createDeckhand({
       config,
       settings,
@@ -47,6 +55,7 @@ export async function openDeckhand(options: {
       kubernetes: world.kubernetes,
       timing: world.timing,
       webhookSecret: world.webhookSecret,
+      metrics,
       ...(options.auditCheckpoints === undefined ? {} : { auditCheckpoints: options.auditCheckpoints }),
     });
     const sandbox = world.sandbox;

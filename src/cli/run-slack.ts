@@ -1,4 +1,7 @@
 import { auditKeysFromSettings } from '../audit/audit-keys.ts';
+import { Registry as MetricsRegistry } from 'prom-client';
+import { CALL_TIMEOUTS } from '../config/timing.ts';
+import { DeckhandMetrics } from '../metrics/deckhand-metrics.ts';
 import { checkpointFilePath } from '../audit/checkpoint-file.ts';
 import { slackCheckpointPublisher } from '../audit/slack-checkpoint-publisher.ts';
 import type { Settings } from '../config/env.ts';
@@ -33,7 +36,9 @@ export async function startSlack(config: ConfigFile, settings: Settings, flags: 
     botId: slack.botId,
     botUserId: slack.botUserId,
   };
-  const clients = createSlackClients(connection, logger);
+  // One registry for this process, built first: the Slack clients report to it as well as the core.
+  const metrics = new DeckhandMetrics(new MetricsRegistry());
+  const clients = createSlackClients(connection, logger, CALL_TIMEOUTS, metrics);
   await checkSlackToken(clients, connection);
   const auditKeys = auditKeysFromSettings(settings.audit);
   const checkpointChannel = config.audit.checkpoints.slackChannel;
@@ -42,6 +47,7 @@ export async function startSlack(config: ConfigFile, settings: Settings, flags: 
     settings,
     logger,
     serveWebhooks: true,
+    metrics,
     directory: () =>
       new SlackDirectory(clients.lookups, systemClock, parseDuration(config.slack.groupCacheTtl), logger),
     auditCheckpoints: {

@@ -7,6 +7,7 @@ import { OctokitGitHubActions } from '../github/index.ts';
 import type { GitHubActions } from '../github/port.ts';
 import { ClientNodeKubernetes } from '../kubernetes/client-node-kubernetes.ts';
 import type { Kubernetes } from '../kubernetes/port.ts';
+import type { ApiCallRecorder } from '../metrics/api-calls.ts';
 import { randomBytes } from 'node:crypto';
 import { resolveTiming } from '../config/timing.ts';
 import type { StepTiming } from '../operations/step-context.ts';
@@ -29,13 +30,14 @@ export interface World {
  * GitHub and Kubernetes: the real ones where credentials are set, the sandbox's simulators otherwise.
  * The only place adapters are chosen, and where the timing follows from that choice. `serveWebhooks`:
  * this Deckhand has an HTTP server for GitHub's webhooks (Slack mode does, the shell does not); the
- * sandbox is then given a fresh secret each start.
+ * sandbox is then given a fresh secret each start. `calls`: where the adapters report their API
+ * calls (the process's metrics).
  */
 export async function connectWorld(
   config: ConfigFile,
   settings: Settings,
   logger: Logger,
-  { serveWebhooks }: { serveWebhooks: boolean },
+  { serveWebhooks, calls }: { serveWebhooks: boolean; calls?: ApiCallRecorder },
 ): Promise<World> {
   // Checked before anything starts, so a mistake in the GitHub App's variables ends start-up at once.
   const credentials = githubCredentialsFrom(settings);
@@ -71,8 +73,10 @@ export async function connectWorld(
     baseUrl: realGitHub ? (settings.github.apiUrl ?? 'https://api.github.com') : (sandbox?.github.url ?? ''),
     credentials: credentials ?? { kind: 'token', token: 'sandbox' },
     logger: logger.child({ component: 'github' }),
+    ...(calls === undefined ? {} : { calls }),
   });
   const kubernetes = new ClientNodeKubernetes({
+    ...(calls === undefined ? {} : { calls }),
     kubeconfig: realKubernetes
       ? settings.kubeconfig === undefined
         ? { kind: 'in-cluster' }

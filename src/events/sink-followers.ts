@@ -88,6 +88,19 @@ export class SinkFollowers {
     return this.followers.every((f) => f.hasSeen(head));
   }
 
+  /**
+   * Per sink this process follows and answers for (a live one always; a durable one while this
+   * replica holds its lease or failed its last batch, so replicas rarely report one sink twice): events in the log it has not
+   * handled or skipped yet (the log's head − its position). For the `deckhand_sink_lag_events` gauge.
+   */
+  async lag(): Promise<{ sink: string; events: number }[]> {
+    const head = await this.options.log.head();
+    const now = this.options.clock.now().getTime();
+    return this.followers
+      .filter((f) => f.holds(now))
+      .map((f) => ({ sink: f.sink.name, events: Math.max(0, head - f.position) }));
+  }
+
   /** Stops every loop after its current batch. */
   async stop(): Promise<void> {
     this.stopping = true;
@@ -108,6 +121,8 @@ class Follower {
   private waiting = false;
   private readonly waitingWaiters: (() => void)[] = [];
   private leaseUntil = 0;
+  /** The last batch this process handed the sink failed. */
+  private failing = false;
   private unsubscribe: () => void = () => undefined;
   private readonly logger: Logger;
 
@@ -160,6 +175,20 @@ class Follower {
     return new Promise((resolve) => this.waiters.push({ target, resolve }));
   }
 
+  /** Every event up to here has been handled (or was of no interest). */
+  get position(): number {
+    return Math.max(this.seen, 0);
+  }
+
+  /**
+   * Whether this process answers for the sink now: always for a live one; for a durable one while it
+   * holds the lease, or while its last batch failed here (a pause may outlast the lease, and a sink
+   * that is down must not drop out of the lag gauge).
+   */
+  holds(now: number): boolean {
+    return !this.durable || this.leaseUntil > now || this.failing;
+  }
+
   private get durable(): boolean {
     return this.sink.cursor !== 'live';
   }
@@ -186,8 +215,10 @@ class Follower {
       try {
         await this.sink.handle(batch);
         failures = 0;
+        this.failing = false;
       } catch (error) {
         failures++;
+        this.failing = true;
         const pause = this.pauseAfter(error, failures);
         this.logger.warn({ err: error, attempt: failures, retryInMs: pause }, 'sink failed; will retry');
         await this.pause(pause);

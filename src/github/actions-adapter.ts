@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { CALL_TIMEOUTS } from '../config/timing.ts';
 import { realDeadlines, systemClock } from '../core/clock.ts';
 import { asDeckhandError, isDeckhandError, type DeckhandError } from '../core/errors.ts';
+import type { ApiCallRecorder } from '../metrics/api-calls.ts';
 import { createGitHubClient, type GitHubTuning } from './client.ts';
 import { conditionalGet } from './conditional.ts';
 import { installationTokenFailed, refusedForCredentials } from './credential-errors.ts';
@@ -41,6 +42,8 @@ export interface OctokitGitHubActionsOptions {
   /** Shared by every conditional GET of this adapter; defaults to a fresh in-memory cache. */
   etagCache?: EtagCache;
   tuning?: GitHubTuning;
+  /** Told of every call, for metrics (see `createGitHubClient`). */
+  calls?: ApiCallRecorder;
 }
 
 /** Runs whose creation time is this much before `createdAfter` still match: clocks disagree. */

@@ -3,6 +3,7 @@ import { Octokit } from 'octokit';
 import type { Logger } from 'pino';
 import { CALL_TIMEOUTS } from '../config/timing.ts';
 import { realDeadlines, systemClock, type Clock, type Deadlines } from '../core/clock.ts';
+import { githubMethod, type ApiCallRecorder } from '../metrics/api-calls.ts';
 import { appJwtSigner } from './app-jwt.ts';
 import type { GitHubCredentials } from './credentials.ts';
 import { GitHubTimeout } from './errors.ts';
@@ -55,6 +56,8 @@ export interface GitHubClientOptions {
    * adapter passes its own so it can drop a token GitHub refused.
    */
   tokenCache?: InstallationTokenCache;
+  /** Told of every call (route template, status class), rate limit and `x-ratelimit-remaining`; for metrics. */
+  calls?: ApiCallRecorder;
 }
 
 /**
@@ -75,6 +78,7 @@ export function createGitHubClient(options: GitHubClientOptions): Octokit {
     (kind: string) =>
     (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
       const retry = retryCount < rateLimitRetries && retryAfter <= maxWait;
+      options.calls?.rateLimited('github', retry ? retryAfter : 0);
       logger.warn(
         { method: request.method, route: request.url, retryAfter, retryCount, retry },
         `GitHub ${kind} rate limit hit${retry ? `; retrying in ${retryAfter}s` : '; giving up'}`,
@@ -111,20 +115,68 @@ export function createGitHubClient(options: GitHubClientOptions): Octokit {
       onSecondaryRateLimit: onLimit('secondary'),
     },
   });
-  const { credentials } = options;
-  if (credentials.kind === 'token') return new Configured({ auth: credentials.token });
+  const { credentials, calls } = options;
+  if (credentials.kind === 'token') return observed(new Configured({ auth: credentials.token }), calls);
   const clock = tuning.clock ?? systemClock;
-  return new Configured({
-    authStrategy: createAppAuth,
-    auth: {
-      appId: credentials.appId,
-      installationId: credentials.installationId,
-      // `createJwt` instead of `privateKey`: the JWT is signed at Deckhand's clock, and the key stays
-      // in the signer's closure rather than in auth-app's state.
-      createJwt: appJwtSigner(credentials.privateKey, clock),
-      cache: options.tokenCache ?? new InstallationTokenCache(clock),
-    },
+  return observed(
+    new Configured({
+      authStrategy: createAppAuth,
+      auth: {
+        appId: credentials.appId,
+        installationId: credentials.installationId,
+        // `createJwt` instead of `privateKey`: the JWT is signed at Deckhand's clock, and the key stays
+        // in the signer's closure rather than in auth-app's state.
+        createJwt: appJwtSigner(credentials.privateKey, clock),
+        cache: options.tokenCache ?? new InstallationTokenCache(clock),
+      },
+    }),
+    calls,
+  );
+}
+
+/**
+ * Reports each call of `octokit` to `calls` through octokit's public request hook: its route
+ * template (never the expanded URL), its status class, and the rate limit GitHub says is left. The
+ * hook wraps the retry and throttling plugins, so a call is counted once, with how it finally ended.
+ */
+function observed(octokit: Octokit, calls: ApiCallRecorder | undefined): Octokit {
+  if (calls === undefined) return octokit;
+  const remaining = (headers: Record<string, unknown> | undefined): void => {
+    const value = headers?.['x-ratelimit-remaining'];
+    if (typeof value === 'string' || typeof value === 'number') calls.githubRateLimitRemaining(Number(value));
+  };
+  octokit.hook.wrap('request', async (request, endpoint) => {
+    const method = githubMethod(endpoint.method, endpoint.url);
+    try {
+      const response = await request(endpoint);
+      remaining(response.headers);
+      calls.call('github', method, response.status);
+      return response;
+    } catch (error) {
+      const failure = error as {
+        status?: unknown;
+        response?: { headers?: Record<string, unknown> };
+        cause?: unknown;
+        name?: unknown;
+      };
+      remaining(failure.response?.headers);
+      const timedOut =
+        failure.cause instanceof GitHubTimeout ||
+        error instanceof GitHubTimeout ||
+        failure.name === 'AbortError';
+      calls.call(
+        'github',
+        method,
+        timedOut
+          ? 'timeout'
+          : failure.response !== undefined && typeof failure.status === 'number'
+            ? failure.status
+            : 'error',
+      );
+      throw error;
+    }
   });
+  return octokit;
 }
 
 /** Statuses whose responses have no body (the Response constructor refuses one). */

@@ -35,6 +35,8 @@ import {
   toRevisions,
 } from './revisions.ts';
 import { abortingOn, notAnswered, untilAborted } from './request-deadline.ts';
+import type { ApiCallRecorder } from '../metrics/api-calls.ts';
+import { observeCall } from './call-observer.ts';
 import { followRollout } from './rollout-watch.ts';
 
 export interface ClientNodeKubernetesOptions {
@@ -49,6 +51,8 @@ export interface ClientNodeKubernetesOptions {
   requestTimeoutMs?: number;
   /** Where those deadlines come from; default real timers (tests pass a ManualClock). */
   deadlines?: Deadlines;
+  /** Told of every API request (route template, status class), for metrics. */
+  calls?: ApiCallRecorder;
 }
 
 interface Clients {
@@ -67,6 +71,7 @@ export class ClientNodeKubernetes implements Kubernetes {
   private readonly warningWindowMs: number;
   private readonly requestTimeoutMs: number;
   private readonly deadlines: Deadlines;
+  private readonly calls: ApiCallRecorder | undefined;
 
   constructor(options: ClientNodeKubernetesOptions) {
     this.contexts = new KubeconfigContexts(options.kubeconfig);
@@ -74,6 +79,7 @@ export class ClientNodeKubernetes implements Kubernetes {
     this.warningWindowMs = options.warningWindowMs ?? 60 * 60 * 1000;
     this.requestTimeoutMs = options.requestTimeoutMs ?? CALL_TIMEOUTS.kubernetesRequestMs;
     this.deadlines = options.deadlines ?? realDeadlines;
+    this.calls = options.calls;
   }
 
   async getDeploymentStatus(
@@ -236,12 +242,18 @@ export class ClientNodeKubernetes implements Kubernetes {
   ): Promise<T> {
     const deadline = this.deadlines.deadline(this.requestTimeoutMs);
     const signal = outer === undefined ? deadline : AbortSignal.any([outer, deadline]);
+    const observer = this.calls === undefined ? undefined : observeCall(this.calls);
     try {
-      return await untilAborted(
-        Promise.resolve().then(() => run(abortingOn(signal))),
+      const result = await untilAborted(
+        Promise.resolve().then(() =>
+          run(observer === undefined ? abortingOn(signal) : abortingOn(signal, observer.middleware)),
+        ),
         signal,
       );
+      observer?.finish('answered');
+      return result;
     } catch (error) {
+      observer?.finish(deadline.aborted ? 'timeout' : 'error');
       if (outer?.aborted === true) throw error;
       if (deadline.aborted) throw notAnswered(target.context, action, this.requestTimeoutMs);
       throw kubernetesError(error, target.context, action);

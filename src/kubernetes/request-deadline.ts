@@ -1,15 +1,17 @@
 import { Observable, type ConfigurationOptions, type RequestContext } from '@kubernetes/client-node';
+import type { CallMiddleware } from './call-observer.ts';
 import { formatDeadline } from '../core/duration.ts';
 import { KubernetesError } from './kubernetes-failure.ts';
 
 /**
  * Per-call options for client-node's API methods that hand `signal` to the request's fetch, so the
  * request and the reading of its body stop when it aborts. Appended to the client's own middleware
- * (its User-Agent), through the SDK's public middleware option.
+ * (its User-Agent), through the SDK's public middleware option; `more` (an observer) rides along.
  */
-export function abortingOn(signal: AbortSignal): ConfigurationOptions {
+export function abortingOn(signal: AbortSignal, ...more: CallMiddleware[]): ConfigurationOptions {
   return {
     middleware: [
+      ...more,
       {
         pre: (context: RequestContext) => {
           context.setSignal(signal);

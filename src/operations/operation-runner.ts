@@ -58,6 +58,11 @@ export class OperationRunner {
     private readonly leaseMs = 60_000,
   ) {}
 
+  /** How many operations this process drives now, each under its lease (the `deckhand_leases_held` gauge). */
+  get driving(): number {
+    return this.tasks.size;
+  }
+
   /**
    * Starts (or joins) the task of an operation; resolves with its final state, or null when it stopped
    * without one (its store failed; housekeeping resumes it).

@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino, type Logger } from 'pino';
+import { Registry as MetricsRegistry } from 'prom-client';
 import { createDeckhand, type Deckhand } from '../../src/app.ts';
+import { CALL_TIMEOUTS } from '../../src/config/timing.ts';
+import { DeckhandMetrics } from '../../src/metrics/deckhand-metrics.ts';
 import { loadConfigFile } from '../../src/config/load-config.ts';
 import type { Clock } from '../../src/core/clock.ts';
 import type { ConfigFile } from '../../src/config/schema.ts';
@@ -43,6 +46,8 @@ export interface DeckhandStackOptions {
   sinks?: Sink[];
   /** The configuration; the repository's deckhand.yml unless given. */
   config?: ConfigFile;
+  /** The stack's metrics, when the world's adapters report to them too; default a fresh registry. */
+  metrics?: DeckhandMetrics;
 }
 
 export interface StackWorld {
@@ -80,8 +85,11 @@ export async function startDeckhandStack(options: DeckhandStackOptions): Promise
     botId: options.botId,
     botUserId: options.botUserId,
   };
-  const clients = createSlackClients(connection, logger);
+  // As `deckhand start` does: one registry, built first, which the Slack clients report to.
+  const metrics = options.metrics ?? new DeckhandMetrics(new MetricsRegistry());
+  const clients = createSlackClients(connection, logger, CALL_TIMEOUTS, metrics);
   const deckhand = await createDeckhand({
+    metrics,
     config,
     settings: { dataDir: dir, databaseUrl: undefined },
     clock: options.clock,

@@ -3,6 +3,7 @@ import type { ConfigFile } from '../../src/config/schema.ts';
 import type { ManualClock } from '../../src/core/clock.ts';
 import { OctokitGitHubActions } from '../../src/github/index.ts';
 import { ClientNodeKubernetes } from '../../src/kubernetes/client-node-kubernetes.ts';
+import type { ApiCallRecorder } from '../../src/metrics/api-calls.ts';
 import type { Sleep } from '../../src/operations/run-signals.ts';
 import { startSandbox, type Sandbox } from '../../src/sandbox/sandbox.ts';
 
@@ -23,7 +24,13 @@ export interface SandboxWorld {
   close(): Promise<void>;
 }
 
-export async function startSandboxWorld(config: ConfigFile, clock: ManualClock): Promise<SandboxWorld> {
+/** `calls`: where the adapters report their API calls (a stack's metrics), as production wires them. */
+export async function startSandboxWorld(
+  config: ConfigFile,
+  clock: ManualClock,
+  options: { calls?: ApiCallRecorder } = {},
+): Promise<SandboxWorld> {
+  const calls = options.calls === undefined ? {} : { calls: options.calls };
   const sandbox = await startSandbox({ config, clock, tickMs: 0, workflowSeconds: 30 });
   const parked = new Set<{ until: number; wake: () => void }>();
   const sleep: Sleep = (ms, signal) =>
@@ -45,8 +52,13 @@ export async function startSandboxWorld(config: ConfigFile, clock: ManualClock):
       baseUrl: sandbox.github.url,
       credentials: { kind: 'token', token: 'sandbox' },
       logger: pino({ level: 'silent' }),
+      ...calls,
     }),
-    kubernetes: new ClientNodeKubernetes({ kubeconfig: { kind: 'text', text: sandbox.kubeconfig }, clock }),
+    kubernetes: new ClientNodeKubernetes({
+      kubeconfig: { kind: 'text', text: sandbox.kubeconfig },
+      clock,
+      ...calls,
+    }),
     sleep,
     get sleeping() {
       return parked.size;

@@ -29,6 +29,8 @@ export interface CardActionOptions {
   clock: Clock;
   newId: () => string;
   logger: Logger;
+  /** Told, in seconds on `clock`, how long a click took from arrival to its acknowledgement. */
+  onAcknowledged?: (request: 'command' | 'action', seconds: number) => void;
 }
 
 /**
@@ -39,7 +41,9 @@ export interface CardActionOptions {
  */
 export function registerCardActions(app: InstanceType<typeof App>, options: CardActionOptions): void {
   app.action<BlockButtonAction>(CARD_ACTIONS, async ({ ack, body, action, client }) => {
+    const arrived = options.clock.now().getTime();
     await ack();
+    options.onAcknowledged?.('action', (options.clock.now().getTime() - arrived) / 1000);
     const channel = body.channel?.id;
     const text = commandOfClick(action.action_id, action.value ?? '');
     if (channel === undefined || text === undefined) {

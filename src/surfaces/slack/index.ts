@@ -66,6 +66,8 @@ export function createSlackSurface(deckhand: Deckhand, options: SlackSurfaceOpti
     botId: connection.botId,
     botUserId: connection.botUserId,
     ackDeadlineMs: options.ackDeadlineMs,
+    calls: deckhand.metrics,
+    onAcknowledged: (request, seconds) => deckhand.metrics.acknowledgement.observe({ request }, seconds),
   });
   deckhand.follow(
     progressCardSink({
@@ -104,7 +106,11 @@ export function createSlackSurface(deckhand: Deckhand, options: SlackSurfaceOpti
         routes: deckhand.routes,
         ready: async () => {
           const store = await deckhand.store.ready();
-          return { ok: store.ok, details: { store: store.detail, slack: mode } };
+          // Socket Mode: Slack reaches Deckhand only while the WebSocket is up. HTTP: Slack calls in.
+          const connected = slackApp.connected();
+          const slack =
+            connected === null ? mode : connected ? `${mode}: connected` : `${mode}: not connected`;
+          return { ok: store.ok && connected !== false, details: { store: store.detail, slack } };
         },
       });
       const url = await listen(server, port, host);

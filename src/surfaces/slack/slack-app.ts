@@ -1,4 +1,4 @@
-import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
+import { App, HTTPReceiver, SocketModeReceiver, webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { Dispatcher, Outcome } from '../../core/dispatcher.ts';
 import { asDeckhandError } from '../../core/errors.ts';
@@ -9,7 +9,7 @@ import { slackMessage } from './render-blocks.ts';
 import { boltLogger } from './bolt-logger.ts';
 import { registerCardActions } from './card-actions.ts';
 import { boltClientOptions, type SlackTimeouts } from './slack-clients.ts';
-
+import type { ApiCallRecorder } from '../../metrics/api-calls.ts';
 import type { CardLinks } from './card-links.ts';
 import {
   capText,
@@ -36,6 +36,10 @@ export interface SlackAppOptions {
   ackDeadlineMs?: number;
   /** Deadlines of Bolt's own client and replies; default `CALL_TIMEOUTS`. */
   timeouts?: SlackTimeouts;
+  /** Told of Bolt's own Web API calls and the 429s it waits out, for metrics. */
+  calls?: ApiCallRecorder;
+  /** Told, in seconds on `clock`, how long each slash command or click took from arrival to its acknowledgement. */
+  onAcknowledged?: (request: 'command' | 'action', seconds: number) => void;
 }
 
 export interface SlackApp {
@@ -44,12 +48,15 @@ export interface SlackApp {
   requestListener?: InstanceType<typeof HTTPReceiver>['requestListener'];
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** Socket Mode: whether the WebSocket is connected now (its client's public events). HTTP: null. */
+  connected(): boolean | null;
 }
 
 /** The Slack surface: /ops slash commands through Bolt, in Socket Mode or over HTTP. */
 export function createSlackApp(options: SlackAppOptions): SlackApp {
   const logger = boltLogger(options.logger);
-  const clientOptions = boltClientOptions(options.apiUrl, options.timeouts);
+  const clientOptions = boltClientOptions(options.apiUrl, options.timeouts, options.calls);
+  let socketConnected: boolean | null = null;
   const identity =
     options.botId !== undefined && options.botUserId !== undefined
       ? { botId: options.botId, botUserId: options.botUserId }
@@ -63,6 +70,11 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       logger,
       installerOptions: { clientOptions },
     });
+    socketConnected = false;
+    receiver.client.on('connected', () => (socketConnected = true));
+    for (const state of ['disconnected', 'reconnecting', 'disconnecting']) {
+      receiver.client.on(state, () => (socketConnected = false));
+    }
     app = new App({ token: options.botToken, receiver, logger, clientOptions, ...identity });
   } else {
     if (options.signingSecret === undefined) throw new Error('HTTP mode needs SLACK_SIGNING_SECRET');
@@ -75,8 +87,19 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     requestListener = receiver.requestListener;
   }
   const deadline = options.ackDeadlineMs ?? 2000;
+  const calls = options.calls;
+  if (calls !== undefined) {
+    app.client.on(webApi.WebClientEvent.RATE_LIMITED, (seconds: number) =>
+      calls.rateLimited('slack', seconds),
+    );
+  }
 
-  app.command(OPS_COMMAND, async ({ command: fields, ack, respond }) => {
+  app.command(OPS_COMMAND, async ({ command: fields, ack: boltAck, respond }) => {
+    const arrived = options.clock.now().getTime();
+    const ack: typeof boltAck = async (response) => {
+      await boltAck(response);
+      options.onAcknowledged?.('command', (options.clock.now().getTime() - arrived) / 1000);
+    };
     // Over HTTP the intake has read these already; Socket Mode payloads arrive here unchecked.
     const read = readSlashCommand(fields);
     if (!read.ok) {
@@ -144,6 +167,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     stop: async () => {
       if (options.appToken !== undefined) await app.stop();
     },
+    connected: () => socketConnected,
   };
 }
 

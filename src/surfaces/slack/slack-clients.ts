@@ -2,7 +2,9 @@ import { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { CALL_TIMEOUTS, type CallTimeouts } from '../../config/timing.ts';
 import { DeckhandError } from '../../core/errors.ts';
+import type { ApiCallRecorder } from '../../metrics/api-calls.ts';
 import { boltLogger } from './bolt-logger.ts';
+import { observedFetch } from './observed-fetch.ts';
 
 /** How to reach Slack and who Deckhand is there; read from the environment by the config loader. */
 export interface SlackConnection {
@@ -39,28 +41,38 @@ export interface SlackClients {
 /** Which deadlines the Slack clients use; production's are `CALL_TIMEOUTS`. */
 export type SlackTimeouts = Pick<CallTimeouts, 'slackLookupMs' | 'slackChatMs' | 'slackReplyMs'>;
 
+/**
+ * Builds both clients. `calls`: told of every request (Web API method, status class) and 429 (with
+ * the Retry-After the lookups client waits out; the chat client waits none, its sink pauses), for
+ * metrics.
+ */
 export function createSlackClients(
   connection: SlackConnection,
   logger: Logger,
   timeouts: SlackTimeouts = CALL_TIMEOUTS,
+  calls?: ApiCallRecorder,
 ): SlackClients {
   const base = {
     ...(connection.apiUrl === undefined ? {} : { slackApiUrl: withSlash(connection.apiUrl) }),
     logger: boltLogger(logger),
+    ...(calls === undefined ? {} : { fetch: observedFetch(globalThis.fetch, calls) }),
   };
-  return {
-    lookups: new webApi.WebClient(connection.botToken, {
-      ...base,
-      timeout: timeouts.slackLookupMs,
-      retryConfig: { retries: 1 },
-    }),
-    chat: new webApi.WebClient(connection.botToken, {
-      ...base,
-      timeout: timeouts.slackChatMs,
-      retryConfig: { retries: 0 },
-      rejectRateLimitedCalls: true,
-    }),
-  };
+  const lookups = new webApi.WebClient(connection.botToken, {
+    ...base,
+    timeout: timeouts.slackLookupMs,
+    retryConfig: { retries: 1 },
+  });
+  const chat = new webApi.WebClient(connection.botToken, {
+    ...base,
+    timeout: timeouts.slackChatMs,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+  });
+  if (calls !== undefined) {
+    lookups.on(webApi.WebClientEvent.RATE_LIMITED, (seconds: number) => calls.rateLimited('slack', seconds));
+    chat.on(webApi.WebClientEvent.RATE_LIMITED, () => calls.rateLimited('slack', 0));
+  }
+  return { lookups, chat };
 }
 
 /**
@@ -72,15 +84,17 @@ export function createSlackClients(
 export function boltClientOptions(
   apiUrl: string | undefined,
   timeouts: SlackTimeouts = CALL_TIMEOUTS,
+  calls?: ApiCallRecorder,
 ): webApi.WebClientOptions {
   const ms = timeouts.slackReplyMs;
-  const timedFetch: typeof fetch = (input, init) => {
+  const deadlined: typeof fetch = (input, init) => {
     const deadline = AbortSignal.timeout(ms);
     return fetch(input, {
       ...init,
       signal: init?.signal ? AbortSignal.any([init.signal, deadline]) : deadline,
     });
   };
+  const timedFetch = calls === undefined ? deadlined : observedFetch(deadlined, calls);
   return {
     ...(apiUrl === undefined ? {} : { slackApiUrl: withSlash(apiUrl) }),
     timeout: ms,
