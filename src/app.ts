@@ -34,6 +34,7 @@ import { RunSignals, timerSleep, type Sleep } from './operations/run-signals.ts'
 import type { StepTiming } from './operations/step-context.ts';
 import { TargetLock } from './operations/target-lock.ts';
 import { auditOutcomesSink } from './sinks/audit-outcomes.ts';
+import { incidentTimelineSink } from './incidents/timeline-sink.ts';
 import { createStore } from './store/create-store.ts';
 import type { Store } from './store/types.ts';
 
@@ -250,6 +251,7 @@ export async function createDeckhand(options: DeckhandOptions): Promise<Deckhand
   lifecycle.onStop('leases', 'audit checkpoint', () => checkpoint('changed'));
   for (const sink of [
     auditOutcomesSink({ operations: store.operations, audit: store.audit, logger }),
+    incidentTimelineSink({ incidents: store.incidents, operations: store.operations, events, clock }),
     ...(options.sinks ?? []),
   ]) {
     sinks.follow(sink);
