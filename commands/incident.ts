@@ -20,6 +20,9 @@ import { suspectDeploys } from '../src/incidents/suspects.ts';
 const ACTIONS = ['declare', 'status', 'update', 'sev', 'resolve', 'postmortem'] as const;
 type IncidentAction = (typeof ACTIONS)[number];
 
+/** A title people read in a channel topic (Slack: 250 characters) with the number and severity. */
+const MAX_TITLE = 150;
+
 /** The grant that changing an incident asks for (`incident:*` and `*` include it). */
 const MANAGE = 'incident:manage';
 
@@ -132,6 +135,12 @@ async function declare(
     title?.trim() || undefined,
     'Give the incident a title, in quotes: incident declare "checkout 500s" sev1 api',
   );
+  if (typed.length > MAX_TITLE) {
+    throw new DeckhandError(
+      'invalid_arguments',
+      `A title is at most ${String(MAX_TITLE)} characters (this one has ${String(typed.length)}); say the rest with: incident update <number> "…"`,
+    );
+  }
   let chosen: Severity | undefined;
   const services: string[] = [];
   for (const word of (rest ?? '').split(/\s+/).filter((w) => w !== '')) {
