@@ -10,7 +10,9 @@ import { ManualClock } from '../../src/core/clock.ts';
 import { incidentChannelName } from '../../src/surfaces/slack/incident-channel-name.ts';
 import { EXAMPLE_CONFIG, startDeckhandStack, type DeckhandStack } from '../fakes/deckhand-stack.ts';
 import { startFakeSlackApi, type FakeSlackApi } from '../fakes/fake-slack-api.ts';
+import { sendButtonClick } from '../fakes/interaction-request.ts';
 import { sendSlashCommand } from '../fakes/signed-request.ts';
+import { operationFixture } from '../support/operation-fixture.ts';
 
 const SIGNING_SECRET = 'test-signing-secret-inc-4411';
 const WEEKDAY = '2026-11-30T10:00:00Z';
@@ -39,11 +41,20 @@ async function start(): Promise<{ slack: FakeSlackApi; stack: DeckhandStack }> {
   return { slack, stack };
 }
 
-async function slash(s: DeckhandStack, text: string, userId = 'U000ADMIN'): Promise<void> {
+async function slash(
+  s: DeckhandStack,
+  text: string,
+  userId = 'U000ADMIN',
+  retry?: { triggerId: string; retryNum?: number },
+): Promise<void> {
   const res = await sendSlashCommand(
     s.baseUrl,
-    { text, userId, channelId: 'C0DEPLOYS', responseUrl: slack?.responseUrl() },
-    { signingSecret: SIGNING_SECRET },
+    { text, userId, channelId: 'C0DEPLOYS', responseUrl: slack?.responseUrl(), triggerId: retry?.triggerId },
+    {
+      signingSecret: SIGNING_SECRET,
+      retryNum: retry?.retryNum,
+      retryReason: retry?.retryNum === undefined ? undefined : 'http_timeout',
+    },
   );
   expect(res.status).toBe(200);
   await caughtUp(s);
@@ -133,6 +144,58 @@ describe('incident channels in Slack', () => {
     expect(noteLines).toHaveLength(1);
     // The pinned card was edited to show the newest state.
     expect(api.callsTo('chat.update').length).toBeGreaterThan(0);
+  });
+
+  it('opens one channel for a declaration Slack delivered twice', async () => {
+    const { slack: api, stack: s } = await start();
+    await slash(s, 'incident declare "api down" sev1 api', 'U000ADMIN', { triggerId: 'trig-1' });
+    await slash(s, 'incident declare "api down" sev1 api', 'U000ADMIN', { triggerId: 'trig-1', retryNum: 1 });
+    expect(api.callsTo('conversations.create')).toHaveLength(1);
+    expect(await s.deckhand.store.incidents.listOpen()).toHaveLength(1);
+  });
+
+  it('pins a card whose suspect Roll back button runs the ordinary rollback, refused to someone not allowed', async () => {
+    const { slack: api, stack: s } = await start();
+    const before = new Date(new Date(WEEKDAY).getTime() - 3600_000);
+    await s.deckhand.store.operations.create(
+      operationFixture(before, {
+        id: 'op-suspect-1',
+        service: 'api',
+        state: 'succeeded',
+        stateChangedAt: before,
+      }),
+    );
+    await slash(s, 'incident declare "api down" sev1 api');
+    const channelId = (await s.deckhand.store.incidents.byNumber(1))?.channelId ?? '';
+    const card = api.callsTo('chat.postMessage').find((c) => c.params.channel === channelId);
+    const blocks = JSON.parse(String(card?.params.blocks)) as {
+      elements?: { action_id: string; value: string }[];
+    }[];
+    const button = blocks
+      .flatMap((b) => b.elements ?? [])
+      .find((e) => e.action_id.startsWith('op_incident_rollback'));
+    expect(button?.value).toBe('rollback api staging after=op-suspect-1');
+
+    const click = (userId: string, actionTs: string) =>
+      sendButtonClick(
+        s.baseUrl,
+        { userId, channelId, actionId: button?.action_id ?? '', value: button?.value ?? '', actionTs },
+        SIGNING_SECRET,
+      );
+    const refusal = api.hold('chat.postEphemeral');
+    expect(await click('U000NOBODY', '1767607300.000001')).toBe(200);
+    const ephemeral = await refusal.reached;
+    refusal.release();
+    expect(ephemeral.params).toMatchObject({ channel: channelId, user: 'U000NOBODY' });
+    expect(String(ephemeral.params.text)).toContain('Not allowed: rollback');
+    const [refused] = await s.deckhand.store.audit.recent({ limit: 1, actor: 'U000NOBODY' });
+    expect(refused).toMatchObject({
+      command: 'rollback',
+      decision: 'denied',
+      service: 'api',
+      environment: 'staging',
+      text: 'rollback api staging after=op-suspect-1',
+    });
   });
 
   it('refuses someone without incident:manage and opens no channel', async () => {
