@@ -92,6 +92,11 @@ function stateWatcher(states: Map<string, OperationState>): Sink {
           case 'lock.released':
           case 'lock.expired':
           case 'lock.overridden':
+          case 'incident.declared':
+          case 'incident.updated':
+          case 'incident.severity_changed':
+          case 'incident.resolved':
+          case 'incident.timeline_added':
             break;
           default:
             exhaustive(event);

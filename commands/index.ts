@@ -8,6 +8,8 @@ import { canI } from './can-i.ts';
 import { cancel } from './cancel.ts';
 import { confirmRun } from './confirm-run.ts';
 import { help } from './help.ts';
+import { incident } from './incident.ts';
+import { incidents } from './incidents.ts';
 import { lock } from './lock.ts';
 import { locks } from './locks.ts';
 import { status } from './status.ts';
@@ -31,4 +33,6 @@ export const commands: readonly Command[] = [
   canI,
   whoami,
   audit,
+  incident,
+  incidents,
 ];

@@ -34,6 +34,7 @@ import { RunSignals, timerSleep, type Sleep } from './operations/run-signals.ts'
 import type { StepTiming } from './operations/step-context.ts';
 import { TargetLock } from './operations/target-lock.ts';
 import { auditOutcomesSink } from './sinks/audit-outcomes.ts';
+import { incidentTimelineSink } from './incidents/timeline-sink.ts';
 import { createStore } from './store/create-store.ts';
 import { Registry as MetricsRegistry } from 'prom-client';
 import { countingAuditLog } from './metrics/audit-counting.ts';
@@ -146,6 +147,7 @@ export async function createDeckhand(options: DeckhandOptions): Promise<Deckhand
     locks: store.locks,
     idempotency: store.idempotency,
     operations: store.operations,
+    incidents: store.incidents,
   };
   const policy = new Policy(catalog, options.directory(catalog), store.locks);
   const registry = new Registry(commands);
@@ -282,6 +284,7 @@ export async function createDeckhand(options: DeckhandOptions): Promise<Deckhand
       commandNames: new Set(registry.commands.map((c) => c.name)),
       operations: store.operations,
     }),
+    incidentTimelineSink({ incidents: store.incidents, operations: store.operations, events, clock }),
     ...(options.sinks ?? []),
   ]) {
     sinks.follow(sink);

@@ -40,6 +40,18 @@ export function crossCheck(config: ConfigFile, ctx: z.RefinementCtx): void {
   }
 
   checkGrants(config, names, ctx);
+
+  // Responders are listed per service by its name: a key naming no service would never be invited.
+  for (const svc of Object.keys(config.incidents.responders)) {
+    if (!(svc in config.services)) {
+      const known = Object.keys(config.services).join(', ');
+      ctx.addIssue({
+        code: 'custom',
+        path: ['incidents', 'responders', svc],
+        message: `"${svc}" is not a service (by its name, not an alias); the services are ${known}`,
+      });
+    }
+  }
 }
 
 /**

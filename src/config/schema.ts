@@ -203,6 +203,22 @@ export const configSchema = z
       })
       .strict()
       .default({ maxDuration: '30d' }),
+    incidents: z
+      .object({
+        defaultSeverity: z
+          .enum(['sev1', 'sev2', 'sev3', 'sev4'])
+          .default('sev3')
+          .describe('The severity of `incident declare` when none is typed.'),
+        suspectWindow: duration
+          .default('24h')
+          .describe('How far before a declaration a completed deploy or rollback is listed as a suspect.'),
+        responders: z
+          .record(name, z.array(slackSubject))
+          .default({})
+          .describe('Per service: the users (U…) and user groups (S…) invited to its incident channels.'),
+      })
+      .strict()
+      .default({ defaultSeverity: 'sev3', suspectWindow: '24h', responders: {} }),
     audit: z
       .object({
         checkpoints: z

@@ -1,3 +1,4 @@
+import type { IncidentRepository } from '../incidents/incident.ts';
 import type { OperationRepository } from '../operations/repository.ts';
 import type { Actor, Decision, Surface, Target } from './vocabulary.ts';
 
@@ -104,4 +105,6 @@ export interface CoreStore {
   readonly idempotency: IdempotencyRepository;
   /** Deploys and rollbacks as stored; `status` reads them even when no operation service is configured. */
   readonly operations: OperationRepository;
+  /** Incidents and their timelines. */
+  readonly incidents: IncidentRepository;
 }

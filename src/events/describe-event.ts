@@ -60,6 +60,16 @@ export function describeEvent(event: DomainEvent): string {
       return `The lock on ${event.service} in ${event.environment} by ${mention(event.holder)} expired`;
     case 'lock.overridden':
       return `${mention(event.by)} released ${mention(event.holder)}'s lock on ${event.service} in ${event.environment}`;
+    case 'incident.declared':
+      return `${mention(event.declaredBy)} declared INC-${String(event.number)} (${event.severity}): “${event.title}” on ${event.services.join(', ')}`;
+    case 'incident.updated':
+      return `${mention(event.by)}: “${event.note}”`;
+    case 'incident.severity_changed':
+      return `${mention(event.by)} changed the severity from ${event.from} to ${event.to}`;
+    case 'incident.resolved':
+      return `${mention(event.by)} resolved INC-${String(event.number)}${event.summary === null ? '' : `: “${event.summary}”`}`;
+    case 'incident.timeline_added':
+      return event.text;
     default:
       exhaustive(event);
       return '';

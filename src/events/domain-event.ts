@@ -38,6 +38,10 @@ const operationSubject = {
 
 const lockSubject = { at, service: z.string(), environment: z.string() };
 
+/** The incident an event is about; `number` is what people read (`INC-7`). */
+const incidentSubject = { at, incidentId: z.string(), number: z.number() };
+const severity = z.enum(['sev1', 'sev2', 'sev3', 'sev4']);
+
 export const domainEventSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('invocation.decided'),
@@ -179,6 +183,49 @@ export const domainEventSchema = z.discriminatedUnion('type', [
     holder: z.string(),
     by: z.string(),
     reason: z.string(),
+  }),
+  z.object({
+    type: z.literal('incident.declared'),
+    ...incidentSubject,
+    title: z.string(),
+    severity,
+    services: z.array(z.string()),
+    declaredBy: z.string(),
+    /** The invocation that declared it (its audit entry) and where it was typed. */
+    invocationId: z.string(),
+    channel: z.string().nullable(),
+    surface,
+  }),
+  z.object({
+    type: z.literal('incident.updated'),
+    ...incidentSubject,
+    by: z.string(),
+    note: z.string(),
+    invocationId: z.string(),
+  }),
+  z.object({
+    type: z.literal('incident.severity_changed'),
+    ...incidentSubject,
+    by: z.string(),
+    from: severity,
+    to: severity,
+    invocationId: z.string(),
+  }),
+  z.object({
+    type: z.literal('incident.resolved'),
+    ...incidentSubject,
+    by: z.string(),
+    summary: z.string().nullable(),
+    invocationId: z.string(),
+  }),
+  z.object({
+    type: z.literal('incident.timeline_added'),
+    ...incidentSubject,
+    /** The entry's source (`event:<seq>`), its time, kind and line, as the timeline keeps them. */
+    source: z.string(),
+    entryAt: at,
+    kind: z.string(),
+    text: z.string(),
   }),
 ]);
 

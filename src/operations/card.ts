@@ -147,6 +147,11 @@ function lineKey(event: StoredEvent): string | null {
     case 'lock.released':
     case 'lock.expired':
     case 'lock.overridden':
+    case 'incident.declared':
+    case 'incident.updated':
+    case 'incident.severity_changed':
+    case 'incident.resolved':
+    case 'incident.timeline_added':
       return null;
     default:
       exhaustive(event);

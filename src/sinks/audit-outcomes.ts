@@ -86,6 +86,11 @@ async function entryFor(
     case 'lock.acquired':
     case 'lock.released':
     case 'lock.overridden':
+    case 'incident.declared':
+    case 'incident.updated':
+    case 'incident.severity_changed':
+    case 'incident.resolved':
+    case 'incident.timeline_added':
       return null;
     default:
       exhaustive(event);

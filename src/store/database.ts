@@ -99,6 +99,34 @@ export interface SlackResponseRow {
   last_shown: string | null;
 }
 
+export interface IncidentRow {
+  id: string;
+  /** PostgreSQL returns some integers as strings. */
+  number: number | string;
+  title: string;
+  severity: string;
+  /** JSON: the service names. */
+  services: string;
+  status: string;
+  declared_by: string;
+  declared_at: string;
+  invocation_id: string;
+  resolved_at: string | null;
+  summary: string | null;
+  channel_id: string | null;
+  channel_name: string | null;
+}
+
+export interface IncidentTimelineRow {
+  incident_id: string;
+  source: string;
+  at: string;
+  kind: string;
+  text: string;
+  invocation_id: string | null;
+  announced: number;
+}
+
 export interface Database {
   audit_entries: AuditEntryRow;
   locks: LockRow;
@@ -108,4 +136,6 @@ export interface Database {
   sink_cursors: SinkCursorRow;
   slack_messages: SlackMessageRow;
   slack_responses: SlackResponseRow;
+  incidents: IncidentRow;
+  incident_timeline: IncidentTimelineRow;
 }

@@ -6,6 +6,7 @@ import { KyselyEventRepository } from './kysely-event-repository.ts';
 import { KyselySinkCursorRepository } from './kysely-sink-cursor-repository.ts';
 import { KyselySlackMessageRepository } from './kysely-slack-message-repository.ts';
 import { SqliteEventRepository } from './sqlite-event-repository.ts';
+import { KyselyIncidentRepository } from './kysely-incident-repository.ts';
 import { KyselyIdempotencyRepository } from './kysely-idempotency-repository.ts';
 import { KyselyLockRepository } from './kysely-lock-repository.ts';
 import { KyselyOperationRepository } from './kysely-operation-repository.ts';
@@ -26,6 +27,7 @@ export class KyselyStore implements Store {
   readonly events: KyselyEventRepository;
   readonly sinkCursors: KyselySinkCursorRepository;
   readonly slackMessages: KyselySlackMessageRepository;
+  readonly incidents: KyselyIncidentRepository;
   private readonly writer: SqliteWriter | undefined;
   private closed = false;
 
@@ -53,6 +55,7 @@ export class KyselyStore implements Store {
     this.operations = new KyselyOperationRepository(db);
     this.sinkCursors = new KyselySinkCursorRepository(db);
     this.slackMessages = new KyselySlackMessageRepository(db);
+    this.incidents = new KyselyIncidentRepository(db);
   }
 
   async ready(): Promise<StoreReadiness> {

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { checkMessage } from './fake-block-kit.ts';
 import {
+  type FakeChannel,
   METHODS,
   type ChannelRefusal,
   type FakeSlackIdentity,
@@ -66,6 +67,10 @@ export interface FakeSlackApi {
   /** Requests cut while Slack was down. */
   readonly refused: number;
   setGroup(group: string, members: string[]): void;
+  /** The channels the fake holds (created through conversations.create, or taken with takeChannelName). */
+  readonly channels: ReadonlyMap<string, FakeChannel>;
+  /** A channel of this name exists already: conversations.create answers name_taken for it. */
+  takeChannelName(name: string): void;
   /** From now on the bot may not post in `channel`, and Slack says why; null lets it post again. */
   refuseChannel(channel: string, error: ChannelRefusal | null): void;
   close(): Promise<void>;
@@ -214,6 +219,17 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
     },
     get refused() {
       return refused;
+    },
+    channels: state.channels,
+    takeChannelName: (name) => {
+      state.nextChannel += 1;
+      state.channels.set(`C9TAKEN${String(state.nextChannel)}`, {
+        name,
+        members: new Set(),
+        topic: '',
+        purpose: '',
+        pins: new Set(),
+      });
     },
     setGroup: (group, members) => {
       state.groups.set(group, [...members]);

@@ -21,13 +21,22 @@ export interface FakeSlackState {
   /** User group id → member user ids, as usergroups.users.list answers them. */
   groups: Map<string, string[]>;
   /** Channel id → name and members, for conversations.create/invite and pins.add. */
-  channels: Map<string, { name: string; members: Set<string> }>;
+  channels: Map<string, FakeChannel>;
   /** Message timestamps handed out so far; chat.update and pins.add only accept these. */
   messages: Set<string>;
   nextTs: number;
   nextChannel: number;
   /** Channels where the bot may not post, and what Slack answers there. */
   refusals: Map<string, ChannelRefusal>;
+}
+
+/** A channel the fake created (or a test took the name of): its members, topic, purpose and pins. */
+export interface FakeChannel {
+  name: string;
+  members: Set<string>;
+  topic: string;
+  purpose: string;
+  pins: Set<string>;
 }
 
 export type Params = Record<string, unknown>;
@@ -154,29 +163,49 @@ export const METHODS: Record<string, MethodHandler> = {
     return { ok: true, users: [...members] };
   },
 
+  // Slack's name rules: lowercase letters, numbers, hyphens and underscores, at most 80 characters
+  // (https://docs.slack.dev/reference/methods/conversations.create#errors: invalid_name_specials,
+  // invalid_name_maxlength, invalid_name_required, name_taken).
   'conversations.create': (params, state) => {
     const name = str(params, 'name');
-    if (name === undefined || !/^[a-z0-9_-]{1,80}$/.test(name)) return { ok: false, error: 'invalid_name' };
+    if (name === undefined) return { ok: false, error: 'invalid_name_required' };
+    if (name.length > 80) return { ok: false, error: 'invalid_name_maxlength' };
+    if (!/^[a-z0-9_-]+$/.test(name)) return { ok: false, error: 'invalid_name_specials' };
     if ([...state.channels.values()].some((c) => c.name === name)) return { ok: false, error: 'name_taken' };
     state.nextChannel += 1;
     const id = `C9FAKE${String(state.nextChannel).padStart(4, '0')}`;
-    state.channels.set(id, { name, members: new Set([state.identity.botUserId]) });
+    state.channels.set(id, {
+      name,
+      members: new Set([state.identity.botUserId]),
+      topic: '',
+      purpose: '',
+      pins: new Set(),
+    });
     return {
       ok: true,
       channel: { id, name, is_channel: true, is_private: params.is_private === 'true', created: 1767607200 },
     };
   },
 
+  // https://docs.slack.dev/reference/methods/conversations.invite#errors: cant_invite_self,
+  // already_in_channel (every user already a member), no_user; at most 1000 ids a call.
   'conversations.invite': (params, state) => {
     const id = str(params, 'channel');
     const channel = id === undefined ? undefined : state.channels.get(id);
     if (id === undefined || channel === undefined) return { ok: false, error: 'channel_not_found' };
     const users = (str(params, 'users') ?? '').split(',').filter((u) => u !== '');
     if (users.length === 0) return { ok: false, error: 'no_user' };
+    if (users.length > 1000) return { ok: false, error: 'too_many_users' };
+    if (users.includes(state.identity.botUserId)) return { ok: false, error: 'cant_invite_self' };
+    if (users.some((u) => !/^[UW][A-Z0-9]+$/.test(u))) return { ok: false, error: 'user_not_found' };
     if (users.every((u) => channel.members.has(u))) return { ok: false, error: 'already_in_channel' };
     for (const u of users) channel.members.add(u);
     return { ok: true, channel: { id, name: channel.name, is_channel: true } };
   },
+
+  // Topic and purpose: at most 250 characters (too_long), https://docs.slack.dev/reference/methods/conversations.setTopic
+  'conversations.setTopic': (params, state) => setText(params, state, 'topic'),
+  'conversations.setPurpose': (params, state) => setText(params, state, 'purpose'),
 
   'pins.add': (params, state) => {
     const channel = str(params, 'channel');
@@ -184,6 +213,25 @@ export const METHODS: Record<string, MethodHandler> = {
     if (channel === undefined || !knownChannel(state, channel))
       return { ok: false, error: 'channel_not_found' };
     if (ts === undefined || !state.messages.has(ts)) return { ok: false, error: 'message_not_found' };
+    const created = state.channels.get(channel);
+    if (created !== undefined) {
+      if (created.pins.has(ts)) return { ok: false, error: 'already_pinned' };
+      created.pins.add(ts);
+    }
     return { ok: true };
   },
 };
+
+function setText(
+  params: Params,
+  state: FakeSlackState,
+  field: 'topic' | 'purpose',
+): Answer | { ok: false; error: string } {
+  const id = str(params, 'channel');
+  const channel = id === undefined ? undefined : state.channels.get(id);
+  if (id === undefined || channel === undefined) return { ok: false, error: 'channel_not_found' };
+  const text = typeof params[field] === 'string' ? params[field] : '';
+  if (text.length > 250) return { ok: false, error: 'too_long' };
+  channel[field] = text;
+  return { ok: true, [field]: text };
+}

@@ -253,6 +253,15 @@ const REFUSED: Row[] = [
     'refuses "main" (github.ref)',
     'refPattern',
   ],
+  // Incident responders are listed by service name.
+  [
+    'responders of a service that does not exist',
+    '    api: [S000SRE] # the on-call group',
+    '    apii: [S000SRE] # the on-call group',
+    'incidents.responders.apii',
+    '"apii" is not a service',
+    'apii: [S000SRE]',
+  ],
   // Durations past what can be meant.
   [
     'a lock maximum past a year',

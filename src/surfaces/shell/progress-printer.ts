@@ -12,7 +12,8 @@ export function progressPrinterSink(write: (line: string) => void): Sink {
   return {
     name: 'shell-progress',
     cursor: 'live',
-    types: EVENT_TYPES.filter((type) => type.startsWith('operation.')),
+    // An open incident's timeline lines too: the shell has no incident channel, so they are shown here.
+    types: EVENT_TYPES.filter((type) => type.startsWith('operation.') || type === 'incident.timeline_added'),
     handle(events) {
       for (const event of events) print(event, labels, write);
       return Promise.resolve();
@@ -56,6 +57,13 @@ function print(event: StoredEvent, labels: Map<string, string>, write: (line: st
     case 'lock.released':
     case 'lock.expired':
     case 'lock.overridden':
+    case 'incident.declared':
+    case 'incident.updated':
+    case 'incident.severity_changed':
+    case 'incident.resolved':
+      return;
+    case 'incident.timeline_added':
+      write(`  ⚑ [INC-${String(event.number)}] ${terminalText(event.text)}`);
       return;
     default:
       exhaustive(event);

@@ -3,6 +3,8 @@ import type { Deckhand } from '../../app.ts';
 import { createHttpServer, listen } from '../../http/server.ts';
 import { webClientChat } from './card-chat.ts';
 import { CardLinks } from './card-links.ts';
+import { incidentChannelSink } from './incident-channel-sink.ts';
+import { webClientIncidentChannels } from './incident-channels.ts';
 import { webhookResponder, type RespondTo } from './response-url.ts';
 import { progressCardSink } from './progress-card-sink.ts';
 import type { SlackClients, SlackConnection } from './slack-clients.ts';
@@ -78,6 +80,18 @@ export function createSlackSurface(deckhand: Deckhand, options: SlackSurfaceOpti
       links,
       clock,
       logger: logger.child({ component: 'progress-cards' }),
+    }),
+  );
+  deckhand.follow(
+    incidentChannelSink({
+      incidents: deckhand.store.incidents,
+      operations: deckhand.store.operations,
+      messages: deckhand.store.slackMessages,
+      chat,
+      channels: webClientIncidentChannels(clients.chat),
+      config: deckhand.catalog.config,
+      clock,
+      logger: logger.child({ component: 'incident-channels' }),
     }),
   );
   const mode = socketMode ? 'socket-mode' : 'http';

@@ -1,0 +1,132 @@
+import type { Logger } from 'pino';
+import type { ConfigFile } from '../../config/schema.ts';
+import type { Clock } from '../../core/clock.ts';
+import { parseDuration } from '../../core/duration.ts';
+import { plainText } from '../../core/markup.ts';
+import type { StoredEvent } from '../../events/domain-event.ts';
+import type { Sink } from '../../events/sink.ts';
+import { incidentName, type Incident, type IncidentRepository } from '../../incidents/incident.ts';
+import { incidentCard } from '../../incidents/incident-card.ts';
+import { suspectDeploys } from '../../incidents/suspects.ts';
+import type { OperationRepository } from '../../operations/repository.ts';
+import type { SlackMessageRepository } from '../../store/kysely-slack-message-repository.ts';
+import { slackErrorCode, type CardChat } from './card-chat.ts';
+import { incidentChannelName } from './incident-channel-name.ts';
+import type { IncidentChannels } from './incident-channels.ts';
+import { mrkdwnMessage, slackMessage } from './render-blocks.ts';
+import { slackMrkdwn } from '../../core/markup.ts';
+
+/** Names tried before giving up on `name_taken` (`…`, `…-2`, … `…-9`). */
+const NAME_ATTEMPTS = 9;
+
+/**
+ * An incident's Slack channel: on `incident.declared` it creates `inc-<number>-<date>-<slug>`
+ * (another suffix on `name_taken`), invites the declarer and the services' responders (config
+ * `incidents.responders`; user groups expanded), sets topic and purpose, posts the situation card and
+ * pins it. Each timeline entry (`incident.timeline_added`) becomes a line in the channel, and the card
+ * is edited (once per batch) to show the newest state.
+ *
+ * Durable (`incident-channels`): every step is recorded as it is done (the channel on the incident,
+ * the card and each line in `slack_messages`), so a batch read again skips what was done; a channel
+ * created just before a crash, before it was recorded, is met as `name_taken` and the next name is used.
+ */
+export function incidentChannelSink(deps: {
+  incidents: IncidentRepository;
+  operations: OperationRepository;
+  messages: SlackMessageRepository;
+  chat: CardChat;
+  channels: IncidentChannels;
+  config: ConfigFile;
+  clock: Clock;
+  logger: Logger;
+}): Sink {
+  const cardKey = (incident: Incident): string => `incident-card:${incident.id}`;
+
+  async function card(incident: Incident) {
+    const window = parseDuration(deps.config.incidents.suspectWindow);
+    const suspects = await suspectDeploys(deps.operations, incident, window);
+    const timeline = await deps.incidents.timeline(incident.id);
+    return slackMessage(incidentCard(incident, suspects, deps.clock.now(), timeline));
+  }
+
+  async function open(incident: Incident): Promise<Incident> {
+    let current = incident;
+    if (current.channelId === null) {
+      const created = await createChannel(current);
+      await deps.incidents.update(current.id, { channelId: created.id, channelName: created.name });
+      current = { ...current, channelId: created.id, channelName: created.name };
+    }
+    const channel = current.channelId ?? '';
+    await deps.channels.invite(channel, await invitees(current));
+    const title = plainText(current.title);
+    await deps.channels.setTopic(channel, `${incidentName(current)} ${current.severity}: ${title}`);
+    await deps.channels.setPurpose(
+      channel,
+      `Incident ${incidentName(current)} on ${current.services.join(', ')}, declared through Deckhand. Its timeline is posted here.`,
+    );
+    let location = await deps.messages.get(cardKey(current));
+    if (location === null) {
+      location = await deps.chat.post(channel, await card(current));
+      await deps.messages.save(cardKey(current), location, deps.clock.now());
+    }
+    await deps.channels.pin(location.channel, location.ts);
+    return current;
+  }
+
+  async function createChannel(incident: Incident): Promise<{ id: string; name: string }> {
+    for (let attempt = 1; attempt <= NAME_ATTEMPTS; attempt += 1) {
+      const name = incidentChannelName(incident, attempt);
+      try {
+        return await deps.channels.create(name);
+      } catch (error) {
+        if (slackErrorCode(error) !== 'name_taken') throw error;
+        deps.logger.info({ name }, 'incident channel name taken; trying the next');
+      }
+    }
+    throw new Error(`every channel name for ${incidentName(incident)} is taken`);
+  }
+
+  async function invitees(incident: Incident): Promise<string[]> {
+    const users = new Set<string>([incident.declaredBy]);
+    for (const service of incident.services) {
+      for (const subject of deps.config.incidents.responders[service] ?? []) {
+        if (subject.startsWith('S')) for (const u of await deps.channels.groupMembers(subject)) users.add(u);
+        else users.add(subject);
+      }
+    }
+    return [...users];
+  }
+
+  async function postLine(incident: Incident, event: StoredEvent & { type: 'incident.timeline_added' }) {
+    if (incident.channelId === null) return;
+    const key = `incident-entry:${incident.id}:${event.source}`;
+    if ((await deps.messages.get(key)) !== null) return;
+    const time = event.entryAt.toISOString().slice(11, 16);
+    const message = mrkdwnMessage(`${time} UTC`, slackMrkdwn(event.text));
+    const location = await deps.chat.post(incident.channelId, message);
+    await deps.messages.save(key, location, deps.clock.now());
+  }
+
+  return {
+    name: 'incident-channels',
+    types: ['incident.declared', 'incident.timeline_added', 'incident.severity_changed', 'incident.resolved'],
+    async handle(events) {
+      const touched = new Set<string>();
+      for (const event of events) {
+        if (!('incidentId' in event)) continue;
+        const incident = await deps.incidents.get(event.incidentId);
+        if (incident === null) continue;
+        if (event.type === 'incident.declared') await open(incident);
+        else if (event.type === 'incident.timeline_added') await postLine(incident, event);
+        touched.add(incident.id);
+      }
+      // One card edit per incident and batch: Slack's chat.update is Tier 3 (about 50 a minute).
+      for (const id of touched) {
+        const incident = await deps.incidents.get(id);
+        const location = incident === null ? null : await deps.messages.get(cardKey(incident));
+        if (incident === null || location === null) continue;
+        await deps.chat.update(location, await card(incident));
+      }
+    },
+  };
+}

@@ -1,0 +1,77 @@
+import type { webApi } from '@slack/bolt';
+import { slackErrorCode } from './card-chat.ts';
+
+/**
+ * The slice of Slack's conversations, pins and user group APIs the incident channels use. Every
+ * method answers Slack's error code as a thrown WebClient error (read it with `slackErrorCode`), except
+ * where an answer means "already done" (`already_in_channel`, `already_pinned`), which is success.
+ */
+export interface IncidentChannels {
+  /** conversations.create; throws with code `name_taken` when the name is in use. */
+  create(name: string): Promise<{ id: string; name: string }>;
+  /** conversations.invite, at most {@link INVITE_BATCH} users a call. */
+  invite(channel: string, users: readonly string[]): Promise<void>;
+  /** conversations.setTopic: plain text, at most 250 characters. */
+  setTopic(channel: string, topic: string): Promise<void>;
+  /** conversations.setPurpose: plain text, at most 250 characters. */
+  setPurpose(channel: string, purpose: string): Promise<void>;
+  /** pins.add. */
+  pin(channel: string, ts: string): Promise<void>;
+  /** usergroups.users.list: a user group's members. */
+  groupMembers(group: string): Promise<string[]>;
+}
+
+/**
+ * Users per conversations.invite call. Slack takes up to 1000 ids a call
+ * (https://docs.slack.dev/reference/methods/conversations.invite); smaller batches keep one refused
+ * id from failing a large invite.
+ */
+export const INVITE_BATCH = 100;
+
+/**
+ * Topic and purpose are at most 250 characters and take no formatting
+ * (https://docs.slack.dev/reference/methods/conversations.setTopic, …setPurpose).
+ */
+export const TOPIC_MAX = 250;
+
+/** Over the surface's chat client (no retries of its own; see slack-clients.ts). */
+export function webClientIncidentChannels(client: webApi.WebClient): IncidentChannels {
+  return {
+    async create(name) {
+      const res = await client.conversations.create({ name, is_private: false });
+      const id = res.channel?.id;
+      if (id === undefined) throw new Error('conversations.create answered without a channel id');
+      return { id, name: res.channel?.name ?? name };
+    },
+    async invite(channel, users) {
+      for (let i = 0; i < users.length; i += INVITE_BATCH) {
+        const batch = users.slice(i, i + INVITE_BATCH);
+        await alreadyDone(
+          () => client.conversations.invite({ channel, users: batch.join(',') }),
+          'already_in_channel',
+        );
+      }
+    },
+    async setTopic(channel, topic) {
+      await client.conversations.setTopic({ channel, topic: topic.slice(0, TOPIC_MAX) });
+    },
+    async setPurpose(channel, purpose) {
+      await client.conversations.setPurpose({ channel, purpose: purpose.slice(0, TOPIC_MAX) });
+    },
+    async pin(channel, ts) {
+      await alreadyDone(() => client.pins.add({ channel, timestamp: ts }), 'already_pinned');
+    },
+    async groupMembers(group) {
+      const res = await client.usergroups.users.list({ usergroup: group });
+      return res.users ?? [];
+    },
+  };
+}
+
+async function alreadyDone(call: () => Promise<unknown>, code: string): Promise<void> {
+  try {
+    await call();
+  } catch (error) {
+    if (slackErrorCode(error) !== code) throw error;
+  }
+}

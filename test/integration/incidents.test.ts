@@ -1,0 +1,165 @@
+/**
+ * Incidents in the core (the shell's view, no Slack): declaring records it and prints its card; every
+ * change to its services joins the timeline; suspect deploys are Deckhand's own records with a bound
+ * Rollback button; notes, severity and resolve; the postmortem quotes audit entries the chain verifies;
+ * a user without the grant is refused; typed text stays text.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { slackMrkdwn } from '../../src/core/markup.ts';
+import { startSandboxHarness, type SandboxHarness } from '../support/sandbox-harness.ts';
+
+let h: SandboxHarness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+async function timelineTexts(harness: SandboxHarness, number: number): Promise<string[]> {
+  await harness.sinksCaughtUp();
+  const incident = await harness.store.incidents.byNumber(number);
+  if (incident === null) throw new Error(`no INC-${String(number)}`);
+  return (await harness.store.incidents.timeline(incident.id)).map((e) => e.text);
+}
+
+describe('incidents', () => {
+  it('declares an incident with its card, numbered, and its timeline follows a deploy and a lock of its services', async () => {
+    h = await startSandboxHarness();
+    const declared = await h.run('incident declare "checkout 500s" sev1 api');
+    expect(declared.decision).toBe('allowed');
+    expect(declared.reply.title).toBe('INC-1 checkout 500s');
+    expect(declared.reply.fields).toContainEqual({ label: 'Severity', value: 'sev1' });
+
+    await h.run('deploy api v1.2.3 to staging');
+    const op = await h.settle((await h.latest()).id);
+    expect(op.state).toBe('succeeded');
+    await h.run('lock api production "incident INC-1"');
+    await h.run('lock web production "unrelated"');
+
+    const lines = await timelineTexts(h, 1);
+    expect(lines[0]).toContain('declared INC-1 (sev1)');
+    expect(lines.some((l) => l.startsWith('deploy api v1.2.3 to staging:'))).toBe(true);
+    expect(lines.some((l) => l.includes('locked api in production'))).toBe(true);
+    // Another service's changes stay out of this incident's timeline.
+    expect(lines.some((l) => l.includes('web'))).toBe(false);
+    // Each event once, however often the sink read it.
+    expect(new Set(lines).size).toBe(lines.length);
+  });
+
+  it('lists the deploys of its services that succeeded in the window before it, each with a Rollback button bound to it', async () => {
+    h = await startSandboxHarness();
+    await h.run('deploy api v1.2.3 to staging');
+    const old = await h.settle((await h.latest()).id);
+    h.clock.advance(25 * 3600_000); // past the 24 h suspect window
+    await h.run('deploy api v1.2.4 to staging');
+    const recent = await h.settle((await h.latest()).id);
+    await h.run('deploy web v2.0.0 to staging');
+    await h.settle((await h.latest()).id);
+
+    const declared = await h.run('incident declare "slow api" sev2 api');
+    expect(declared.reply.text).toContain('deploy api v1.2.4 to staging');
+    expect(declared.reply.text).not.toContain('v1.2.3');
+    expect(declared.reply.text).not.toContain('web');
+    expect(declared.reply.buttons).toEqual([
+      expect.objectContaining({ command: `rollback api staging after=${recent.id}`, style: 'danger' }),
+    ]);
+    expect(old.id).not.toBe(recent.id);
+
+    // The button is the ordinary rollback through the dispatcher: the policy decides, for whoever clicks.
+    const refused = await h.run(declared.reply.buttons?.[0]?.command ?? '', { user: 'U000NOBODY' });
+    expect(refused.decision).toBe('denied');
+    const clicked = await h.run(declared.reply.buttons?.[0]?.command ?? '');
+    expect(clicked.decision).toBe('allowed');
+    const rollback = await h.latest();
+    expect(rollback.kind).toBe('rollback');
+    await h.settle(rollback.id);
+    // It is on the incident's timeline, like every change to its services.
+    expect((await timelineTexts(h, 1)).some((l) => l.startsWith('rollback api'))).toBe(true);
+  });
+
+  it('takes notes and severity changes, resolves once, and then refuses changes with what to do', async () => {
+    h = await startSandboxHarness();
+    await h.run('incident declare "queue backlog" worker');
+    const status = await h.run('incident status 1');
+    expect(status.reply.fields).toContainEqual({ label: 'Severity', value: 'sev3' }); // the config's default
+
+    expect((await h.run('incident update INC-1 "restarted the consumers"')).decision).toBe('allowed');
+    expect((await h.run('incident sev 1 sev2')).reply.title).toBe('INC-1 is sev2 now');
+    expect((await h.run('incident sev 1 sev2')).reply.title).toBe('INC-1 is already sev2');
+    const resolved = await h.run('incident resolve 1 "consumer pool too small"');
+    expect(resolved.reply.title).toBe('Resolved: INC-1 queue backlog');
+    expect((await h.run('incidents')).reply.title).toBe('No open incidents');
+
+    const again = await h.run('incident update 1 "late note"');
+    expect(again.decision).toBe('invalid');
+    expect(again.reply.text).toContain('was resolved');
+
+    const lines = await timelineTexts(h, 1);
+    expect(lines).toEqual([
+      expect.stringContaining('declared INC-1 (sev3)'),
+      expect.stringContaining('“restarted the consumers”'),
+      expect.stringContaining('from sev3 to sev2'),
+      expect.stringContaining('resolved INC-1: “consumer pool too small”'),
+    ]);
+  });
+
+  it.each([
+    ['incident declare "x" sev9 api', 'sev9'],
+    ['incident declare checkout down api', 'put the whole title in quotes'],
+    ['incident declare "no services" sev1', 'Name the services'],
+    ['incident status 99', 'There is no INC-99'],
+    ['incident status abc', 'not an incident number'],
+    ['incident explode 1', 'incident needs one of'],
+  ])('answers "%s" with what to do', async (line, words) => {
+    h = await startSandboxHarness();
+    const outcome = await h.run(line);
+    expect(outcome.decision).toBe('invalid');
+    expect(`${outcome.reply.title} ${outcome.reply.text ?? ''}`).toContain(words);
+  });
+
+  it.each([
+    'incident declare "x" sev1 api',
+    'incident update 1 "x"',
+    'incident sev 1 sev2',
+    'incident resolve 1',
+  ])('refuses "%s" to someone without incident:manage', async (line) => {
+    h = await startSandboxHarness();
+    await h.run('incident declare "first" sev2 api');
+    const outcome = await h.run(line, { user: 'U000DEV' });
+    expect(outcome.decision).toBe('denied');
+    expect(outcome.reply.text).toContain('incident:manage');
+  });
+
+  it('drafts a postmortem quoting the audit entries with their sequence numbers and hashes, which the chain verifies', async () => {
+    h = await startSandboxHarness();
+    await h.run('incident declare "checkout 500s" sev1 api');
+    await h.run('incident update 1 "looking at api"');
+    await h.run('incident resolve 1 "fixed"');
+    await h.sinksCaughtUp();
+    const draft = await h.run('incident postmortem 1');
+    const text = draft.reply.text ?? '';
+    expect(text).toContain('# INC-1: checkout 500s (postmortem draft)');
+    expect(text).toContain('deckhand audit verify');
+    const verified = await h.store.audit.verify();
+    if (!verified.ok) throw new Error('the chain should verify');
+    expect(text).toContain(`\`${verified.head}\``);
+    // Every quoted entry is in the chain with that hash.
+    const chain = new Map<number, string>();
+    for await (const entry of h.store.audit.scan()) chain.set(entry.seq, entry.hash);
+    const quoted = [...text.matchAll(/^\| (\d+) \|.*\| `([0-9a-f]{64})` \|$/gm)];
+    expect(quoted.map((m) => m[0]).join('\n')).toContain('incident declare');
+    expect(quoted.length).toBeGreaterThanOrEqual(3);
+    for (const m of quoted) expect(chain.get(Number(m[1]))).toBe(m[2]);
+  });
+
+  it('keeps markup people typed in a title or a note as text', async () => {
+    h = await startSandboxHarness();
+    await h.run('incident declare "<!channel> api down <https://evil.example|click>" sev1 api');
+    await h.run('incident update 1 "<@U000ADMIN> *look*"');
+    // As Slack will get them: what Deckhand wrote is live (the declarer's mention), what people typed is not.
+    const slack = (await timelineTexts(h, 1)).map(slackMrkdwn).join('\n');
+    expect(slack).toContain('<@U000ADMIN> declared INC-1');
+    expect(slack).toContain('&lt;!channel&gt; api down &lt;https://evil.example|click&gt;');
+    expect(slack).toContain('“&lt;@U000ADMIN&gt; *look*”');
+    expect(slack).not.toContain('<!channel>');
+  });
+});
