@@ -4,6 +4,7 @@ import { audit } from './audit.ts';
 import { deploy } from './deploy.ts';
 import { history } from './history.ts';
 import { rollback } from './rollback.ts';
+import { runbook } from './runbook.ts';
 import { canI } from './can-i.ts';
 import { cancel } from './cancel.ts';
 import { confirmRun } from './confirm-run.ts';
@@ -31,4 +32,5 @@ export const commands: readonly Command[] = [
   canI,
   whoami,
   audit,
+  runbook,
 ];

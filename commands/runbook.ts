@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { defineCommand } from '../src/core/command.ts';
+import { DeckhandError } from '../src/core/errors.ts';
+import { runbookPermission } from '../src/runbooks/runbook-schema.ts';
+import { findRunbook } from '../src/runbooks/runbook-set.ts';
+import { runbookList } from './runbook-list.ts';
+import { runbookRun } from './runbook-run.ts';
+import { runbookShow } from './runbook-show.ts';
+
+/**
+ * `runbook list | show <id> | run <id> key=value … [--dry-run]`. One chat command (the registry
+ * finds commands by their first word); each sub-command's work is in its own file.
+ */
+export const runbook = defineCommand({
+  name: 'runbook',
+  aliases: ['runbooks', 'rb'],
+  summary: 'List, show and run runbooks: reviewed procedures from runbooks/<id>.yml',
+  usage: 'runbook list | runbook show <id> | runbook run <id> key=value … [--dry-run]',
+  examples: ['runbook list', 'runbook show restart-api', 'runbook run restart-api env=staging --dry-run'],
+  grammar: {
+    slots: [
+      { name: 'action', kind: 'word' },
+      { name: 'runbook', kind: 'word' },
+      { name: 'flag', kind: 'word' },
+    ],
+    params: true,
+  },
+  args: z.object({
+    action: z.enum(['list', 'show', 'run'], {
+      message: 'Say what to do: runbook list, runbook show <id> or runbook run <id> key=value …',
+    }),
+    runbook: z.string().optional(),
+    flag: z.enum(['--dry-run', 'dry-run'], { message: 'The only option is --dry-run.' }).optional(),
+    params: z.record(z.string(), z.string()).optional(),
+  }),
+  permission(args, ctx) {
+    if (args.action !== 'run') return undefined;
+    const loaded = findRunbook(ctx.runbooks, needId(args.runbook, args.action));
+    return { permission: runbookPermission(loaded.runbook) };
+  },
+  async run(ctx, args) {
+    switch (args.action) {
+      case 'list':
+        return runbookList(ctx);
+      case 'show':
+        return runbookShow(ctx, needId(args.runbook, args.action));
+      case 'run':
+        return runbookRun(ctx, {
+          id: needId(args.runbook, args.action),
+          words: Object.entries(args.params ?? {}).map(([k, v]) => `${k}=${v}`),
+          dryRun: args.flag !== undefined,
+        });
+    }
+  },
+});
+
+function needId(id: string | undefined, action: 'show' | 'run'): string {
+  if (id !== undefined) return id;
+  throw new DeckhandError(
+    'invalid_arguments',
+    `runbook ${action} needs a runbook's id, like: /ops runbook ${action} restart-api. See them with: /ops runbook list`,
+  );
+}
