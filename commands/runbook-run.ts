@@ -9,6 +9,8 @@ import {
   type PlannedStep,
   type RunbookPlan,
 } from '../src/runbooks/dry-run-plan.ts';
+import { operationCard } from '../src/operations/card.ts';
+import { RUNNABLE_STEP_TYPES } from '../src/operations/steps/runbook-step.ts';
 import { paramText } from '../src/runbooks/param-values.ts';
 import { findRunbook } from '../src/runbooks/runbook-set.ts';
 import { checkPlanPolicy, stepLabel, type PlanPolicyResult } from '../src/runbooks/step-policy.ts';
@@ -17,7 +19,8 @@ import { checkPlanPolicy, stepLabel, type PlanPolicyResult } from '../src/runboo
  * `runbook run <id> key=value … [--dry-run]`. Both resolve the plan from the parameters (each
  * missing or wrong one named with what it takes) and check every step against the invoker's own
  * grants, the channel's rules, freezes and locks: a refused step is named with its rule before
- * anything runs. A dry run stops there and changes nothing.
+ * anything runs. A dry run stops there and changes nothing; a run is an operation of kind
+ * `runbook` that the runner carries out step by step (src/operations/steps/runbook-step.ts).
  */
 export async function runbookRun(
   ctx: CommandContext,
@@ -46,10 +49,48 @@ export async function runbookRun(
   );
   if (request.dryRun) return dryRunReply(plan, policy);
   if (policy.refused !== null) throw refusal(plan, policy.refused);
-  throw new DeckhandError(
-    'invalid_arguments',
-    `Every step of ${runbook.id} passed the checks, but this Deckhand cannot run runbooks yet: only a dry run. Add --dry-run to see the plan.`,
+  const unrunnable = plan.steps.find((s) => s.when.verdict !== 'skipped' && !RUNNABLE_STEP_TYPES.has(s.type));
+  if (unrunnable !== undefined) {
+    throw new DeckhandError(
+      'invalid_arguments',
+      `${runbook.id} was not started: ${stepLabel(unrunnable)} is a ${unrunnable.type} step, which this Deckhand checks in a dry run but cannot carry out yet (it runs ${[...RUNNABLE_STEP_TYPES].join(', ')}). Nothing was changed; see the plan with --dry-run.`,
+    );
+  }
+  const target = plan.steps.flatMap((s) =>
+    s.when.verdict !== 'skipped' && s.action !== null && 'target' in s.action ? [s.action.target] : [],
+  )[0];
+  if (target === undefined) {
+    throw new DeckhandError(
+      'invalid_arguments',
+      `${runbook.id} was not started: a run holds the service and environment of its first Kubernetes step, and it has none.`,
+    );
+  }
+  const op = await ctx.ports.operations.request(
+    {
+      kind: 'runbook',
+      service: target.service,
+      environment: target.environment,
+      ref: runbook.id,
+      inputs: Object.fromEntries(Object.entries(plan.params).map(([k, v]) => [k, paramText(v)])),
+      // A runbook's approvals are its own approval steps.
+      skipApproval: true,
+      runbookRun: {
+        runbookId: runbook.id,
+        stepIndex: 0,
+        steps: plan.steps.map((s) => ({
+          id: s.id,
+          status: 'pending',
+          attempts: 0,
+          startedAt: null,
+          endedAt: null,
+          outputs: {},
+          error: null,
+        })),
+      },
+    },
+    ctx.invocation,
   );
+  return operationCard(op, await ctx.events.forOperation(op.id), ctx.clock.now());
 }
 
 /** A refused step as an error of its rule's code, naming the step, the rule and what to do. */

@@ -185,6 +185,9 @@ export async function createDeckhand(options: DeckhandOptions): Promise<Deckhand
       signals,
       timing,
       sleep,
+      runbooks,
+      runbookRuns: store.runbookRuns,
+      policy,
     },
     target,
     owner,
@@ -195,6 +198,7 @@ export async function createDeckhand(options: DeckhandOptions): Promise<Deckhand
     target,
     events,
     runner,
+    runbookRuns: store.runbookRuns,
     clock,
     newId,
   });

@@ -99,6 +99,16 @@ export interface SlackResponseRow {
   last_shown: string | null;
 }
 
+/** A runbook run's steps (migration 0009); the run itself is its `operations` row. */
+export interface RunbookRunRow {
+  operation_id: string;
+  runbook_id: string;
+  step_index: number;
+  /** JSON array of RunbookStepRecord. */
+  steps: string;
+  updated_at: string;
+}
+
 export interface Database {
   audit_entries: AuditEntryRow;
   locks: LockRow;
@@ -108,4 +118,5 @@ export interface Database {
   sink_cursors: SinkCursorRow;
   slack_messages: SlackMessageRow;
   slack_responses: SlackResponseRow;
+  runbook_runs: RunbookRunRow;
 }

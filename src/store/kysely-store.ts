@@ -1,3 +1,4 @@
+import { KyselyRunbookRunRepository } from './kysely-runbook-run-repository.ts';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './database.ts';
 import type { ChainWriter } from './chain-writers.ts';
@@ -26,6 +27,7 @@ export class KyselyStore implements Store {
   readonly events: KyselyEventRepository;
   readonly sinkCursors: KyselySinkCursorRepository;
   readonly slackMessages: KyselySlackMessageRepository;
+  readonly runbookRuns: KyselyRunbookRunRepository;
   private readonly writer: SqliteWriter | undefined;
   private closed = false;
 
@@ -53,6 +55,7 @@ export class KyselyStore implements Store {
     this.operations = new KyselyOperationRepository(db);
     this.sinkCursors = new KyselySinkCursorRepository(db);
     this.slackMessages = new KyselySlackMessageRepository(db);
+    this.runbookRuns = new KyselyRunbookRunRepository(db);
   }
 
   async ready(): Promise<StoreReadiness> {

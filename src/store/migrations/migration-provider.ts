@@ -8,6 +8,7 @@ import * as superseded from './0006-superseded-is-final.ts';
 import * as deadlines from './0007-step-deadlines.ts';
 
 import * as slackResponses from './0008-slack-responses.ts';
+import * as runbookRuns from './0009-runbook-runs.ts';
 
 /**
  * Migrations are listed in code rather than read from a folder, so they work the same from source,
@@ -23,6 +24,7 @@ const migrations: Readonly<Record<string, Migration>> = {
   '0007-step-deadlines': deadlines,
 
   '0008-slack-responses': slackResponses,
+  '0009-runbook-runs': runbookRuns,
 };
 
 export const migrationProvider: MigrationProvider = {
