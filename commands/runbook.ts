@@ -3,19 +3,20 @@ import { defineCommand } from '../src/core/command.ts';
 import { DeckhandError } from '../src/core/errors.ts';
 import { runbookPermission } from '../src/runbooks/runbook-schema.ts';
 import { findRunbook } from '../src/runbooks/runbook-set.ts';
+import { runbookAbort } from './runbook-abort.ts';
 import { runbookList } from './runbook-list.ts';
 import { runbookRun } from './runbook-run.ts';
 import { runbookShow } from './runbook-show.ts';
 
 /**
- * `runbook list | show <id> | run <id> key=value … [--dry-run]`. One chat command (the registry
+ * `runbook list | show <id> | run <id> key=value … [--dry-run] | abort <run>`. One chat command (the registry
  * finds commands by their first word); each sub-command's work is in its own file.
  */
 export const runbook = defineCommand({
   name: 'runbook',
   aliases: ['runbooks', 'rb'],
   summary: 'List, show and run runbooks: reviewed procedures from runbooks/<id>.yml',
-  usage: 'runbook list | runbook show <id> | runbook run <id> key=value … [--dry-run]',
+  usage: 'runbook list | runbook show <id> | runbook run <id> key=value … [--dry-run] | runbook abort <run>',
   examples: ['runbook list', 'runbook show restart-api', 'runbook run restart-api env=staging --dry-run'],
   grammar: {
     slots: [
@@ -26,8 +27,9 @@ export const runbook = defineCommand({
     params: true,
   },
   args: z.object({
-    action: z.enum(['list', 'show', 'run'], {
-      message: 'Say what to do: runbook list, runbook show <id> or runbook run <id> key=value …',
+    action: z.enum(['list', 'show', 'run', 'abort'], {
+      message:
+        'Say what to do: runbook list, runbook show <id>, runbook run <id> key=value … or runbook abort <run>',
     }),
     runbook: z.string().optional(),
     flag: z.enum(['--dry-run', 'dry-run'], { message: 'The only option is --dry-run.' }).optional(),
@@ -44,6 +46,8 @@ export const runbook = defineCommand({
         return runbookList(ctx);
       case 'show':
         return runbookShow(ctx, needId(args.runbook, args.action));
+      case 'abort':
+        return runbookAbort(ctx, needId(args.runbook, args.action));
       case 'run':
         return runbookRun(ctx, {
           id: needId(args.runbook, args.action),
@@ -54,10 +58,12 @@ export const runbook = defineCommand({
   },
 });
 
-function needId(id: string | undefined, action: 'show' | 'run'): string {
+function needId(id: string | undefined, action: 'show' | 'run' | 'abort'): string {
   if (id !== undefined) return id;
   throw new DeckhandError(
     'invalid_arguments',
-    `runbook ${action} needs a runbook's id, like: /ops runbook ${action} restart-api. See them with: /ops runbook list`,
+    action === 'abort'
+      ? 'runbook abort needs the run: the id on its card, like /ops runbook abort 3f2c1e9a.'
+      : `runbook ${action} needs a runbook's id, like: /ops runbook ${action} restart-api. See them with: /ops runbook list`,
   );
 }

@@ -61,6 +61,21 @@ describe('runbook runs in the sandbox', () => {
     expect(await h.store.operations.history({ limit: 5 })).toEqual([]);
   });
 
+  it('runbook abort stops a run: no later step starts and the target is freed', async () => {
+    h = await startSandboxHarness();
+    await h.run('runbook run restart-api env=staging');
+    const op = await h.latest();
+    const refused = await h.run(`runbook abort ${op.id.slice(0, 8)}`, { user: 'U000CAROL' });
+    expect(refused.decision).toBe('denied');
+    const outcome = await h.run(`runbook abort ${op.id.slice(0, 8)}`);
+    expect(outcome.decision).toBe('allowed');
+    const done = await h.settle(op.id);
+    expect(done.state).toBe('cancelled');
+    await h.step();
+    expect(await stepEvents(h, op.id)).not.toContain('rollout:succeeded');
+    expect(await h.store.locks.get('api', 'staging', h.clock.now())).toBeNull();
+  });
+
   /** A run as a previous process left it: its operation and step records, with no process driving it. */
   async function leftBehind(harness: SandboxHarness, restart: 'running' | 'succeeded'): Promise<Operation> {
     const now = harness.clock.now();
