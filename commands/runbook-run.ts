@@ -10,6 +10,7 @@ import {
   type RunbookPlan,
 } from '../src/runbooks/dry-run-plan.ts';
 import { operationCard } from '../src/operations/card.ts';
+import type { RunbookStepRecord } from '../src/operations/runbook-run-repository.ts';
 import { RUNNABLE_STEP_TYPES } from '../src/operations/steps/runbook-step.ts';
 import { paramText } from '../src/runbooks/param-values.ts';
 import { findRunbook } from '../src/runbooks/runbook-set.ts';
@@ -24,7 +25,13 @@ import { checkPlanPolicy, stepLabel, type PlanPolicyResult } from '../src/runboo
  */
 export async function runbookRun(
   ctx: CommandContext,
-  request: { id: string; words: string[]; dryRun: boolean },
+  request: {
+    id: string;
+    words: string[];
+    dryRun: boolean;
+    /** A retry: the step to start at, and the earlier run's records of the steps before it. */
+    resume?: { from: string; previous: RunbookStepRecord[] };
+  },
 ): Promise<Reply> {
   const { runbook } = findRunbook(ctx.runbooks, request.id);
   const planned = planRunbook(runbook, request.words, ctx.catalog);
@@ -49,7 +56,17 @@ export async function runbookRun(
   );
   if (request.dryRun) return dryRunReply(plan, policy);
   if (policy.refused !== null) throw refusal(plan, policy.refused);
-  const unrunnable = plan.steps.find((s) => s.when.verdict !== 'skipped' && !RUNNABLE_STEP_TYPES.has(s.type));
+  const startAt =
+    request.resume === undefined ? 0 : plan.steps.findIndex((s) => s.id === request.resume?.from);
+  if (startAt < 0) {
+    throw new DeckhandError(
+      'invalid_arguments',
+      `${runbook.id} has no step ${request.resume?.from ?? ''}. Its steps: ${plan.steps.map((s) => s.id).join(', ')}.`,
+    );
+  }
+  const unrunnable = plan.steps
+    .slice(startAt)
+    .find((s) => s.when.verdict !== 'skipped' && !RUNNABLE_STEP_TYPES.has(s.type));
   if (unrunnable !== undefined) {
     throw new DeckhandError(
       'invalid_arguments',
@@ -76,16 +93,20 @@ export async function runbookRun(
       skipApproval: true,
       runbookRun: {
         runbookId: runbook.id,
-        stepIndex: 0,
-        steps: plan.steps.map((s) => ({
-          id: s.id,
-          status: 'pending',
-          attempts: 0,
-          startedAt: null,
-          endedAt: null,
-          outputs: {},
-          error: null,
-        })),
+        stepIndex: startAt,
+        // A retry keeps what the steps before its start did (their outputs feed later steps).
+        steps: plan.steps.map(
+          (s, i): RunbookStepRecord =>
+            (i < startAt ? request.resume?.previous.find((p) => p.id === s.id) : undefined) ?? {
+              id: s.id,
+              status: i < startAt ? 'skipped' : 'pending',
+              attempts: 0,
+              startedAt: null,
+              endedAt: null,
+              outputs: {},
+              error: null,
+            },
+        ),
       },
     },
     ctx.invocation,
@@ -179,4 +200,43 @@ export function describeAction(action: PlannedAction): string {
 
 function example(id: string, params: string[]): string {
   return `/ops runbook run ${id} ${params.map((p) => `${p}=…`).join(' ')}`.trim();
+}
+
+/**
+ * `runbook retry <run> [from <step>]`: runs the runbook again with the run's parameters, from its
+ * failed step (or the named one), as a new run checked like any other; the earlier steps keep what
+ * they did in the first run.
+ */
+export async function runbookRetry(
+  ctx: CommandContext,
+  runId: string,
+  from: string | undefined,
+): Promise<Reply> {
+  const op = await ctx.ports.operations.get(runId);
+  const run = op.kind === 'runbook' ? await ctx.ports.operations.runbookRun(op.id) : null;
+  if (run === null) {
+    throw new DeckhandError(
+      'invalid_arguments',
+      `Operation ${op.id.slice(0, 8)} is not a runbook run. Start a runbook with: /ops runbook run <id> …`,
+    );
+  }
+  if (op.state !== 'failed' && op.state !== 'cancelled') {
+    throw new DeckhandError(
+      'invalid_arguments',
+      `The run ${op.id.slice(0, 8)} is ${op.state.replace('_', ' ')}; only a failed or aborted run is retried.`,
+    );
+  }
+  const failed = run.steps.find(
+    (s) => s.status === 'failed' || s.status === 'running' || s.status === 'pending',
+  );
+  const start = from ?? failed?.id;
+  if (start === undefined) {
+    throw new DeckhandError('invalid_arguments', `Every step of ${op.ref} ended; name one: from <step>.`);
+  }
+  return runbookRun(ctx, {
+    id: op.ref,
+    words: Object.entries(op.inputs).map(([k, v]) => `${k}=${v}`),
+    dryRun: false,
+    resume: { from: start, previous: run.steps },
+  });
 }

@@ -57,6 +57,11 @@ export class OperationService {
     },
   ) {}
 
+  /** A runbook run's step records, or null when the operation is not a runbook run. */
+  runbookRun(operationId: string): Promise<RunbookRun | null> {
+    return this.deps.runbookRuns.get(operationId);
+  }
+
   get repository(): OperationRepository {
     return this.deps.operations;
   }

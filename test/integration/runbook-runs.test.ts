@@ -145,4 +145,38 @@ describe('runbook runs in the sandbox', () => {
     expect(done.outcome).toContain('it was not repeated');
     expect(await revision(h)).toBe(before);
   });
+
+  it('runbook retry re-runs a failed run from its failed step, or from a named one, with the same parameters', async () => {
+    h = await startSandboxHarness();
+    const before = await revision(h);
+    const failed = await leftBehind(h, 'running');
+    await h.deckhand.start({ housekeepingMs: 3_600_000 });
+    expect((await h.settle(failed.id)).state).toBe('failed');
+
+    const retried = await h.run(`runbook retry ${failed.id.slice(0, 8)}`);
+    expect(retried.decision).toBe('allowed');
+    const again = await h.latest();
+    expect(again).toMatchObject({ kind: 'runbook', ref: 'restart-api', inputs: { env: 'staging' } });
+    expect((await h.settle(again.id)).state).toBe('succeeded');
+    // From the failed step: the restart runs once now.
+    expect(await stepEvents(h, again.id)).toEqual([
+      'restart:running',
+      'restart:succeeded',
+      'rollout:running',
+      'rollout:succeeded',
+    ]);
+    expect(await revision(h)).toBe((before ?? 0) + 1);
+
+    const fromRollout = await h.run(`runbook retry ${failed.id.slice(0, 8)} from rollout`);
+    expect(fromRollout.decision).toBe('allowed');
+    const third = await h.latest();
+    expect((await h.settle(third.id)).state).toBe('succeeded');
+    expect(await stepEvents(h, third.id)).toEqual(['rollout:running', 'rollout:succeeded']);
+    expect(await revision(h)).toBe((before ?? 0) + 1);
+
+    const unknown = await h.run(`runbook retry ${failed.id.slice(0, 8)} from nowhere`);
+    expect(renderText(unknown.reply)).toContain('has no step nowhere. Its steps: restart, rollout');
+    const notFailed = await h.run(`runbook retry ${third.id.slice(0, 8)}`);
+    expect(renderText(notFailed.reply)).toContain('only a failed or aborted run is retried');
+  });
 });
