@@ -26,7 +26,7 @@ describe('argument mistakes', () => {
     ['history', 'history needs a service.'],
     [
       'can-i fly api staging',
-      'action must be one of deploy, rollback, lock, unlock, approve, deny, not "fly".',
+      'action must be one of deploy, rollback, lock, unlock, approve, deny, cancel, not "fly".',
     ],
     ['lock api', 'lock needs an environment.'],
     ['lock api staging', 'Say why, in quotes: people who are refused will read it.'],

@@ -85,9 +85,9 @@ const REFUSED: Row[] = [
   ],
   [
     'a misspelt override',
-    "'lock:*', 'runbook:*'",
-    "'lock:overide', 'runbook:*'",
-    'roles.sre.grants[2]',
+    '      - lock:*\n',
+    '      - lock:overide\n',
+    'roles.sre.grants[3]',
     'Did you mean lock:override?',
   ],
   [
@@ -99,9 +99,9 @@ const REFUSED: Row[] = [
   ],
   [
     'a permission that does not exist',
-    "'audit:read', 'freeze:override']",
-    "'audit:write', 'freeze:override']",
-    'roles.sre.grants[5]',
+    '      - audit:read\n',
+    '      - audit:write\n',
+    'roles.sre.grants[6]',
     '"audit:write" is not a permission Deckhand checks',
   ],
   [
