@@ -87,6 +87,7 @@ function stateWatcher(states: Map<string, OperationState>): Sink {
           case 'operation.run_status':
           case 'operation.job_finished':
           case 'operation.rollout_progress':
+          case 'operation.runbook_step_changed':
           case 'invocation.decided':
           case 'lock.acquired':
           case 'lock.released':

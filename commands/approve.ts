@@ -3,7 +3,7 @@ import { defineCommand, type CommandContext } from '../src/core/command.ts';
 import { DeckhandError } from '../src/core/errors.ts';
 import { mention } from '../src/core/markup.ts';
 import { approvalRequest, changeRequest } from '../src/core/policy/actions.ts';
-import type { Operation } from '../src/operations/types.ts';
+import { changeKindOf, type Operation } from '../src/operations/types.ts';
 import { readOperationRef } from '../src/operations/approval-token.ts';
 import { operationCard } from '../src/operations/card.ts';
 import type { Reply } from '../src/core/message.ts';
@@ -23,7 +23,7 @@ export const approve = defineCommand({
   // The approver needs the same grant the change needs (deploy:production), and the channel rules apply.
   permission: async (args, ctx) => {
     const op = await ctx.ports.operations.get(args.operation.id);
-    return approvalRequest(op.kind, op.service, op.environment);
+    return approvalRequest(changeKindOf(op), op.service, op.environment);
   },
   async run(ctx, args) {
     const operations = ctx.ports.operations;
@@ -46,7 +46,7 @@ export const approve = defineCommand({
  */
 async function recheck(ctx: CommandContext, op: Operation): Promise<void> {
   const now = ctx.clock.now();
-  const request = changeRequest(op.kind, op.service, op.environment);
+  const request = changeRequest(changeKindOf(op), op.service, op.environment);
   const decision = await ctx.policy.evaluate({ user: op.requester, channel: op.channel }, request, now);
   if (decision.allowed) return;
   const failed = decision.checks.filter((c) => !c.passed);
@@ -79,7 +79,7 @@ export const deny = defineCommand({
     .transform((a) => ({ operation: readOperationRef(a.operation, a.params.token), reason: a.reason })),
   permission: async (args, ctx) => {
     const op = await ctx.ports.operations.get(args.operation.id);
-    return approvalRequest(op.kind, op.service, op.environment);
+    return approvalRequest(changeKindOf(op), op.service, op.environment);
   },
   async run(ctx, args) {
     const operations = ctx.ports.operations;

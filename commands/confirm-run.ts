@@ -1,3 +1,4 @@
+import { changeKindOf } from '../src/operations/types.ts';
 import { z } from 'zod';
 import { defineCommand } from '../src/core/command.ts';
 import { formatTime } from '../src/core/duration.ts';
@@ -27,7 +28,11 @@ export const confirmRun = defineCommand({
   // Whoever could make the change may say which run is it; locks and freezes were checked at the request.
   permission: async (args, ctx) => {
     const op = await ctx.ports.operations.get(args.operation);
-    return { ...requestFor(op.kind, op.service, op.environment), respectLocks: false, respectFreezes: false };
+    return {
+      ...requestFor(changeKindOf(op), op.service, op.environment),
+      respectLocks: false,
+      respectFreezes: false,
+    };
   },
   async run(ctx, args) {
     const operations = ctx.ports.operations;

@@ -4,6 +4,7 @@ import { audit } from './audit.ts';
 import { deploy } from './deploy.ts';
 import { history } from './history.ts';
 import { rollback } from './rollback.ts';
+import { runbook } from './runbook.ts';
 import { canI } from './can-i.ts';
 import { cancel } from './cancel.ts';
 import { confirmRun } from './confirm-run.ts';
@@ -35,4 +36,6 @@ export const commands: readonly Command[] = [
   audit,
   incident,
   incidents,
+
+  runbook,
 ];

@@ -16,6 +16,7 @@ import type { Ports } from './core/command.ts';
 import { Dispatcher } from './core/dispatcher.ts';
 import type { Directory } from './core/policy/directory.ts';
 import { Policy } from './core/policy/policy.ts';
+import { loadRunbookSet, type RunbookSet } from './runbooks/runbook-set.ts';
 import { Registry } from './core/registry.ts';
 import { EventLog } from './events/event-log.ts';
 import type { Sink } from './events/sink.ts';
@@ -57,6 +58,8 @@ export interface Deckhand {
   ports: Ports;
   /** The typed event log: every effect is appended here, then sinks follow it. */
   events: EventLog;
+  /** The runbooks loaded at start (see `DeckhandOptions.runbooksDir`), and the files that failed. */
+  runbooks: RunbookSet;
   locks: Locks;
   runner: OperationRunner;
   operations: OperationService;
@@ -89,6 +92,11 @@ export interface DeckhandOptions {
   settings: Pick<Settings, 'dataDir' | 'databaseUrl'>;
   clock: Clock;
   logger: Logger;
+  /**
+   * Where the runbooks are: `runbooks.dir` of the config, resolved against the config file's
+   * directory (`runbooksDir` in src/runbooks/runbook-loader.ts). Absent: no runbooks.
+   */
+  runbooksDir?: string;
   /** Who is in which user group: Slack's API in Slack, the config in the shell. */
   directory: (catalog: Catalog) => Directory;
   store?: Store;
@@ -151,6 +159,13 @@ export async function createDeckhand(options: DeckhandOptions): Promise<Deckhand
   };
   const policy = new Policy(catalog, options.directory(catalog), store.locks);
   const registry = new Registry(commands);
+  const runbooks = await loadRunbookSet(options.runbooksDir, catalog);
+  for (const failure of runbooks.failures) {
+    logger.warn(
+      { file: failure.file, problems: failure.issues.length },
+      'a runbook failed its checks and is not loaded; see: deckhand runbook lint',
+    );
+  }
   const github = options.github ?? unconfiguredGitHub();
   const kubernetes = options.kubernetes ?? unconfiguredKubernetes();
   const lifecycle = new Lifecycle(logger);
@@ -192,6 +207,9 @@ export async function createDeckhand(options: DeckhandOptions): Promise<Deckhand
       signals,
       timing,
       sleep,
+      runbooks,
+      runbookRuns: store.runbookRuns,
+      policy,
     },
     target,
     owner,
@@ -202,6 +220,7 @@ export async function createDeckhand(options: DeckhandOptions): Promise<Deckhand
     target,
     events,
     runner,
+    runbookRuns: store.runbookRuns,
     clock,
     newId,
   });
@@ -216,6 +235,7 @@ export async function createDeckhand(options: DeckhandOptions): Promise<Deckhand
     clock,
     logger,
     ports,
+    runbooks,
   });
   const sinks = new SinkFollowers({ log: events, cursors: store.sinkCursors, clock, logger, sleep, owner });
   metrics.onScrape({ sinkLag: () => sinks.lag(), leasesHeld: () => runner.driving });
@@ -297,6 +317,7 @@ export async function createDeckhand(options: DeckhandOptions): Promise<Deckhand
     registry,
     ports,
     events,
+    runbooks,
     locks,
     runner,
     operations,

@@ -40,14 +40,18 @@ program
     }
     if (hasSlackCredentials(settings)) {
       const { startSlack } = await import('./cli/run-slack.ts');
-      await startSlack(config, settings, flags);
+      await startSlack(config, { ...settings, configPath: configPath() }, flags);
       return;
     }
     const { startShell } = await import('./cli/run-shell.ts');
-    process.exitCode = await startShell(config, settings, {
-      banner:
-        'No Slack credentials (SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN): starting the local shell against the sandbox.',
-    });
+    process.exitCode = await startShell(
+      config,
+      { ...settings, configPath: configPath() },
+      {
+        banner:
+          'No Slack credentials (SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN): starting the local shell against the sandbox.',
+      },
+    );
   });
 
 program
@@ -58,7 +62,7 @@ program
   .action(async (flags: { as?: string; channel?: string }) => {
     const config = await loadConfigFile(configPath());
     const { startShell } = await import('./cli/run-shell.ts');
-    process.exitCode = await startShell(config, settings, flags);
+    process.exitCode = await startShell(config, { ...settings, configPath: configPath() }, flags);
   });
 
 program

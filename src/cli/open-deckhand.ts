@@ -4,6 +4,7 @@ import { createDeckhand, type Deckhand, type DeckhandOptions } from '../app.ts';
 import type { Settings } from '../config/env.ts';
 import type { ConfigFile } from '../config/schema.ts';
 import { systemClock } from '../core/clock.ts';
+import { runbooksDir } from '../runbooks/runbook-loader.ts';
 import { createStore } from '../store/create-store.ts';
 import { prepareDataDir } from './data-dir.ts';
 import { connectWorld, type World } from './world.ts';
@@ -47,6 +48,8 @@ export async function openDeckhand(options: {
     const deckhand = await createDeckhand({
       config,
       settings,
+      // runbooks.dir is relative to the config file, wherever Deckhand was started from.
+      runbooksDir: runbooksDir(settings.configPath, config),
       store,
       clock: systemClock,
       logger,

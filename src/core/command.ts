@@ -6,6 +6,7 @@ import type { Locks } from '../locks/locks.ts';
 import type { GitHubActions } from '../github/port.ts';
 import type { Kubernetes } from '../kubernetes/port.ts';
 import type { OperationService } from '../operations/operation-service.ts';
+import type { RunbookSet } from '../runbooks/runbook-loader.ts';
 import type { Clock } from './clock.ts';
 import { DeckhandError } from './errors.ts';
 import type { Grammar, ParsedArgs } from './grammar.ts';
@@ -30,6 +31,8 @@ export interface CommandContext {
   commands: readonly Command[];
   /** The outside world. Always present: what is not configured answers with one clear error. */
   ports: Ports;
+  /** The runbooks loaded at start (good ones sorted by id) and the files that failed their checks. */
+  runbooks: RunbookSet;
 }
 
 export interface Ports {

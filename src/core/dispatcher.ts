@@ -4,6 +4,7 @@ import { invocationDecided } from '../events/event-constructors.ts';
 import type { EventLog } from '../events/event-log.ts';
 import type { Locks } from '../locks/locks.ts';
 import type { Clock } from './clock.ts';
+import type { RunbookSet } from '../runbooks/runbook-loader.ts';
 import type { BoundCommand, Command, CommandContext, Ports } from './command.ts';
 import { asDeckhandError, DeckhandError, errorInfo, type ErrorCodeInfo } from './errors.ts';
 import { parseArgs } from './grammar.ts';
@@ -36,6 +37,8 @@ export interface DispatcherDeps {
   clock: Clock;
   logger: Logger;
   ports: Ports;
+  /** The runbooks loaded at start, for the runbook commands. */
+  runbooks: RunbookSet;
 }
 
 /**

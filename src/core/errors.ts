@@ -11,6 +11,7 @@ export type DeckhandErrorCode =
   | 'not_lock_holder'
   | 'config_invalid'
   | 'config_not_found'
+  | 'unknown_runbook'
   | 'runbook_invalid'
   | 'store_failed'
   | 'slack_failed'
@@ -52,6 +53,7 @@ export const ERRORS = {
   not_lock_holder: { kind: 'refusal', title: 'Not your lock', retryable: false },
   config_invalid: { kind: 'failure', title: 'Deckhand is not configured for this', retryable: false },
   config_not_found: { kind: 'failure', title: 'Deckhand has no configuration', retryable: false },
+  unknown_runbook: { kind: 'invalid', title: 'Unknown runbook', retryable: false },
   runbook_invalid: { kind: 'failure', title: 'The runbook is invalid', retryable: false },
   store_failed: { kind: 'failure', title: 'Deckhand cannot reach its database', retryable: true },
   slack_failed: { kind: 'failure', title: 'Slack did not answer', retryable: true },

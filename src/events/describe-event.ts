@@ -41,6 +41,11 @@ export function describeEvent(event: DomainEvent): string {
       const icon = event.conclusion === 'success' ? '✓' : event.conclusion === null ? '…' : '✗';
       return `${icon} job ${event.job}: ${event.conclusion ?? event.status}${took}`;
     }
+    case 'operation.runbook_step_changed': {
+      const icon = { running: '…', succeeded: '✓', failed: '✗', skipped: '–' }[event.status];
+      const took = event.durationMs === null ? '' : ` (${formatDuration(event.durationMs)})`;
+      return `${icon} step ${event.index + 1} ${event.stepId}${event.name === null ? '' : ` ${event.name}`}: ${event.status}${took}${event.note === '' ? '' : `: ${event.note}`}`;
+    }
     case 'operation.rollout_progress':
       return `Rollout: ${event.updated}/${event.desired} updated, ${event.ready} ready, ${event.available} available`;
     case 'operation.failed':

@@ -12,7 +12,7 @@ import { z } from 'zod';
  */
 
 const at = z.coerce.date();
-const operationKind = z.enum(['deploy', 'rollback']);
+const operationKind = z.enum(['deploy', 'rollback', 'runbook']);
 const operationState = z.enum([
   'awaiting_approval',
   'dispatching',
@@ -153,6 +153,22 @@ export const domainEventSchema = z.discriminatedUnion('type', [
     summary: z.string(),
     /** Why, in words for people (the crash loop seen, or that its requester chose to). */
     reason: z.string(),
+  }),
+  z.object({
+    type: z.literal('operation.runbook_step_changed'),
+    ...operationSubject,
+    /** The step's id in the runbook file, its 0-based position, its type and name. */
+    stepId: z.string(),
+    index: z.number(),
+    stepType: z.string(),
+    name: z.string().nullable(),
+    status: z.enum(['running', 'succeeded', 'failed', 'skipped']),
+    /** One line for people: what the step did or found, or why it failed. */
+    note: z.string(),
+    /** What the step output (Kubernetes' replica counts, an image…), by the catalog's names. */
+    outputs: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+    /** From the step's start to this change; null while it runs. */
+    durationMs: z.number().nullable(),
   }),
   z.object({
     type: z.literal('lock.acquired'),

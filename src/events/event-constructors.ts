@@ -334,3 +334,29 @@ export function incidentTimelineAdded(
     text: entry.text,
   };
 }
+
+/** A runbook step of a run started, ended or was skipped (see the runbook plan). */
+export function runbookStepChanged(
+  op: Operation,
+  step: { id: string; index: number; type: string; name: string | null },
+  status: EventOf<'operation.runbook_step_changed'>['status'],
+  note: string,
+  outputs: Record<string, string | number | boolean>,
+  durationMs: number | null,
+  at: Date,
+): EventOf<'operation.runbook_step_changed'> {
+  return {
+    type: 'operation.runbook_step_changed',
+    ...subject(op, at),
+    stepId: step.id,
+    index: step.index,
+    stepType: step.type,
+    name: step.name === null ? null : typedText(step.name),
+    status,
+    note: typedText(note),
+    outputs: Object.fromEntries(
+      Object.entries(outputs).map(([k, v]) => [k, typeof v === 'string' ? typedText(v) : v]),
+    ),
+    durationMs,
+  };
+}

@@ -19,6 +19,7 @@ export const TIMELINE_TYPES: readonly EventType[] = [
   'incident.severity_changed',
   'incident.resolved',
   'operation.requested',
+  'operation.runbook_step_changed',
   'operation.approved',
   'operation.denied',
   'operation.expired',
@@ -108,7 +109,8 @@ async function lineFor(event: StoredEvent, operations: OperationRepository): Pro
     case 'operation.unconfirmed':
     case 'operation.failed':
     case 'operation.cancelled':
-    case 'operation.superseded': {
+    case 'operation.superseded':
+    case 'operation.runbook_step_changed': {
       const op = await operations.get(event.operationId);
       const name = op === null ? `operation ${event.operationId.slice(0, 8)}` : describeOperation(op);
       return `${name}: ${describeEvent(event)}`;

@@ -142,6 +142,9 @@ function lineKey(event: StoredEvent): string | null {
       return `job:${event.job}`;
     case 'operation.rollout_progress':
       return 'rollout';
+    case 'operation.runbook_step_changed':
+      // One line per step, showing its latest status.
+      return `step:${event.stepId}`;
     case 'invocation.decided':
     case 'lock.acquired':
     case 'lock.released':

@@ -38,6 +38,8 @@ export function versionRecord(operations: readonly Operation[]): VersionRecord {
     .filter((op) => op.state === 'succeeded' || op.state === 'failed' || op.state === 'superseded')
     .sort((a, b) => a.updatedAt.getTime() - b.updatedAt.getTime());
   for (const op of ended) {
+    // A runbook run deploys nothing of its own (its deploy steps are deploys).
+    if (op.kind === 'runbook') continue;
     if (op.kind === 'deploy') {
       if (op.state === 'succeeded') markGood(op.ref);
       else markBad(op.ref);

@@ -14,6 +14,7 @@ export type NamedOperation = Pick<Operation, 'kind' | 'service' | 'environment' 
  * last change, a lock refusal): `deploy v1.2.3`, `rollback to revision 41`, `rollback to the previous version`.
  */
 export function describeChange(op: Pick<Operation, 'kind' | 'ref'>): string {
+  if (op.kind === 'runbook') return `runbook ${op.ref}`;
   return `${op.kind} ${refPart(op)}`;
 }
 
@@ -22,11 +23,13 @@ export function describeChange(op: Pick<Operation, 'kind' | 'ref'>): string {
  * `deploy api v1.2.3 to staging`, `rollback api to 41 in production`.
  */
 export function describeOperation(op: NamedOperation): string {
+  if (op.kind === 'runbook') return `runbook ${op.ref} on ${op.service} in ${op.environment}`;
   return `${op.kind} ${op.service} ${refPart(op)} ${op.kind === 'deploy' ? 'to' : 'in'} ${op.environment}`;
 }
 
 /** A heading, for the progress card: `Deploy api v1.2.3 → staging`, `Rollback api to 41 → production`. */
 export function operationTitle(op: NamedOperation): string {
+  if (op.kind === 'runbook') return `Runbook ${op.ref}: ${op.service} → ${op.environment}`;
   const kind = op.kind.charAt(0).toUpperCase() + op.kind.slice(1);
   return `${kind} ${op.service} ${refPart(op)} → ${op.environment}`;
 }

@@ -417,6 +417,9 @@ export class OperationRunner {
   private io(logger: Logger, signal: AbortSignal, recorded: (op: Operation) => void): StepIO {
     const { catalog, clock, github, kubernetes, signals, timing, operations, events } = this.ctx;
     return {
+      runbooks: this.ctx.runbooks,
+      runbookRuns: this.ctx.runbookRuns,
+      policy: this.ctx.policy,
       catalog,
       clock,
       logger,

@@ -17,6 +17,7 @@ import { describeOperation } from './operation-name.ts';
 import type { EarlyEnd } from './early-end.ts';
 import type { OperationRunner } from './operation-runner.ts';
 import type { OperationRepository } from './repository.ts';
+import type { RunbookRun, RunbookRunRepository } from './runbook-run-repository.ts';
 import type { TargetLock } from './target-lock.ts';
 import type { Operation, OperationKind } from './types.ts';
 
@@ -32,6 +33,8 @@ export interface OperationRequest {
   inputs: Record<string, string>;
   /** Skips the approval even in a protected environment (rollbacks, when the config says so). */
   skipApproval?: boolean;
+  /** A runbook run's step records, stored with the operation before the runner starts it. */
+  runbookRun?: Omit<RunbookRun, 'operationId'>;
   /**
    * A deploy still under way on the target that this request takes over from (a rollback
    * superseding it), and why, in words for people. Without it, a change under way refuses the request.
@@ -48,10 +51,16 @@ export class OperationService {
       target: TargetLock;
       events: EventLog;
       runner: OperationRunner;
+      runbookRuns: RunbookRunRepository;
       clock: Clock;
       newId: () => string;
     },
   ) {}
+
+  /** A runbook run's step records, or null when the operation is not a runbook run. */
+  runbookRun(operationId: string): Promise<RunbookRun | null> {
+    return this.deps.runbookRuns.get(operationId);
+  }
 
   get repository(): OperationRepository {
     return this.deps.operations;
@@ -99,6 +108,9 @@ export class OperationService {
       );
     } else {
       await this.hold(op);
+    }
+    if (request.runbookRun !== undefined) {
+      await this.deps.runbookRuns.create({ ...request.runbookRun, operationId: op.id }, now);
     }
     await this.deps.events.emit(operationRequested(op, describeOperation(op), now));
     if (!needsApproval) void this.deps.runner.run(op.id);

@@ -32,7 +32,7 @@ export type StepOutcome =
  */
 export interface StepIO extends Pick<
   RunnerContext,
-  'catalog' | 'clock' | 'github' | 'kubernetes' | 'signals' | 'timing'
+  'catalog' | 'clock' | 'github' | 'kubernetes' | 'signals' | 'timing' | 'runbooks' | 'runbookRuns' | 'policy'
 > {
   /** A child logger with operationId, kind, service, environment and actor. */
   logger: Logger;

@@ -4,7 +4,10 @@ import type { Clock } from '../core/clock.ts';
 import type { EventLog } from '../events/event-log.ts';
 import type { GitHubActions } from '../github/port.ts';
 import type { Kubernetes } from '../kubernetes/port.ts';
+import type { RunbookSet } from '../runbooks/runbook-loader.ts';
+import type { StepPolicy } from '../runbooks/step-policy.ts';
 import type { OperationRepository } from './repository.ts';
+import type { RunbookRunRepository } from './runbook-run-repository.ts';
 import type { RunSignals, Sleep } from './run-signals.ts';
 
 /** How operations wait; resolved once, from where Deckhand runs (see `resolveTiming`). */
@@ -44,4 +47,8 @@ export interface RunnerContext {
   timing: StepTiming;
   /** Every wait of the runner's own (step deadlines); tests and the bench pass simulated time. */
   sleep: Sleep;
+  /** The runbooks loaded at start, runbook runs' step records, and the policy each step is checked by. */
+  runbooks: RunbookSet;
+  runbookRuns: RunbookRunRepository;
+  policy: StepPolicy;
 }

@@ -1,6 +1,7 @@
+import { DeckhandError } from '../core/errors.ts';
 import type { Surface } from '../core/vocabulary.ts';
 
-export type OperationKind = 'deploy' | 'rollback';
+export type OperationKind = 'deploy' | 'rollback' | 'runbook';
 
 /**
  * awaiting_approval → dispatching → queued → running → verifying → succeeded | failed | cancelled |
@@ -65,4 +66,18 @@ export interface Operation {
   outcome: string | null;
   /** Bumped on every write; a write with a stale version loses (two workers never both advance a step). */
   version: number;
+}
+
+/**
+ * The kind of change a deploy or rollback is, for the commands that only answer those (approve,
+ * deny, confirm-run): a runbook run has its own approval steps and no run to name.
+ *
+ * @throws DeckhandError `invalid_arguments` for a runbook run
+ */
+export function changeKindOf(op: Pick<Operation, 'id' | 'kind' | 'ref'>): 'deploy' | 'rollback' {
+  if (op.kind !== 'runbook') return op.kind;
+  throw new DeckhandError(
+    'invalid_arguments',
+    `Operation ${op.id.slice(0, 8)} is a run of the runbook ${op.ref}, not a deploy or rollback; this command does not answer it. See it with: /ops status`,
+  );
 }

@@ -83,6 +83,7 @@ async function entryFor(
     case 'operation.run_status':
     case 'operation.job_finished':
     case 'operation.rollout_progress':
+    case 'operation.runbook_step_changed':
     case 'lock.acquired':
     case 'lock.released':
     case 'lock.overridden':

@@ -127,6 +127,16 @@ export interface IncidentTimelineRow {
   announced: number;
 }
 
+/** A runbook run's steps (migration 0010); the run itself is its `operations` row. */
+export interface RunbookRunRow {
+  operation_id: string;
+  runbook_id: string;
+  step_index: number;
+  /** JSON array of RunbookStepRecord. */
+  steps: string;
+  updated_at: string;
+}
+
 export interface Database {
   audit_entries: AuditEntryRow;
   locks: LockRow;
@@ -138,4 +148,6 @@ export interface Database {
   slack_responses: SlackResponseRow;
   incidents: IncidentRow;
   incident_timeline: IncidentTimelineRow;
+
+  runbook_runs: RunbookRunRow;
 }

@@ -1,3 +1,4 @@
+import { KyselyRunbookRunRepository } from './kysely-runbook-run-repository.ts';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './database.ts';
 import type { ChainWriter } from './chain-writers.ts';
@@ -28,6 +29,8 @@ export class KyselyStore implements Store {
   readonly sinkCursors: KyselySinkCursorRepository;
   readonly slackMessages: KyselySlackMessageRepository;
   readonly incidents: KyselyIncidentRepository;
+
+  readonly runbookRuns: KyselyRunbookRunRepository;
   private readonly writer: SqliteWriter | undefined;
   private closed = false;
 
@@ -56,6 +59,8 @@ export class KyselyStore implements Store {
     this.sinkCursors = new KyselySinkCursorRepository(db);
     this.slackMessages = new KyselySlackMessageRepository(db);
     this.incidents = new KyselyIncidentRepository(db);
+
+    this.runbookRuns = new KyselyRunbookRunRepository(db);
   }
 
   async ready(): Promise<StoreReadiness> {

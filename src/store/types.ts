@@ -1,3 +1,4 @@
+import type { RunbookRunRepository } from '../operations/runbook-run-repository.ts';
 import type { CoreStore } from '../core/repositories.ts';
 import type { EventRepository, SinkCursorRepository } from '../events/event-log.ts';
 import type { SlackMessageRepository } from './kysely-slack-message-repository.ts';
@@ -28,6 +29,8 @@ export interface Store extends CoreStore {
   readonly sinkCursors: SinkCursorRepository;
   /** Where the Slack surface's messages are (progress cards and their threads). */
   readonly slackMessages: SlackMessageRepository;
+  /** Runbook runs' steps, beside their operations. */
+  readonly runbookRuns: RunbookRunRepository;
   /**
    * Whether the store can take writes now, for `/readyz`: SQLite's file is still the one at the
    * configured path and its write lock can be taken; PostgreSQL answers. Never throws.

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -107,6 +107,26 @@ describe('the deckhand executable', () => {
       expect.arrayContaining(['services', 'environments', 'roles']),
     );
     expect(schema.required).toEqual(expect.arrayContaining(['services', 'environments']));
+  });
+
+  it('loads runbooks from runbooks.dir beside the configuration file, not the working directory', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'deckhand-cli-'));
+    const configDir = mkdtempSync(join(tmpdir(), 'deckhand-config-'));
+    writeFileSync(join(configDir, 'deckhand.yml'), readFileSync(join(ROOT, 'deckhand.yml'), 'utf8'));
+    mkdirSync(join(configDir, 'runbooks'));
+    writeFileSync(
+      join(configDir, 'runbooks', 'restart-api.yml'),
+      readFileSync(join(ROOT, 'runbooks', 'restart-api.yml'), 'utf8'),
+    );
+    writeFileSync(join(configDir, 'runbooks', 'broken.yml'), 'id: broken\ntitle: [\n');
+    const r = await deckhand(['--config', join(configDir, 'deckhand.yml'), 'shell'], {
+      dataDir,
+      input: 'runbook list\n',
+    });
+    expect(r.stdout).toContain('restart-api');
+    // The working directory (the repository) has flush-cache.yml; the config's directory does not.
+    expect(r.stdout).not.toContain('flush-cache');
+    expect(r.stdout).toContain('broken.yml');
   });
 
   it('explains a missing configuration file instead of crashing', async () => {

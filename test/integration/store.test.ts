@@ -610,6 +610,45 @@ function describeStore(name: string, makeBackend: () => Promise<Backend>): void 
       });
     });
 
+    describe('runbook runs', () => {
+      it('stores a run’s position and each step’s state and outputs, and reads them back', async () => {
+        const id = `op-rb-${name}-${String(Date.now())}`;
+        const pending = {
+          status: 'pending' as const,
+          attempts: 0,
+          startedAt: null,
+          endedAt: null,
+          outputs: {},
+          error: null,
+        };
+        await store.runbookRuns.create(
+          {
+            operationId: id,
+            runbookId: 'restart-api',
+            stepIndex: 0,
+            steps: [
+              { id: 'restart', ...pending },
+              { id: 'rollout', ...pending },
+            ],
+          },
+          T0,
+        );
+        const run = await store.runbookRuns.get(id);
+        expect(run?.stepIndex).toBe(0);
+        if (run === null) return;
+        run.stepIndex = 1;
+        run.steps[0] = {
+          ...run.steps[0]!,
+          status: 'succeeded',
+          attempts: 1,
+          outputs: { replicas: 4, image: 'api:v1', ok: true },
+        };
+        await store.runbookRuns.save(run, T0);
+        expect(await store.runbookRuns.get(id)).toEqual(run);
+        expect(await store.runbookRuns.get('op-rb-none')).toBeNull();
+      });
+    });
+
     // Replicas share PostgreSQL. better-sqlite3 is synchronous, so two SQLite connections in one process
     // would block the event loop waiting on each other; SQLite serves one process (others wait on its lock).
     if (name !== 'postgres') return;

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { createDeckhand, type Deckhand } from '../../src/app.ts';
 import type { ConfigFile } from '../../src/config/schema.ts';
@@ -21,12 +22,15 @@ export interface Harness {
 export async function startHarness(
   config: ConfigFile = exampleConfig(),
   at: string = WEEKDAY,
+  /** Where the runbooks are; default: the repository's runbooks/. */
+  runbooksDir: string = fileURLToPath(new URL('../../runbooks', import.meta.url)),
 ): Promise<Harness> {
   const clock = new ManualClock(at);
   let n = 0;
   const deckhand = await createDeckhand({
     config,
     settings: { dataDir: '', databaseUrl: undefined },
+    runbooksDir,
     store: await createStore({ sqlitePath: ':memory:' }),
     clock,
     logger: pino({ level: 'silent' }),

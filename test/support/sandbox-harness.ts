@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { createDeckhand, type Deckhand } from '../../src/app.ts';
 import type { ConfigFile } from '../../src/config/schema.ts';
@@ -59,6 +60,8 @@ export async function startSandboxHarness(
     kubernetes?: (sandbox: Sandbox, clock: ManualClock) => Kubernetes;
     /** Changes to how operations wait. */
     timing?: Partial<StepTiming>;
+    /** Where the runbooks are; default: the repository's runbooks/. */
+    runbooksDir?: string;
   } = {},
 ): Promise<SandboxHarness> {
   const config = options.config ?? exampleConfig();
@@ -79,6 +82,7 @@ export async function startSandboxHarness(
   const deckhand = await createDeckhand({
     config,
     settings: { dataDir: '', databaseUrl: undefined },
+    runbooksDir: options.runbooksDir ?? fileURLToPath(new URL('../../runbooks', import.meta.url)),
     store,
     clock,
     logger: pino({ level: process.env.DBG ? 'debug' : 'silent' }),

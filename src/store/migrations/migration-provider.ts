@@ -6,9 +6,9 @@ import * as eventLog from './0004-event-log.ts';
 import * as oneChange from './0005-one-change-per-target.ts';
 import * as superseded from './0006-superseded-is-final.ts';
 import * as deadlines from './0007-step-deadlines.ts';
-
 import * as slackResponses from './0008-slack-responses.ts';
 import * as incidents from './0009-incidents.ts';
+import * as runbookRuns from './0010-runbook-runs.ts';
 
 /**
  * Migrations are listed in code rather than read from a folder, so they work the same from source,
@@ -22,9 +22,9 @@ const migrations: Readonly<Record<string, Migration>> = {
   '0005-one-change-per-target': oneChange,
   '0006-superseded-is-final': superseded,
   '0007-step-deadlines': deadlines,
-
   '0008-slack-responses': slackResponses,
   '0009-incidents': incidents,
+  '0010-runbook-runs': runbookRuns,
 };
 
 export const migrationProvider: MigrationProvider = {

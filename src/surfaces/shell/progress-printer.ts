@@ -35,6 +35,7 @@ function print(event: StoredEvent, labels: Map<string, string>, write: (line: st
     case 'operation.run_status':
     case 'operation.job_finished':
     case 'operation.rollout_progress':
+    case 'operation.runbook_step_changed':
     case 'operation.cancelled':
     case 'operation.superseded':
     case 'operation.failed': {

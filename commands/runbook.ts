@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { defineCommand } from '../src/core/command.ts';
+import { DeckhandError } from '../src/core/errors.ts';
+import { runbookPermission } from '../src/runbooks/runbook-schema.ts';
+import { findRunbook } from '../src/runbooks/runbook-set.ts';
+import { runbookAbort } from './runbook-abort.ts';
+import { runbookList } from './runbook-list.ts';
+import { runbookRetry, runbookRun } from './runbook-run.ts';
+import { runbookShow } from './runbook-show.ts';
+
+/**
+ * `runbook list | show <id> | run <id> key=value … [--dry-run] | abort <run> | retry <run> [from <step>]`. One chat command (the registry
+ * finds commands by their first word); each sub-command's work is in its own file.
+ */
+export const runbook = defineCommand({
+  name: 'runbook',
+  aliases: ['runbooks', 'rb'],
+  summary: 'List, show and run runbooks: reviewed procedures from runbooks/<id>.yml',
+  usage:
+    'runbook list | runbook show <id> | runbook run <id> key=value … [--dry-run] | runbook abort <run> | runbook retry <run> [from <step>]',
+  examples: ['runbook list', 'runbook show restart-api', 'runbook run restart-api env=staging --dry-run'],
+  grammar: {
+    slots: [
+      { name: 'action', kind: 'word' },
+      { name: 'runbook', kind: 'word' },
+      { name: 'flag', kind: 'word' },
+      { name: 'from', kind: 'word', keywords: ['from'], positional: false },
+    ],
+    params: true,
+  },
+  args: z.object({
+    action: z.enum(['list', 'show', 'run', 'abort', 'retry'], {
+      message:
+        'Say what to do: runbook list, runbook show <id>, runbook run <id> key=value …, runbook abort <run> or runbook retry <run> [from <step>]',
+    }),
+    runbook: z.string().optional(),
+    flag: z.enum(['--dry-run', 'dry-run'], { message: 'The only option is --dry-run.' }).optional(),
+    params: z.record(z.string(), z.string()).optional(),
+    from: z.string().optional(),
+  }),
+  async permission(args, ctx) {
+    if (args.action === 'retry') {
+      const op = await ctx.ports.operations.get(needId(args.runbook, args.action));
+      if (op.kind !== 'runbook') return undefined; // runbookRetry says what it is instead
+      return { permission: runbookPermission(findRunbook(ctx.runbooks, op.ref).runbook) };
+    }
+    if (args.action !== 'run') return undefined;
+    const loaded = findRunbook(ctx.runbooks, needId(args.runbook, args.action));
+    return { permission: runbookPermission(loaded.runbook) };
+  },
+  async run(ctx, args) {
+    switch (args.action) {
+      case 'list':
+        return runbookList(ctx);
+      case 'show':
+        return runbookShow(ctx, needId(args.runbook, args.action));
+      case 'retry':
+        return runbookRetry(ctx, needId(args.runbook, args.action), args.from);
+      case 'abort':
+        return runbookAbort(ctx, needId(args.runbook, args.action));
+      case 'run':
+        return runbookRun(ctx, {
+          id: needId(args.runbook, args.action),
+          words: Object.entries(args.params ?? {}).map(([k, v]) => `${k}=${v}`),
+          dryRun: args.flag !== undefined,
+        });
+    }
+  },
+});
+
+function needId(id: string | undefined, action: 'show' | 'run' | 'abort' | 'retry'): string {
+  if (id !== undefined) return id;
+  throw new DeckhandError(
+    'invalid_arguments',
+    action === 'abort' || action === 'retry'
+      ? `runbook ${action} needs the run: the id on its card, like /ops runbook ${action} 3f2c1e9a.`
+      : `runbook ${action} needs a runbook's id, like: /ops runbook ${action} restart-api. See them with: /ops runbook list`,
+  );
+}
