@@ -3,12 +3,8 @@ import { formatDuration } from '../src/core/duration.ts';
 import { DeckhandError } from '../src/core/errors.ts';
 import { typedText } from '../src/core/markup.ts';
 import { reply, type Reply } from '../src/core/message.ts';
-import {
-  planRunbook,
-  type PlannedAction,
-  type PlannedStep,
-  type RunbookPlan,
-} from '../src/runbooks/dry-run-plan.ts';
+import { planRunbook } from '../src/runbooks/dry-run-plan.ts';
+import type { PlannedAction, PlannedStep, RunbookPlan } from '../src/runbooks/runbook-plan-types.ts';
 import { operationCard } from '../src/operations/card.ts';
 import type { RunbookStepRecord } from '../src/operations/runbook-run-repository.ts';
 import { RUNNABLE_STEP_TYPES } from '../src/operations/steps/runbook-step.ts';

@@ -3,14 +3,22 @@ import type { ServiceConfig } from '../config/schema.ts';
 import { parseDuration } from '../core/duration.ts';
 import { DeckhandError, isDeckhandError } from '../core/errors.ts';
 import { assertSafeRef } from '../core/safe-ref.ts';
-import { parseParamArgs, paramText, type ParamProblem, type ParamValue } from './param-values.ts';
+import { parseParamArgs, paramText, type ParamValue } from './param-values.ts';
 import { interpolate, parseTemplate, wholePlaceholder, type Reference } from './placeholders.ts';
 import { runbookPermission, stepIds, type RunbookFile } from './runbook-schema.ts';
 import { whenScope } from './runbook-checks.ts';
 import { STEP_DEFAULTS } from './step-catalog.ts';
-import type { RunbookStep, StepType } from './step-schema.ts';
+import type { RunbookStep } from './step-schema.ts';
 import { isUrlAllowed, urlProblem } from './url-allow-list.ts';
 import { checkWhen, evaluateWhen } from './when-expression.ts';
+import type {
+  PlannedAction,
+  PlannedStep,
+  PlannedTarget,
+  PlannedText,
+  PlannedWhen,
+  RunbookPlanResult,
+} from './runbook-plan-types.ts';
 
 /**
  * A dry run's plan: the parameters checked, and each step resolved to what it would act on (the
@@ -18,87 +26,6 @@ import { checkWhen, evaluateWhen } from './when-expression.ts';
  * decided where the parameters alone decide it. Pure: no I/O, nothing changes. The policy check of
  * each step is added on top of this by the runner's stage.
  */
-
-/** Where a target step acts: the config's names and the Kubernetes object behind them. */
-export interface PlannedTarget {
-  service: string;
-  environment: string;
-  /** The kubeconfig context, namespace and Deployment name from deckhand.yml. */
-  context: string;
-  namespace: string;
-  deployment: string;
-}
-
-/**
- * Text with the parameters filled in. `pending` lists the steps whose outputs fill the rest when
- * the run gets there; their placeholders are still in `text`, as written.
- */
-export interface PlannedText {
-  text: string;
-  pending: string[];
-}
-
-export type PlannedAction =
-  | {
-      type: 'kubernetes.restart' | 'kubernetes.wait-for-rollout' | 'kubernetes.status' | 'unlock';
-      target: PlannedTarget;
-    }
-  | { type: 'kubernetes.scale'; target: PlannedTarget; replicas: number }
-  | { type: 'kubernetes.rollback'; target: PlannedTarget; toRevision: number | null }
-  | {
-      type: 'github.workflow';
-      target: PlannedTarget;
-      /** `owner/name`, from the service's github.repo. */
-      repo: string;
-      workflow: string;
-      ref: string;
-      inputs: Record<string, PlannedText>;
-    }
-  | { type: 'deploy'; target: PlannedTarget; version: string }
-  | { type: 'lock'; target: PlannedTarget; reason: PlannedText; durationMs: number | null }
-  | { type: 'http.check'; url: PlannedText; expectStatus: number[]; bodyPattern: string | null }
-  | { type: 'wait'; durationMs: number }
-  | {
-      type: 'approval';
-      approvers: { role: string } | { grant: string };
-      expiresMs: number;
-      text: PlannedText | null;
-    }
-  | { type: 'confirm'; text: PlannedText; expiresMs: number }
-  | { type: 'message'; text: PlannedText };
-
-/** What a step's `when` comes to in the plan. */
-export type PlannedWhen =
-  | { verdict: 'always' }
-  | { verdict: 'runs' | 'skipped'; expression: string }
-  /** It reads earlier steps' status or outputs: decided when the run gets there. */
-  | { verdict: 'at-run-time'; expression: string; dependsOn: string[] };
-
-export interface PlannedStep {
-  /** 0-based position in the file. */
-  index: number;
-  id: string;
-  name: string | null;
-  type: StepType;
-  when: PlannedWhen;
-  /** What it would do; null when it is skipped or could not be resolved (see `problem`). */
-  action: PlannedAction | null;
-  /** Why this step cannot run as asked (a URL off the allow-list, a service not in that environment). */
-  problem: string | null;
-  onFailure: 'stop' | 'continue' | { goTo: string };
-  timeoutMs: number | null;
-  retry: { attempts: number; delayMs: number } | null;
-}
-
-export interface RunbookPlan {
-  runbook: { id: string; title: string; permission: string };
-  params: Record<string, ParamValue>;
-  steps: PlannedStep[];
-  /** Every step's problem, in order, each naming its step: the run would be refused. */
-  problems: Array<{ step: string; message: string }>;
-}
-
-export type RunbookPlanResult = { ok: true; plan: RunbookPlan } | { ok: false; problems: ParamProblem[] };
 
 /**
  * Plans a run of a runbook that passed the lint, from `key=value` words. Parameter problems come

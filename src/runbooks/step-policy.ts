@@ -1,6 +1,6 @@
 import type { PermissionRequest, PolicyDecision, Requester } from '../core/policy/policy.ts';
 import { changeRequest, requestFor } from '../core/policy/actions.ts';
-import type { PlannedAction, PlannedStep, RunbookPlan } from './dry-run-plan.ts';
+import type { PlannedAction, PlannedStep, RunbookPlan } from './runbook-plan-types.ts';
 
 /**
  * What the policy must allow for one step: what the invoker would be asked for doing it by hand.

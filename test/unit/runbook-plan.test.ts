@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Catalog } from '../../src/config/catalog.ts';
-import { planRunbook, type RunbookPlan } from '../../src/runbooks/dry-run-plan.ts';
+import { planRunbook } from '../../src/runbooks/dry-run-plan.ts';
+import type { RunbookPlan } from '../../src/runbooks/runbook-plan-types.ts';
 import { validateRunbookText } from '../../src/runbooks/runbook-loader.ts';
 import type { RunbookFile } from '../../src/runbooks/runbook-schema.ts';
 import { exampleConfig } from '../support/example-config.ts';
