@@ -6,7 +6,7 @@ import {
   incidentResolved,
   incidentSeverityChanged,
   incidentUpdated,
-} from '../events/event-constructors.ts';
+} from '../events/incident-event-constructors.ts';
 import type { EventLog } from '../events/event-log.ts';
 import {
   incidentName,

@@ -1,7 +1,7 @@
 import type { Clock } from '../core/clock.ts';
 import { describeEvent } from '../events/describe-event.ts';
 import { exhaustive, type EventType, type StoredEvent } from '../events/domain-event.ts';
-import { incidentTimelineAdded } from '../events/event-constructors.ts';
+import { incidentTimelineAdded } from '../events/incident-event-constructors.ts';
 import type { EventLog } from '../events/event-log.ts';
 import type { Sink } from '../events/sink.ts';
 import { describeOperation } from '../operations/operation-name.ts';
