@@ -169,7 +169,13 @@ describe('GET /metrics', () => {
 
     // Every sink has handled every event; the audit log grew by the decision and the outcome.
     expect(scrape.labelValues('deckhand_sink_lag_events', 'sink')).toEqual(
-      new Set(['audit-outcomes', 'metrics', 'slack-progress-cards']),
+      new Set([
+        'audit-outcomes',
+        'metrics',
+        'incident-timeline',
+        'incident-channels',
+        'slack-progress-cards',
+      ]),
     );
     expect(scrape.value('deckhand_sink_lag_events')).toBe(0);
     expect(scrape.value('deckhand_audit_entries_appended_total')).toBeGreaterThanOrEqual(2);
@@ -251,11 +257,17 @@ describe('GET /metrics', () => {
     const allowed: Record<string, Set<string>> = {
       command: names,
       decision: new Set(['allowed', 'denied', 'invalid', 'failed']),
-      kind: new Set(['deploy', 'rollback']),
+      kind: new Set(['deploy', 'rollback', 'runbook']),
       state: new Set(FINAL_STATES),
       system: new Set(API_SYSTEMS),
       status_class: new Set(STATUS_CLASSES),
-      sink: new Set(['audit-outcomes', 'metrics', 'slack-progress-cards']),
+      sink: new Set([
+        'audit-outcomes',
+        'metrics',
+        'incident-timeline',
+        'incident-channels',
+        'slack-progress-cards',
+      ]),
       request: new Set(['command', 'action']),
     };
     const methods = new Set<string>([...GITHUB_ROUTES, ...SLACK_METHODS, 'other']);
