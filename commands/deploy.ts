@@ -39,19 +39,18 @@ export const deploy = defineCommand({
     const { service, environment, ref, defaulted } = resolve(args, ctx.catalog);
     ctx.catalog.target(service, environment);
     const workflow = workflowOf(ctx.catalog, service);
-    // Read before the deploy is requested, so the reply's warning never races the deploy's own steps.
-    const warning = await firstDeployWarning({
-      github: ctx.ports.github,
-      operations: operations.repository,
-      service,
-      workflow,
-    });
     const op = await operations.request(
       { kind: 'deploy', service, environment, ref, inputs: { version: ref, environment } },
       ctx.invocation,
     );
     ctx.logger.info({ operationId: op.id, workflow: workflow.workflow }, 'deploy requested');
     const card = operationCard(op, await ctx.events.forOperation(op.id), ctx.clock.now());
+    const warning = await firstDeployWarning({
+      github: ctx.ports.github,
+      operations: operations.repository,
+      service,
+      workflow,
+    });
     const note = defaulted
       ? `No version given, so this deploys ${ref}, the default ref of ${service}. To deploy another: /ops deploy ${service} <version> to ${environment}`
       : null;

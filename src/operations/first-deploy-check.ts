@@ -21,9 +21,8 @@ export async function firstDeployWarning(deps: {
   service: string;
   workflow: WorkflowTarget;
 }): Promise<string | null> {
-  // Asked before this deploy is stored: any earlier deploy means the service was checked already.
-  const earlier = await deps.operations.history({ service: deps.service, kind: 'deploy', limit: 1 });
-  if (earlier.length > 0) return null;
+  const earlier = await deps.operations.history({ service: deps.service, kind: 'deploy', limit: 2 });
+  if (earlier.length > 1) return null;
   let timer: NodeJS.Timeout | undefined;
   const gaveUp = new Promise<null>((resolve) => {
     timer = setTimeout(() => resolve(null), READ_WORKFLOW_MS);
