@@ -1,4 +1,3 @@
-import { firstDeployWarning } from '../src/operations/first-deploy-check.ts';
 import { z } from 'zod';
 import type { Catalog } from '../src/config/catalog.ts';
 import { defineCommand } from '../src/core/command.ts';
@@ -45,17 +44,9 @@ export const deploy = defineCommand({
     );
     ctx.logger.info({ operationId: op.id, workflow: workflow.workflow }, 'deploy requested');
     const card = operationCard(op, await ctx.events.forOperation(op.id), ctx.clock.now());
-    const warning = await firstDeployWarning({
-      github: ctx.ports.github,
-      operations: operations.repository,
-      service,
-      workflow,
-    });
-    const note = defaulted
-      ? `No version given, so this deploys ${ref}, the default ref of ${service}. To deploy another: /ops deploy ${service} <version> to ${environment}`
-      : null;
-    if (note === null && warning === null) return card;
-    return { ...card, text: [note, warning, card.text].filter(Boolean).join('\n') };
+    if (!defaulted) return card;
+    const note = `No version given, so this deploys ${ref}, the default ref of ${service}. To deploy another: /ops deploy ${service} <version> to ${environment}`;
+    return { ...card, text: [note, card.text].filter(Boolean).join('\n') };
   },
 });
 
