@@ -66,6 +66,9 @@ describe('the sandbox keeps its state under the data directory', () => {
       const [run] = await runsOf(first, 'api');
       // The crash: the simulators stop where they are, nothing more is saved, Deckhand is not stopped.
       await first.close({ flush: false });
+      // A killed process does nothing more; this one shares the test's process, so it is told to stop
+      // driving (without a grace period), or it would take its lease back from the restarted one.
+      await before.deckhand.runner.stop(0);
       cleanup.push(() => before.store.close());
 
       clock.advance(2_000);
