@@ -13,8 +13,8 @@ import { realDeadlines, systemClock, type Clock, type Deadlines } from '../core/
 import { DeckhandError } from '../core/errors.ts';
 import { buildStatus, relevantWarnings } from './deployment-report.ts';
 import { KubeconfigContexts, type KubeconfigSource } from './kubeconfig-source.ts';
-import { httpStatus, kubernetesError } from './kubernetes-errors.ts';
-import { KubernetesError } from './kubernetes-failure.ts';
+import { kubernetesError } from './kubernetes-errors.ts';
+import { rollbackPatchError } from './rollback-conflict.ts';
 import { controlledBy, labelSelectorString } from './label-selector.ts';
 import type {
   DeploymentStatus,
@@ -144,22 +144,7 @@ export class ClientNodeKubernetes implements Kubernetes {
         ),
       );
     } catch (error) {
-      const cause = error instanceof DeckhandError && error.cause !== undefined ? error.cause : error;
-      if (isPreconditionFailure(cause)) {
-        const failure = {
-          context: target.context,
-          reason: 'conflict' as const,
-          action: `rolling back ${where(target)}`,
-          detail: 'the deployment changed while the rollback was being prepared',
-          httpStatus: httpStatus(error),
-        };
-        throw new KubernetesError(
-          failure,
-          `Rollback of ${where(target)} to revision ${result.toRevision} was not applied: the deployment changed while the rollback was being prepared (another deploy or rollback?). Nothing was overwritten; check its status and try again.`,
-          { cause },
-        );
-      }
-      throw error;
+      throw rollbackPatchError(error, target, result.toRevision);
     }
     return { ...result, changed: true };
   }
@@ -295,14 +280,4 @@ export class ClientNodeKubernetes implements Kubernetes {
 
 function where(target: KubernetesTarget): string {
   return `deployment ${target.namespace}/${target.deployment}`;
-}
-
-/** 409 from a resourceVersion precondition, or 422 from our failed `test` op (what the apiserver answers). */
-function isPreconditionFailure(error: unknown): boolean {
-  const status = httpStatus(error);
-  if (status === 409) return true;
-  if (status !== 422) return false;
-  const body = (error as { body?: unknown }).body;
-  const text = typeof body === 'string' ? body : JSON.stringify(body ?? '');
-  return text.includes('/metadata/resourceVersion');
 }

@@ -420,6 +420,7 @@ export class OperationRunner {
       runbooks: this.ctx.runbooks,
       runbookRuns: this.ctx.runbookRuns,
       policy: this.ctx.policy,
+      history: (query) => operations.history(query),
       catalog,
       clock,
       logger,

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { StepDeadlines } from '../config/catalog.ts';
 import type { DomainEvent } from '../events/domain-event.ts';
 import type { FailureDetails, RunCandidate } from '../events/event-constructors.ts';
+import type { OperationRepository } from './repository.ts';
 import type { RunnerContext } from './step-context.ts';
 import type { Operation, OperationState } from './types.ts';
 
@@ -34,6 +35,8 @@ export interface StepIO extends Pick<
   RunnerContext,
   'catalog' | 'clock' | 'github' | 'kubernetes' | 'signals' | 'timing' | 'runbooks' | 'runbookRuns' | 'policy'
 > {
+  /** Earlier operations, read only (a step writes its own operation through `record`). */
+  history: OperationRepository['history'];
   /** A child logger with operationId, kind, service, environment and actor. */
   logger: Logger;
   /** Writes `changes` now (versioned); null when another replica advanced the operation first. */

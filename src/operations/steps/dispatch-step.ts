@@ -2,6 +2,7 @@ import { asDeckhandError, errorInfo, type DeckhandError } from '../../core/error
 import type { WorkflowRun } from '../../github/port.ts';
 import type { WorkflowTarget } from '../github-target.ts';
 import { workflowOf } from '../github-target.ts';
+import { firstDeployWarning } from '../first-deploy-check.ts';
 import type { Step, StepIO, StepOutcome } from '../plan.ts';
 import type { Operation } from '../types.ts';
 
@@ -16,13 +17,16 @@ export const dispatchWorkflow: Step = async (op, io) => {
   if (op.dispatchedAt === null) {
     const marked = await io.record(op, { dispatchedAt: io.clock.now() });
     if (marked === null) return { kind: 'lost' };
+    // Read alongside the dispatch, not after it: following the run must not wait for the check.
+    const warning = firstDeployWarning(marked, io, target);
     const result = await io.github.dispatch({ ...target, inputs: marked.inputs, correlationId: marked.id });
     switch (result.outcome) {
       case 'started':
         if (result.runId !== undefined) {
+          const said = await warning;
           return {
             kind: 'next',
-            note: `Workflow ${target.workflow} started`,
+            note: `Workflow ${target.workflow} started${said === null ? '' : `; ${said}`}`,
             changes: { runId: result.runId, runUrl: result.htmlUrl ?? null },
           };
         }
