@@ -98,6 +98,8 @@ function stateWatcher(states: Map<string, OperationState>): Sink {
           case 'incident.severity_changed':
           case 'incident.resolved':
           case 'incident.timeline_added':
+          case 'incident.changed':
+          case 'incident.update_due':
             break;
           default:
             exhaustive(event);

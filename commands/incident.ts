@@ -2,47 +2,85 @@ import { z } from 'zod';
 import { defineCommand, type CommandContext } from '../src/core/command.ts';
 import { parseDuration } from '../src/core/duration.ts';
 import { DeckhandError } from '../src/core/errors.ts';
-import { mention } from '../src/core/markup.ts';
+import { mention, parseUserRef } from '../src/core/markup.ts';
 import { reply, type Reply } from '../src/core/message.ts';
-import { incidentName, SEVERITIES, type Incident, type Severity } from '../src/incidents/incident.ts';
-import { incidentCard } from '../src/incidents/incident-card.ts';
+import { parseImpactTime } from '../src/incidents/impact-time.ts';
+import { declareFromWords } from '../src/incidents/incident-declaration.ts';
 import {
+  incidentName,
+  parseIncidentRef,
+  ROLES,
+  SEVERITIES,
+  STAGES,
+  type Incident,
+  type Severity,
+} from '../src/incidents/incident.ts';
+import { incidentCard } from '../src/incidents/incident-card.ts';
+import { incidentList } from '../src/incidents/incident-list.ts';
+import { resolveIncidentReference } from '../src/incidents/incident-reference.ts';
+import { changeSeverity, resolveIncident, type IncidentDeps } from '../src/incidents/incident-service.ts';
+import {
+  addFollowUp,
   addNote,
-  changeSeverity,
-  declareIncident,
-  findIncident,
-  resolveIncident,
-  type IncidentDeps,
-} from '../src/incidents/incident-service.ts';
+  assignRole,
+  confirmCause,
+  reopen,
+  setImpactStart,
+  setStage,
+} from '../src/incidents/incident-work.ts';
 import { incidentAuditEntries, postmortemMarkdown } from '../src/incidents/postmortem.ts';
 import { suspectDeploys } from '../src/incidents/suspects.ts';
+import { describeOperation } from '../src/operations/operation-name.ts';
 
-const ACTIONS = ['declare', 'status', 'update', 'sev', 'resolve', 'postmortem'] as const;
+const ACTIONS = [
+  'declare',
+  'show',
+  'status',
+  'sev',
+  'role',
+  'note',
+  'update',
+  'impact-start',
+  'cause',
+  'follow-up',
+  'resolve',
+  'reopen',
+  'list',
+  'postmortem',
+] as const;
 type IncidentAction = (typeof ACTIONS)[number];
 
-/** A title people read in a channel topic (Slack: 250 characters) with the number and severity. */
-const MAX_TITLE = 150;
-
-/** The grant that changing an incident asks for (`incident:*` and `*` include it). */
-const MANAGE = 'incident:manage';
+/** Actions that need words of their own after the incident's number (see incident-reference.ts). */
+const TAKES_MORE: ReadonlySet<IncidentAction> = new Set([
+  'sev',
+  'role',
+  'note',
+  'update',
+  'impact-start',
+  'cause',
+  'follow-up',
+]);
 
 /**
- * `incident <declare|status|update|sev|resolve|postmortem> …`: one command with a verb, like people
- * say it. Declaring, notes, severity and resolving ask for `incident:manage`; the postmortem quotes
- * the audit log, so it asks for `audit:read`; status asks for nothing.
+ * `incident <action> …`: declare an incident, then work it. Inside the incident's channel no number is
+ * needed; elsewhere the number comes first (`incident sev 7 sev2`). Declaring asks for
+ * `incident:declare`; changing one, `incident:manage`; the postmortem quotes the audit log, so it asks
+ * for `audit:read`; show, list and a bare `status` ask for nothing.
  */
 export const incident = defineCommand({
   name: 'incident',
-  summary: 'Declare an incident, add notes, change its severity, resolve it, draft its postmortem',
+  summary: 'Declare an incident and work it: stage, severity, roles, notes, updates, cause, resolve',
   usage:
-    'incident declare "title" [sev1|sev2|sev3|sev4] <service…> | incident status|update|sev|resolve|postmortem <id> …',
+    'incident declare "title" [sev1-4] <service…> | incident status|sev|role|note|update|impact-start|cause|follow-up|resolve|reopen [<number>] … | incident show|postmortem <number> | incident list [all]',
   examples: [
     'incident declare "checkout 500s" sev1 api web',
-    'incident status 7',
-    'incident update 7 "rolled back api, error rate falling"',
+    'incident status identified',
+    'incident role commander @alice',
+    'incident update "rolled back api, error rate falling"',
     'incident sev 7 sev2',
+    'incident impact-start 14:05',
     'incident resolve 7 "bad config in v1.4.2"',
-    'incident postmortem 7',
+    'incident list',
   ],
   grammar: {
     slots: [
@@ -57,121 +95,159 @@ export const incident = defineCommand({
     rest: z.string().optional(),
   }),
   permission: (args) => {
-    if (args.action === 'status') return undefined;
+    if (args.action === 'show' || args.action === 'list') return undefined;
+    if (args.action === 'status' && (args.rest ?? '') === '' && !isStage(args.subject)) return undefined;
     if (args.action === 'postmortem') return { permission: 'audit:read' };
-    return { permission: MANAGE };
+    if (args.action === 'declare') return { permission: 'incident:declare' };
+    return { permission: 'incident:manage' };
   },
   async run(ctx, args) {
-    const deps: IncidentDeps = { incidents: ctx.store.incidents, events: ctx.events, clock: ctx.clock };
+    const deps: IncidentDeps = {
+      incidents: ctx.store.incidents,
+      events: ctx.events,
+      clock: ctx.clock,
+      cadence: ctx.catalog.config.incidents.updateEvery,
+    };
     const action: IncidentAction = args.action;
-    if (action === 'declare') return declare(ctx, deps, args.subject, args.rest);
-    const found = await findIncident(
+    if (action === 'declare') {
+      const declared = await declareFromWords(ctx, deps, args.subject, args.rest);
+      return card(ctx, declared, true);
+    }
+    if (action === 'list') return incidentList(ctx, args.subject);
+    const words = [args.subject, args.rest].filter((w): w is string => w !== undefined && w !== '');
+    if (
+      action === 'status' &&
+      words.length === 1 &&
+      !isStage(words[0]) &&
+      parseIncidentRef(words[0] ?? '') === null
+    ) {
+      throw new DeckhandError(
+        'invalid_arguments',
+        `"${words[0] ?? ''}" is not an incident number (7 or INC-7) nor a stage (${STAGES.join(', ')}).`,
+      );
+    }
+    const takesMore = TAKES_MORE.has(action) || (action === 'status' && words.length > 1);
+    const { incident: found, rest } = await resolveIncidentReference(
       ctx.store.incidents,
-      need(args.subject, `incident ${action} needs an incident number: incident ${action} 7`),
+      ctx.invocation.channel,
+      action,
+      words,
+      takesMore || action === 'resolve',
     );
+    const text = rest.join(' ').trim();
+    const by = ctx.invocation;
+    const done = (title: string, changed: Incident | null | undefined, what = ''): Reply =>
+      changed === null
+        ? reply(
+            'info',
+            title.startsWith('is ')
+              ? `${incidentName(found)} is already ${title.slice(3).replace(/ now$/, '')}`
+              : `${incidentName(found)}: nothing to change`,
+            { text: 'Nothing was changed.' },
+          )
+        : reply('success', `${incidentName(found)}${title.startsWith('is ') ? ' ' : ': '}${title}`, {
+            visibility: 'channel',
+            text: what,
+          });
     switch (action) {
-      case 'status':
+      case 'show':
         return card(ctx, found, true);
-      case 'update': {
-        const note = need(
-          args.rest?.trim() || undefined,
-          `Say what is new, in quotes: incident update ${String(found.number)} "rolled back api"`,
+      case 'status': {
+        if (text === '') return card(ctx, found, true);
+        const stage = need(
+          STAGES.find((s) => s === text.toLowerCase()),
+          `"${text}" is not a stage; use one of ${STAGES.join(', ')}.`,
         );
-        await addNote(deps, found, ctx.invocation, note);
-        return reply('success', `Noted on ${incidentName(found)}`, {
-          visibility: 'channel',
-          text: `${mention(ctx.invocation.actor)}: “${note}”`,
-        });
+        if (stage === 'resolved') return resolved(ctx, deps, found, null);
+        return done(`is ${stage} now`, await setStage(deps, found, by, stage), `It was ${found.stage}.`);
       }
       case 'sev': {
         const to = severity(
-          need(args.rest, `Give the new severity: incident sev ${String(found.number)} sev2`),
+          need(text || undefined, `Give the new severity: incident sev ${String(found.number)} sev2`),
         );
-        const changed = await changeSeverity(deps, found, ctx.invocation, to);
-        return changed
-          ? reply('success', `${incidentName(found)} is ${to} now`, {
-              visibility: 'channel',
-              text: `It was ${found.severity}.`,
-            })
-          : reply('info', `${incidentName(found)} is already ${to}`, { text: 'Nothing was changed.' });
+        const changed = await changeSeverity(deps, found, by, to);
+        return done(`is ${to} now`, changed ? found : null, changed ? `It was ${found.severity}.` : '');
       }
-      case 'resolve': {
-        const summary = args.rest?.trim() ? args.rest.trim() : null;
-        const resolved = await resolveIncident(deps, found, ctx.invocation, summary);
-        return {
-          ...(await card(ctx, resolved, false)),
-          title: `Resolved: ${incidentName(resolved)} ${resolved.title}`,
-        };
+      case 'role': {
+        const [roleWord = '', who = ''] = text.split(/\s+/);
+        const role = need(
+          ROLES.find((r) => r === roleWord.toLowerCase()),
+          `Name a role (${ROLES.join(', ')}) and a person: incident role commander @alice`,
+        );
+        const user = need(
+          parseUserRef(who) ?? undefined,
+          `"${who}" is not a Slack user. Mention them: incident role ${role} @name`,
+        );
+        return done(`${mention(user)} is ${role}`, await assignRole(deps, found, by, role, user));
       }
+      case 'note':
+      case 'update': {
+        const note = need(
+          text || undefined,
+          `Say what is new, in quotes: incident ${action} "rolled back api"`,
+        );
+        await addNote(deps, found, by, note, action);
+        return done(action === 'note' ? 'noted' : 'update posted', found, `${mention(by.actor)}: “${note}”`);
+      }
+      case 'impact-start': {
+        const at = parseImpactTime(
+          need(text || undefined, 'Say when the impact began, in UTC: incident impact-start 14:05'),
+          ctx.clock.now(),
+        );
+        return done(
+          `impact began ${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+          await setImpactStart(deps, found, by, at),
+        );
+      }
+      case 'cause': {
+        const op = await ctx.ports.operations.get(
+          need(text || undefined, 'Name the operation: incident cause <operation id, as its card shows it>'),
+        );
+        return done(
+          `cause: ${describeOperation(op)}`,
+          await confirmCause(deps, found, by, { id: op.id, name: describeOperation(op) }),
+        );
+      }
+      case 'follow-up': {
+        const note = need(
+          text || undefined,
+          'Say what to follow up, in quotes: incident follow-up "alert on 5xx rate"',
+        );
+        return done('follow-up added', await addFollowUp(deps, found, by, note), `“${note}”`);
+      }
+      case 'resolve':
+        return resolved(ctx, deps, found, text === '' ? null : text);
+      case 'reopen':
+        return card(ctx, await reopen(deps, found, by), false);
       case 'postmortem':
         return postmortem(ctx, found);
     }
   },
 });
 
-function need(value: string | undefined, message: string): string {
+function isStage(word: string | undefined): boolean {
+  return STAGES.some((s) => s === word?.toLowerCase());
+}
+
+function need<T>(value: T | undefined, message: string): T {
   if (value === undefined || value === '') throw new DeckhandError('invalid_arguments', message);
   return value;
 }
 
 function severity(word: string): Severity {
-  const found = SEVERITIES.find((s) => s === word.toLowerCase());
-  if (found === undefined) {
-    throw new DeckhandError(
-      'invalid_arguments',
-      `"${word}" is not a severity; use one of ${SEVERITIES.join(', ')}.`,
-    );
-  }
-  return found;
+  const typed = word.toLowerCase().replace(/^sev(?=\d)/, '');
+  const found = SEVERITIES.find((s) => s === `sev${typed}`);
+  return need(found, `"${word}" is not a severity; use one of ${SEVERITIES.join(', ')} (or 1-4).`);
 }
 
-async function declare(
+async function resolved(
   ctx: CommandContext,
   deps: IncidentDeps,
-  title: string | undefined,
-  rest: string | undefined,
+  found: Incident,
+  summary: string | null,
 ): Promise<Reply> {
-  const typed = need(
-    title?.trim() || undefined,
-    'Give the incident a title, in quotes: incident declare "checkout 500s" sev1 api',
-  );
-  if (typed.length > MAX_TITLE) {
-    throw new DeckhandError(
-      'invalid_arguments',
-      `A title is at most ${String(MAX_TITLE)} characters (this one has ${String(typed.length)}); say the rest with: incident update <number> "…"`,
-    );
-  }
-  let chosen: Severity | undefined;
-  const services: string[] = [];
-  for (const word of (rest ?? '').split(/\s+/).filter((w) => w !== '')) {
-    const sev = SEVERITIES.find((s) => s === word.toLowerCase());
-    if (sev !== undefined && chosen === undefined) {
-      chosen = sev;
-      continue;
-    }
-    const service = ctx.catalog.findService(word);
-    if (service === undefined) {
-      // A title typed without quotes runs into the services: say how to write it.
-      const err = ctx.catalog.serviceError(word);
-      throw new DeckhandError(
-        err.code,
-        `${err.userMessage}\nIf "${word}" is part of the title, put the whole title in quotes: incident declare "${typed} ${word} …" sev2 api`,
-      );
-    }
-    if (!services.includes(service)) services.push(service);
-  }
-  if (services.length === 0) {
-    throw new DeckhandError(
-      'invalid_arguments',
-      `Name the services it touches, so its timeline follows them: incident declare "${typed}" sev2 ${Object.keys(ctx.catalog.config.services)[0] ?? 'api'}`,
-    );
-  }
-  const declared = await declareIncident(deps, ctx.invocation, {
-    title: typed,
-    severity: chosen ?? ctx.catalog.config.incidents.defaultSeverity,
-    services,
-  });
-  return card(ctx, declared, true);
+  const done = await resolveIncident(deps, found, ctx.invocation, summary);
+  return { ...(await card(ctx, done, false)), title: `Resolved: ${incidentName(done)} ${done.title}` };
 }
 
 async function card(ctx: CommandContext, found: Incident, withTimeline: boolean): Promise<Reply> {

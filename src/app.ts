@@ -36,6 +36,7 @@ import type { StepTiming } from './operations/step-context.ts';
 import { TargetLock } from './operations/target-lock.ts';
 import { auditOutcomesSink } from './sinks/audit-outcomes.ts';
 import { incidentTimelineSink } from './incidents/timeline-sink.ts';
+import { remindDueUpdates } from './incidents/update-reminders.ts';
 import { createStore } from './store/create-store.ts';
 import { Registry as MetricsRegistry } from 'prom-client';
 import { countingAuditLog } from './metrics/audit-counting.ts';
@@ -83,6 +84,11 @@ export interface Deckhand {
    * (approval expiry, lock expiry, taking over a dead replica's operations). Returns the resumed ids.
    */
   start(options?: { housekeepingMs?: number }): Promise<string[]>;
+  /**
+   * The periodic chores, once: approval and lock expiry, dead replicas' operations, incident update
+   * reminders. `start` runs them every `housekeepingMs`; tests call this on a ManualClock.
+   */
+  housekeeping(): Promise<void>;
   /** Stops in order (see SHUTDOWN_PHASES); safe to call twice. */
   stop(): Promise<void>;
 }
@@ -260,6 +266,12 @@ export async function createDeckhand(options: DeckhandOptions): Promise<Deckhand
     await locks.sweep();
     await freeDeadLeases();
     await runner.resumeAll();
+    await remindDueUpdates({
+      incidents: store.incidents,
+      events,
+      clock,
+      cadence: options.config.incidents.updateEvery,
+    });
   };
   let timer: NodeJS.Timeout | undefined;
   lifecycle.onStop('acknowledgements', 'housekeeping', () => clearInterval(timer));
@@ -347,6 +359,7 @@ export async function createDeckhand(options: DeckhandOptions): Promise<Deckhand
       }
       return resumed;
     },
+    housekeeping,
     stop: () => lifecycle.stop(),
   };
 }

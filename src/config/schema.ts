@@ -1,43 +1,11 @@
 import { z } from 'zod';
-import { parseDuration, readsAsDuration } from '../core/duration.ts';
+import { parseDuration } from '../core/duration.ts';
+import { incidentsSchema } from './incidents-schema.ts';
+import { alias, clockTime, duration, name, slackSubject } from './schema-primitives.ts';
 import { patternProblem } from '../core/safe-ref.ts';
 import { urlProblem } from '../runbooks/url-allow-list.ts';
 
 /** The shape of deckhand.yml. Descriptions become the JSON Schema editors show (`deckhand config schema`). */
-
-const name = z
-  .string()
-  .regex(
-    /^[a-z0-9][a-z0-9-]*$/,
-    'a lowercase name of letters, digits and dashes, like "api" or "flush-cache"',
-  );
-
-/** An alias is typed as one word of a command: no spaces, quotes or `=`. */
-const alias = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'one word people can type: letters, digits, ".", "_" and "-"');
-
-const slackSubject = z
-  .string()
-  .regex(
-    /^[UWS][A-Z0-9]{2,}$/,
-    'a Slack user id (U… or W…) or user group id (S…); display names are not accepted because they can change',
-  );
-
-/** The longest duration a config may give: a year. Longer is a typo, and past a Date's range a crash. */
-const MAX_CONFIG_DURATION = '365d';
-
-const duration = z
-  .string()
-  .regex(/^(?:\d+\s*[smhd]\s*)+$/, 'a duration like "30m", "2h", "1h30m" or "1d"')
-  .refine((text) => !readsAsDuration(text) || parseDuration(text) <= parseDuration(MAX_CONFIG_DURATION), {
-    message: `at most ${MAX_CONFIG_DURATION}`,
-  })
-  .describe('A duration: numbers with s, m, h or d, like 30m, 2h, 1h30m or 1d; at most 365d.');
-
-const clockTime = z
-  .string()
-  .regex(/^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'a time of day like "16:00" (24-hour clock, 00:00 to 24:00)');
 
 /** A duration that is longer than zero ("0m" reads but would end every step at once). */
 const stepDeadline = duration.refine((text) => {
@@ -203,22 +171,7 @@ export const configSchema = z
       })
       .strict()
       .default({ maxDuration: '30d' }),
-    incidents: z
-      .object({
-        defaultSeverity: z
-          .enum(['sev1', 'sev2', 'sev3', 'sev4'])
-          .default('sev3')
-          .describe('The severity of `incident declare` when none is typed.'),
-        suspectWindow: duration
-          .default('24h')
-          .describe('How far before a declaration a completed deploy or rollback is listed as a suspect.'),
-        responders: z
-          .record(name, z.array(slackSubject))
-          .default({})
-          .describe('Per service: the users (U…) and user groups (S…) invited to its incident channels.'),
-      })
-      .strict()
-      .default({ defaultSeverity: 'sev3', suspectWindow: '24h', responders: {} }),
+    incidents: incidentsSchema,
     audit: z
       .object({
         checkpoints: z

@@ -1,6 +1,6 @@
 import { formatDuration, formatTime } from '../core/duration.ts';
 import { link, mention } from '../core/markup.ts';
-import { exhaustive, type DomainEvent } from './domain-event.ts';
+import { exhaustive, type DomainEvent, type IncidentChange } from './domain-event.ts';
 
 /**
  * One line for people about an event, in Slack mrkdwn (mentions as `<@U…>`; the shell renders them as
@@ -68,15 +68,42 @@ export function describeEvent(event: DomainEvent): string {
     case 'incident.declared':
       return `${mention(event.declaredBy)} declared INC-${String(event.number)} (${event.severity}): “${event.title}” on ${event.services.join(', ')}`;
     case 'incident.updated':
-      return `${mention(event.by)}: “${event.note}”`;
+      return event.kind === 'update'
+        ? `${mention(event.by)} posted an update: “${event.note}”`
+        : `${mention(event.by)} noted: “${event.note}”`;
     case 'incident.severity_changed':
       return `${mention(event.by)} changed the severity from ${event.from} to ${event.to}`;
     case 'incident.resolved':
       return `${mention(event.by)} resolved INC-${String(event.number)}${event.summary === null ? '' : `: “${event.summary}”`}`;
     case 'incident.timeline_added':
       return event.text;
+    case 'incident.changed':
+      return `${mention(event.by)} ${describeChange(event.change)}`;
+    case 'incident.update_due':
+      return `${mention(event.commander)}, INC-${String(event.number)} is due an update (the last was ${formatDuration(event.sinceMs)} ago): /ops incident update "…"`;
     default:
       exhaustive(event);
+      return '';
+  }
+}
+
+/** The words for one incident change, after who made it. */
+function describeChange(change: IncidentChange): string {
+  switch (change.kind) {
+    case 'stage':
+      return `moved the incident from ${change.from} to ${change.to}`;
+    case 'role':
+      return `made ${mention(change.user)} ${change.role}`;
+    case 'impact_start':
+      return `set the impact start to ${formatTime(change.impactStartedAt)}`;
+    case 'cause':
+      return `confirmed ${change.operation} (operation ${change.operationId.slice(0, 8)}) as the cause`;
+    case 'follow_up':
+      return `added a follow-up: “${change.text}”`;
+    case 'reopened':
+      return 'reopened the incident';
+    default:
+      exhaustive(change);
       return '';
   }
 }

@@ -41,6 +41,15 @@ const lockSubject = { at, service: z.string(), environment: z.string() };
 /** The incident an event is about; `number` is what people read (`INC-7`). */
 const incidentSubject = { at, incidentId: z.string(), number: z.number() };
 const severity = z.enum(['sev1', 'sev2', 'sev3', 'sev4']);
+/** One change to an incident other than its declaration, severity, notes and resolution. */
+const incidentChange = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('stage'), from: z.string(), to: z.string() }),
+  z.object({ kind: z.literal('role'), role: z.string(), user: z.string() }),
+  z.object({ kind: z.literal('impact_start'), impactStartedAt: at }),
+  z.object({ kind: z.literal('cause'), operationId: z.string(), operation: z.string() }),
+  z.object({ kind: z.literal('follow_up'), text: z.string() }),
+  z.object({ kind: z.literal('reopened') }),
+]);
 
 export const domainEventSchema = z.discriminatedUnion('type', [
   z.object({
@@ -217,6 +226,8 @@ export const domainEventSchema = z.discriminatedUnion('type', [
     ...incidentSubject,
     by: z.string(),
     note: z.string(),
+    /** `note`: for the timeline; `update`: a status update posted to the channel (older events: update). */
+    kind: z.enum(['note', 'update']).default('update'),
     invocationId: z.string(),
   }),
   z.object({
@@ -243,7 +254,25 @@ export const domainEventSchema = z.discriminatedUnion('type', [
     kind: z.string(),
     text: z.string(),
   }),
+  z.object({
+    type: z.literal('incident.changed'),
+    ...incidentSubject,
+    by: z.string(),
+    change: incidentChange,
+    invocationId: z.string(),
+  }),
+  z.object({
+    type: z.literal('incident.update_due'),
+    ...incidentSubject,
+    /** Who is reminded: the commander (or the declarer while nobody took the role). */
+    commander: z.string(),
+    /** Since the last update (or the declaration), in milliseconds. */
+    sinceMs: z.number(),
+  }),
 ]);
+
+/** One change to an incident, as `incident.changed` carries it. */
+export type IncidentChange = z.infer<typeof incidentChange>;
 
 /** Any domain event, before it is stored. */
 export type DomainEvent = z.infer<typeof domainEventSchema>;

@@ -1,7 +1,7 @@
 import type { Invocation } from '../core/invocation.ts';
 import { typedText } from '../core/markup.ts';
 import type { Incident, Severity, TimelineEntry } from '../incidents/incident.ts';
-import type { EventOf } from './domain-event.ts';
+import type { EventOf, IncidentChange } from './domain-event.ts';
 
 /**
  * The incident events' constructors (see event-constructors.ts for the rest): the only places those
@@ -31,21 +31,46 @@ export function incidentDeclared(
   };
 }
 
-/** A note added to the incident's timeline (`incident update <id> "note"`). */
+/** A note (`incident note "…"`) or a status update (`incident update "…"`) on the incident's timeline. */
 export function incidentUpdated(
   incident: Incident,
   by: string,
   note: string,
   invocationId: string,
   at: Date,
+  kind: 'note' | 'update' = 'update',
 ): EventOf<'incident.updated'> {
   return {
     type: 'incident.updated',
     ...incidentSubject(incident, at),
     by,
     note: typedText(note),
+    kind,
     invocationId,
   };
+}
+
+/** One change to an incident (stage, role, impact start, cause, follow-up, reopened); typed text stays text. */
+export function incidentChanged(
+  incident: Incident,
+  by: string,
+  change: IncidentChange,
+  invocationId: string,
+  at: Date,
+): EventOf<'incident.changed'> {
+  const safe: IncidentChange =
+    change.kind === 'follow_up' ? { kind: 'follow_up', text: typedText(change.text) } : change;
+  return { type: 'incident.changed', ...incidentSubject(incident, at), by, change: safe, invocationId };
+}
+
+/** The commander is due to post an update: none came within the severity's cadence. */
+export function incidentUpdateDue(
+  incident: Incident,
+  commander: string,
+  sinceMs: number,
+  at: Date,
+): EventOf<'incident.update_due'> {
+  return { type: 'incident.update_due', ...incidentSubject(incident, at), commander, sinceMs };
 }
 
 export function incidentSeverityChanged(

@@ -3,7 +3,7 @@ import { mention } from '../core/markup.ts';
 import { reply, type Button, type Reply } from '../core/message.ts';
 import { describeOperation } from '../operations/operation-name.ts';
 import type { Operation } from '../operations/types.ts';
-import { incidentName, type Incident, type TimelineEntry } from './incident.ts';
+import { incidentName, ROLES, type Incident, type TimelineEntry } from './incident.ts';
 
 /** Suspects shown with a button each; Slack's actions block takes 25 elements, a card stays readable. */
 export const MAX_SUSPECT_BUTTONS = 5;
@@ -24,15 +24,28 @@ export function incidentCard(
   timeline: readonly TimelineEntry[] = [],
 ): Reply {
   const open = incident.status === 'open';
+  const roles = ROLES.flatMap((role) => {
+    const who = incident.roles[role];
+    return who === null ? [] : [`${role} ${mention(who)}`];
+  });
   const fields = [
-    { label: 'Status', value: open ? 'open' : 'resolved' },
+    { label: 'Status', value: incident.stage },
     { label: 'Severity', value: incident.severity },
-    { label: 'Declared by', value: mention(incident.declaredBy) },
+    { label: 'Roles', value: roles.length === 0 ? 'none taken' : roles.join(', ') },
     { label: 'Services', value: incident.services.join(', ') },
-    { label: 'Started', value: formatTime(incident.declaredAt) },
+    { label: 'Declared', value: `${formatTime(incident.declaredAt)} by ${mention(incident.declaredBy)}` },
+    ...(incident.impactStartedAt === null
+      ? []
+      : [{ label: 'Impact start', value: formatTime(incident.impactStartedAt) }]),
+    ...(incident.mitigatedAt === null
+      ? []
+      : [{ label: 'Mitigated', value: formatTime(incident.mitigatedAt) }]),
     incident.resolvedAt === null
       ? { label: 'Open for', value: formatDuration(now.getTime() - incident.declaredAt.getTime()) }
       : { label: 'Resolved', value: formatTime(incident.resolvedAt) },
+    ...(open && incident.nextUpdateAt !== null
+      ? [{ label: 'Next update due', value: formatTime(incident.nextUpdateAt) }]
+      : []),
   ];
   const suspectLines = suspects.map(
     (op) =>
@@ -41,6 +54,12 @@ export function incidentCard(
   const lines = timeline.slice(-MAX_TIMELINE_LINES).map((e) => `${formatTime(e.at).slice(11, 16)} ${e.text}`);
   const text = [
     incident.summary === null ? '' : `Summary: “${incident.summary}”`,
+    incident.causeOperationId === null
+      ? ''
+      : `Cause (confirmed): operation ${incident.causeOperationId.slice(0, 8)}`,
+    incident.followUps.length === 0
+      ? ''
+      : ['Follow-ups:', ...incident.followUps.map((f) => `• “${f}”`)].join('\n'),
     suspects.length === 0
       ? 'Suspect deploys: none of these services changed through Deckhand before the declaration.'
       : ['Suspect deploys (succeeded before the declaration, newest first):', ...suspectLines].join('\n'),
@@ -63,7 +82,7 @@ export function incidentCard(
     text,
     buttons,
     footer: open
-      ? `Add a note: /ops incident update ${String(incident.number)} "…" · Resolve: /ops incident resolve ${String(incident.number)}`
-      : `Draft the postmortem: /ops incident postmortem ${String(incident.number)}`,
+      ? `Post an update: /ops incident update ${String(incident.number)} "…" · Stage: /ops incident status ${String(incident.number)} identified · Resolve: /ops incident resolve ${String(incident.number)} (in its channel the number can be left out)`
+      : `Draft the postmortem: /ops incident postmortem ${String(incident.number)} · Reopen: /ops incident reopen ${String(incident.number)}`,
   });
 }

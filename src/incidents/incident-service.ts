@@ -5,22 +5,19 @@ import {
   incidentDeclared,
   incidentResolved,
   incidentSeverityChanged,
-  incidentUpdated,
 } from '../events/incident-event-constructors.ts';
 import type { EventLog } from '../events/event-log.ts';
-import {
-  incidentName,
-  parseIncidentRef,
-  type Incident,
-  type IncidentRepository,
-  type Severity,
-} from './incident.ts';
+import { assertOpen } from './incident-work.ts';
+import { nextUpdateAt, type UpdateCadence } from './update-cadence.ts';
+import { parseIncidentRef, type Incident, type IncidentRepository, type Severity } from './incident.ts';
 
 /** What changing an incident needs: where incidents are kept, the log that announces each change, time. */
 export interface IncidentDeps {
   incidents: IncidentRepository;
   events: EventLog;
   clock: Clock;
+  /** `incidents.updateEvery`: when the commander is next reminded to post an update. */
+  cadence: UpdateCadence;
 }
 
 /**
@@ -47,6 +44,13 @@ export async function declareIncident(
     summary: null,
     channelId: null,
     channelName: null,
+    stage: 'investigating',
+    roles: { commander: invocation.actor, comms: null, scribe: null },
+    impactStartedAt: null,
+    mitigatedAt: null,
+    causeOperationId: null,
+    followUps: [],
+    nextUpdateAt: nextUpdateAt(deps.cadence, what.severity, at),
   });
   await deps.events.emit(incidentDeclared(incident, invocation, at));
   return incident;
@@ -76,27 +80,6 @@ export async function findIncident(incidents: IncidentRepository, typed: string)
   return incident;
 }
 
-/** @throws DeckhandError `invalid_arguments` when the incident is resolved (nothing can change it). */
-function assertOpen(incident: Incident, doing: string): void {
-  if (incident.status === 'resolved') {
-    throw new DeckhandError(
-      'invalid_arguments',
-      `${incidentName(incident)} was resolved${incident.resolvedAt === null ? '' : ` at ${incident.resolvedAt.toISOString()}`}; it cannot ${doing} now. Declare a new one if it is back.`,
-    );
-  }
-}
-
-/** Adds a note to an open incident's timeline (through `incident.updated`). */
-export async function addNote(
-  deps: IncidentDeps,
-  incident: Incident,
-  invocation: Invocation,
-  note: string,
-): Promise<void> {
-  assertOpen(incident, 'take notes');
-  await deps.events.emit(incidentUpdated(incident, invocation.actor, note, invocation.id, deps.clock.now()));
-}
-
 /** Changes an open incident's severity; saying the same severity again changes nothing and says so. */
 export async function changeSeverity(
   deps: IncidentDeps,
@@ -106,7 +89,8 @@ export async function changeSeverity(
 ): Promise<boolean> {
   assertOpen(incident, 'change severity');
   if (incident.severity === to) return false;
-  await deps.incidents.update(incident.id, { severity: to });
+  const nextUpdate = nextUpdateAt(deps.cadence, to, deps.clock.now());
+  await deps.incidents.update(incident.id, { severity: to, nextUpdateAt: nextUpdate });
   await deps.events.emit(
     incidentSeverityChanged(incident, invocation.actor, to, invocation.id, deps.clock.now()),
   );
@@ -122,7 +106,16 @@ export async function resolveIncident(
 ): Promise<Incident> {
   assertOpen(incident, 'be resolved again');
   const at = deps.clock.now();
-  await deps.incidents.update(incident.id, { status: 'resolved', resolvedAt: at, summary });
+  const fields = {
+    status: 'resolved' as const,
+    stage: 'resolved' as const,
+    resolvedAt: at,
+    summary,
+    // Resolved without passing through monitoring: mitigated when resolved.
+    mitigatedAt: incident.mitigatedAt ?? at,
+    nextUpdateAt: null,
+  };
+  await deps.incidents.update(incident.id, fields);
   await deps.events.emit(incidentResolved(incident, invocation.actor, summary, invocation.id, at));
-  return { ...incident, status: 'resolved', resolvedAt: at, summary };
+  return { ...incident, ...fields };
 }

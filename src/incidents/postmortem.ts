@@ -1,9 +1,9 @@
 import type { AuditEntry, AuditLog } from '../core/repositories.ts';
-import { formatTime } from '../core/duration.ts';
+import { formatDuration, formatTime } from '../core/duration.ts';
 import { plainText } from '../core/markup.ts';
 import { describeOperation } from '../operations/operation-name.ts';
 import type { Operation } from '../operations/types.ts';
-import { incidentName, type Incident, type TimelineEntry } from './incident.ts';
+import { incidentName, ROLES, type Incident, type TimelineEntry } from './incident.ts';
 
 /** Audit entries a draft quotes at most (the rest are named by count, and `deckhand audit export` has them). */
 const MAX_QUOTED = 200;
@@ -56,6 +56,7 @@ export function postmortemMarkdown(input: {
     `- Declared: ${formatTime(incident.declaredAt)} by ${incident.declaredBy}`,
     `- Resolved: ${incident.resolvedAt === null ? `not yet (draft of ${formatTime(input.now)})` : formatTime(incident.resolvedAt)}`,
     ...(incident.summary === null ? [] : [`- Summary: ${md(incident.summary)}`]),
+    ...impactLines(incident),
     '',
     '## Suspect deploys',
     '',
@@ -65,6 +66,15 @@ export function postmortemMarkdown(input: {
           (op) =>
             `- ${md(describeOperation(op))} by ${op.requester}, succeeded ${formatTime(op.stateChangedAt)} (operation ${op.id})`,
         )),
+    '',
+    ...(incident.causeOperationId === null
+      ? []
+      : [`Confirmed cause: operation ${incident.causeOperationId}.`, '']),
+    '## Follow-ups',
+    '',
+    ...(incident.followUps.length === 0
+      ? ['None noted yet.']
+      : incident.followUps.map((f) => `- [ ] ${md(f)}`)),
     '',
     '## Timeline (UTC)',
     '',
@@ -94,4 +104,23 @@ export function postmortemMarkdown(input: {
     'Check the entries quoted above against the chain with: `deckhand audit verify`',
   );
   return lines.join('\n');
+}
+
+/**
+ * The impact window and the times that measure the response: detection is the declaration (Deckhand
+ * knows of nothing earlier), time to mitigate runs from the impact's start (or the declaration) to
+ * `monitoring`, time to resolve to the resolution.
+ */
+function impactLines(incident: Incident): string[] {
+  const start = incident.impactStartedAt ?? incident.declaredAt;
+  const span = (to: Date | null): string =>
+    to === null ? 'not yet' : formatDuration(Math.max(0, to.getTime() - start.getTime()));
+  const roles = ROLES.flatMap((r) => (incident.roles[r] === null ? [] : [`${r} ${incident.roles[r] ?? ''}`]));
+  return [
+    `- Impact start: ${formatTime(start)}${incident.impactStartedAt === null ? ' (the declaration; none was given)' : ''}`,
+    `- Detected (declared): ${formatTime(incident.declaredAt)}, ${span(incident.declaredAt)} after the impact began`,
+    `- Mitigated: ${incident.mitigatedAt === null ? 'not yet' : `${formatTime(incident.mitigatedAt)}, ${span(incident.mitigatedAt)} after the impact began`}`,
+    `- Time to resolve: ${span(incident.resolvedAt)}`,
+    ...(roles.length === 0 ? [] : [`- Roles: ${roles.join(', ')}`]),
+  ];
 }

@@ -18,6 +18,7 @@ export const TIMELINE_TYPES: readonly EventType[] = [
   'incident.updated',
   'incident.severity_changed',
   'incident.resolved',
+  'incident.changed',
   'operation.requested',
   'operation.runbook_step_changed',
   'operation.approved',
@@ -97,6 +98,7 @@ async function lineFor(event: StoredEvent, operations: OperationRepository): Pro
     case 'incident.updated':
     case 'incident.severity_changed':
     case 'incident.resolved':
+    case 'incident.changed':
     case 'lock.acquired':
     case 'lock.released':
     case 'lock.expired':
@@ -120,6 +122,7 @@ async function lineFor(event: StoredEvent, operations: OperationRepository): Pro
     case 'operation.job_finished':
     case 'operation.rollout_progress':
     case 'incident.timeline_added':
+    case 'incident.update_due':
       return null;
     default:
       exhaustive(event);

@@ -155,6 +155,8 @@ function lineKey(event: StoredEvent): string | null {
     case 'incident.severity_changed':
     case 'incident.resolved':
     case 'incident.timeline_added':
+    case 'incident.changed':
+    case 'incident.update_due':
       return null;
     default:
       exhaustive(event);

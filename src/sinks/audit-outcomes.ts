@@ -92,6 +92,8 @@ async function entryFor(
     case 'incident.severity_changed':
     case 'incident.resolved':
     case 'incident.timeline_added':
+    case 'incident.changed':
+    case 'incident.update_due':
       return null;
     default:
       exhaustive(event);

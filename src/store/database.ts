@@ -115,6 +115,16 @@ export interface IncidentRow {
   summary: string | null;
   channel_id: string | null;
   channel_name: string | null;
+  stage: string;
+  commander: string | null;
+  comms: string | null;
+  scribe: string | null;
+  impact_started_at: string | null;
+  mitigated_at: string | null;
+  cause_operation_id: string | null;
+  /** JSON: the follow-ups, as typed. */
+  follow_ups: string;
+  next_update_at: string | null;
 }
 
 export interface IncidentTimelineRow {

@@ -1,5 +1,13 @@
 import type { Kysely } from 'kysely';
-import type { Incident, IncidentRepository, Severity, TimelineEntry } from '../incidents/incident.ts';
+import {
+  STAGES,
+  type Incident,
+  type IncidentFields,
+  type IncidentRepository,
+  type Severity,
+  type Stage,
+  type TimelineEntry,
+} from '../incidents/incident.ts';
 import type { Database, IncidentRow, IncidentTimelineRow } from './database.ts';
 import { guarded } from './store-error.ts';
 
@@ -75,20 +83,58 @@ export class KyselyIncidentRepository implements IncidentRepository {
     });
   }
 
-  update(
-    id: string,
-    fields: Partial<
-      Pick<Incident, 'severity' | 'status' | 'resolvedAt' | 'summary' | 'channelId' | 'channelName'>
-    >,
-  ): Promise<void> {
+  recent(limit: number): Promise<Incident[]> {
     return guarded(async () => {
-      const set: Partial<IncidentRow> = {};
-      if (fields.severity !== undefined) set.severity = fields.severity;
-      if (fields.status !== undefined) set.status = fields.status;
-      if (fields.resolvedAt !== undefined) set.resolved_at = fields.resolvedAt?.toISOString() ?? null;
-      if (fields.summary !== undefined) set.summary = fields.summary;
-      if (fields.channelId !== undefined) set.channel_id = fields.channelId;
-      if (fields.channelName !== undefined) set.channel_name = fields.channelName;
+      const rows = await this.db
+        .selectFrom('incidents')
+        .selectAll()
+        .orderBy('number', 'desc')
+        .limit(limit)
+        .execute();
+      return rows.map(fromRow);
+    });
+  }
+
+  byChannel(channelId: string): Promise<Incident | null> {
+    return guarded(async () => {
+      const row = await this.db
+        .selectFrom('incidents')
+        .selectAll()
+        .where('channel_id', '=', channelId)
+        .executeTakeFirst();
+      return row === undefined ? null : fromRow(row);
+    });
+  }
+
+  remindersDue(now: Date): Promise<Incident[]> {
+    return guarded(async () => {
+      const rows = await this.db
+        .selectFrom('incidents')
+        .selectAll()
+        .where('status', '=', 'open')
+        .where('next_update_at', 'is not', null)
+        .where('next_update_at', '<=', now.toISOString())
+        .orderBy('number')
+        .execute();
+      return rows.map(fromRow);
+    });
+  }
+
+  claimReminder(id: string, due: Date, next: Date | null): Promise<boolean> {
+    return guarded(async () => {
+      const result = await this.db
+        .updateTable('incidents')
+        .set({ next_update_at: next?.toISOString() ?? null })
+        .where('id', '=', id)
+        .where('next_update_at', '=', due.toISOString())
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    });
+  }
+
+  update(id: string, fields: IncidentFields): Promise<void> {
+    return guarded(async () => {
+      const set = fieldsToRow(fields);
       if (Object.keys(set).length === 0) return;
       await this.db.updateTable('incidents').set(set).where('id', '=', id).execute();
     });
@@ -172,7 +218,40 @@ function toRow(incident: Incident): IncidentRow {
     summary: incident.summary,
     channel_id: incident.channelId,
     channel_name: incident.channelName,
+    stage: incident.stage,
+    commander: incident.roles.commander,
+    comms: incident.roles.comms,
+    scribe: incident.roles.scribe,
+    impact_started_at: incident.impactStartedAt?.toISOString() ?? null,
+    mitigated_at: incident.mitigatedAt?.toISOString() ?? null,
+    cause_operation_id: incident.causeOperationId,
+    follow_ups: JSON.stringify(incident.followUps),
+    next_update_at: incident.nextUpdateAt?.toISOString() ?? null,
   };
+}
+
+/** The columns a change writes; fields not given are left as they are. */
+function fieldsToRow(fields: IncidentFields): Partial<IncidentRow> {
+  const set: Partial<IncidentRow> = {};
+  const time = (d: Date | null): string | null => d?.toISOString() ?? null;
+  if (fields.severity !== undefined) set.severity = fields.severity;
+  if (fields.status !== undefined) set.status = fields.status;
+  if (fields.resolvedAt !== undefined) set.resolved_at = time(fields.resolvedAt);
+  if (fields.summary !== undefined) set.summary = fields.summary;
+  if (fields.channelId !== undefined) set.channel_id = fields.channelId;
+  if (fields.channelName !== undefined) set.channel_name = fields.channelName;
+  if (fields.stage !== undefined) set.stage = fields.stage;
+  if (fields.roles !== undefined) {
+    set.commander = fields.roles.commander;
+    set.comms = fields.roles.comms;
+    set.scribe = fields.roles.scribe;
+  }
+  if (fields.impactStartedAt !== undefined) set.impact_started_at = time(fields.impactStartedAt);
+  if (fields.mitigatedAt !== undefined) set.mitigated_at = time(fields.mitigatedAt);
+  if (fields.causeOperationId !== undefined) set.cause_operation_id = fields.causeOperationId;
+  if (fields.followUps !== undefined) set.follow_ups = JSON.stringify(fields.followUps);
+  if (fields.nextUpdateAt !== undefined) set.next_update_at = time(fields.nextUpdateAt);
+  return set;
 }
 
 function fromRow(row: IncidentRow): Incident {
@@ -190,7 +269,18 @@ function fromRow(row: IncidentRow): Incident {
     summary: row.summary,
     channelId: row.channel_id,
     channelName: row.channel_name,
+    stage: (STAGES as readonly string[]).includes(row.stage) ? (row.stage as Stage) : 'investigating',
+    roles: { commander: row.commander, comms: row.comms, scribe: row.scribe },
+    impactStartedAt: date(row.impact_started_at),
+    mitigatedAt: date(row.mitigated_at),
+    causeOperationId: row.cause_operation_id,
+    followUps: JSON.parse(row.follow_ups) as string[],
+    nextUpdateAt: date(row.next_update_at),
   };
+}
+
+function date(iso: string | null): Date | null {
+  return iso === null ? null : new Date(iso);
 }
 
 function entryFromRow(row: IncidentTimelineRow): TimelineEntry {

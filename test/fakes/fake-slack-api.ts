@@ -229,6 +229,8 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
         topic: '',
         purpose: '',
         pins: new Set(),
+        bookmarks: [],
+        archived: false,
       });
     },
     setGroup: (group, members) => {

@@ -37,6 +37,9 @@ export interface FakeChannel {
   topic: string;
   purpose: string;
   pins: Set<string>;
+  /** Bookmarks in the channel header, in the order added (bookmarks.add). */
+  bookmarks: Array<{ title: string; link: string }>;
+  archived: boolean;
 }
 
 export type Params = Record<string, unknown>;
@@ -180,6 +183,8 @@ export const METHODS: Record<string, MethodHandler> = {
       topic: '',
       purpose: '',
       pins: new Set(),
+      bookmarks: [],
+      archived: false,
     });
     return {
       ok: true,
@@ -206,6 +211,47 @@ export const METHODS: Record<string, MethodHandler> = {
   // Topic and purpose: at most 250 characters (too_long), https://docs.slack.dev/reference/methods/conversations.setTopic
   'conversations.setTopic': (params, state) => setText(params, state, 'topic'),
   'conversations.setPurpose': (params, state) => setText(params, state, 'purpose'),
+
+  // https://docs.slack.dev/reference/methods/bookmarks.add: channel_id, title, type (only `link`) and
+  // link; a conversation holds at most 100 bookmarks.
+  'bookmarks.add': (params, state) => {
+    const id = str(params, 'channel_id');
+    const channel = id === undefined ? undefined : state.channels.get(id);
+    if (id === undefined || channel === undefined) return { ok: false, error: 'channel_not_found' };
+    if (channel.archived) return { ok: false, error: 'is_archived' };
+    const title = str(params, 'title');
+    const link = str(params, 'link');
+    if (title === undefined || str(params, 'type') !== 'link' || link === undefined)
+      return { ok: false, error: 'invalid_arguments' };
+    if (!/^https?:\/\//.test(link)) return { ok: false, error: 'invalid_link' };
+    if (channel.bookmarks.length >= 100) return { ok: false, error: 'too_many_bookmarks' };
+    channel.bookmarks.push({ title, link });
+    return {
+      ok: true,
+      bookmark: { id: `Bk${String(channel.bookmarks.length)}`, channel_id: id, title, link, type: 'link' },
+    };
+  },
+
+  // https://docs.slack.dev/reference/methods/conversations.archive (already_archived) and
+  // conversations.unarchive (not_archived). Nothing can be posted in an archived channel.
+  'conversations.archive': (params, state) => {
+    const id = str(params, 'channel');
+    const channel = id === undefined ? undefined : state.channels.get(id);
+    if (id === undefined || channel === undefined) return { ok: false, error: 'channel_not_found' };
+    if (channel.archived) return { ok: false, error: 'already_archived' };
+    channel.archived = true;
+    state.refusals.set(id, 'is_archived');
+    return { ok: true };
+  },
+  'conversations.unarchive': (params, state) => {
+    const id = str(params, 'channel');
+    const channel = id === undefined ? undefined : state.channels.get(id);
+    if (id === undefined || channel === undefined) return { ok: false, error: 'channel_not_found' };
+    if (!channel.archived) return { ok: false, error: 'not_archived' };
+    channel.archived = false;
+    state.refusals.delete(id);
+    return { ok: true };
+  },
 
   'pins.add': (params, state) => {
     const channel = str(params, 'channel');

@@ -121,12 +121,20 @@ describe('incidents', () => {
     'incident update 1 "x"',
     'incident sev 1 sev2',
     'incident resolve 1',
-  ])('refuses "%s" to someone without incident:manage', async (line) => {
+  ])('refuses "%s" to someone without the grant it needs', async (line) => {
     h = await startSandboxHarness();
     await h.run('incident declare "first" sev2 api');
-    const outcome = await h.run(line, { user: 'U000DEV' });
+    // A developer may declare (incident:declare) but not change an incident; someone with no role, neither.
+    const user = line.includes('declare') ? 'U000MALLORY' : 'U000DEV';
+    const outcome = await h.run(line, { user });
     expect(outcome.decision).toBe('denied');
-    expect(outcome.reply.text).toContain('incident:manage');
+    expect(outcome.reply.text).toContain(line.includes('declare') ? 'incident:declare' : 'incident:manage');
+  });
+
+  it('lets a developer declare an incident (incident:declare) but not resolve it', async () => {
+    h = await startSandboxHarness();
+    expect((await h.run('incident declare "api slow" api', { user: 'U000DEV' })).decision).toBe('allowed');
+    expect((await h.run('incident resolve 1', { user: 'U000DEV' })).decision).toBe('denied');
   });
 
   it('drafts a postmortem quoting the audit entries with their sequence numbers and hashes, which the chain verifies', async () => {

@@ -198,9 +198,9 @@ describe('incident channels in Slack', () => {
     });
   });
 
-  it('refuses someone without incident:manage and opens no channel', async () => {
+  it('refuses someone without incident:declare and opens no channel', async () => {
     const { slack: api, stack: s } = await start();
-    await slash(s, 'incident declare "api down" sev1 api', 'U000DEV');
+    await slash(s, 'incident declare "api down" sev1 api', 'U000MALLORY');
     expect(api.callsTo('conversations.create')).toHaveLength(0);
     expect(await s.deckhand.store.incidents.listOpen()).toEqual([]);
   });

@@ -62,6 +62,10 @@ function print(event: StoredEvent, labels: Map<string, string>, write: (line: st
     case 'incident.updated':
     case 'incident.severity_changed':
     case 'incident.resolved':
+    case 'incident.changed':
+      return;
+    case 'incident.update_due':
+      write(`  ⚑ [INC-${String(event.number)}] ${terminalText(describeEvent(event))}`);
       return;
     case 'incident.timeline_added':
       write(`  ⚑ [INC-${String(event.number)}] ${terminalText(event.text)}`);

@@ -9,7 +9,11 @@ import { incidentName, type Incident, type IncidentRepository } from '../../inci
 import { incidentCard } from '../../incidents/incident-card.ts';
 import { suspectDeploys } from '../../incidents/suspects.ts';
 import type { OperationRepository } from '../../operations/repository.ts';
-import type { SlackMessageRepository } from '../../store/kysely-slack-message-repository.ts';
+import type {
+  SlackMessageLocation,
+  SlackMessageRepository,
+} from '../../store/kysely-slack-message-repository.ts';
+import { describeEvent } from '../../events/describe-event.ts';
 import { slackErrorCode, type CardChat } from './card-chat.ts';
 import { incidentChannelName } from './incident-channel-name.ts';
 import type { IncidentChannels } from './incident-channels.ts';
@@ -70,7 +74,34 @@ export function incidentChannelSink(deps: {
       await deps.messages.save(cardKey(current), location, deps.clock.now());
     }
     await deps.channels.pin(location.channel, location.ts);
+    await addBookmarks(current, channel, location);
     return current;
+  }
+
+  /** The config's bookmarks for the incident's services, each added once (keyed in slack_messages). */
+  async function addBookmarks(incident: Incident, channel: string, at: SlackMessageLocation) {
+    const wanted = deps.config.incidents.bookmarks.filter(
+      (b) => b.services === undefined || b.services.some((s) => incident.services.includes(s)),
+    );
+    for (const [i, b] of wanted.entries()) {
+      const key = `incident-bookmark:${incident.id}:${String(i)}`;
+      if ((await deps.messages.get(key)) !== null) continue;
+      await deps.channels.bookmark(channel, b.title, b.link);
+      await deps.messages.save(key, at, deps.clock.now());
+    }
+  }
+
+  /** Whether Deckhand archived the channel at the resolution (config `incidents.archiveOnResolve`). */
+  function archived(incident: Incident): boolean {
+    return incident.status === 'resolved' && deps.config.incidents.archiveOnResolve;
+  }
+
+  /** A line in the channel, once per key; nothing is sent to a channel Deckhand archived. */
+  async function postOnce(incident: Incident, key: string, message: ReturnType<typeof mrkdwnMessage>) {
+    if (incident.channelId === null || archived(incident)) return;
+    if ((await deps.messages.get(key)) !== null) return;
+    const location = await deps.chat.post(incident.channelId, message);
+    await deps.messages.save(key, location, deps.clock.now());
   }
 
   async function createChannel(incident: Incident): Promise<{ id: string; name: string }> {
@@ -98,34 +129,71 @@ export function incidentChannelSink(deps: {
   }
 
   async function postLine(incident: Incident, event: StoredEvent & { type: 'incident.timeline_added' }) {
-    if (incident.channelId === null) return;
-    const key = `incident-entry:${incident.id}:${event.source}`;
-    if ((await deps.messages.get(key)) !== null) return;
     const time = event.entryAt.toISOString().slice(11, 16);
     const message = mrkdwnMessage(`${time} UTC`, slackMrkdwn(event.text));
-    const location = await deps.chat.post(incident.channelId, message);
-    await deps.messages.save(key, location, deps.clock.now());
+    await postOnce(incident, `incident-entry:${incident.id}:${event.source}`, message);
+  }
+
+  async function handleOne(incident: Incident, event: StoredEvent): Promise<void> {
+    switch (event.type) {
+      case 'incident.declared':
+        await open(incident);
+        return;
+      case 'incident.timeline_added':
+        await postLine(incident, event);
+        return;
+      case 'incident.update_due':
+        await postOnce(
+          incident,
+          `incident-reminder:${incident.id}:${String(event.seq)}`,
+          mrkdwnMessage('Update due', slackMrkdwn(describeEvent(event))),
+        );
+        return;
+      case 'incident.changed':
+        if (
+          event.change.kind === 'reopened' &&
+          incident.channelId !== null &&
+          deps.config.incidents.archiveOnResolve
+        ) {
+          await deps.channels.unarchive(incident.channelId);
+        }
+        return;
+      default:
+        return;
+    }
   }
 
   return {
     name: 'incident-channels',
-    types: ['incident.declared', 'incident.timeline_added', 'incident.severity_changed', 'incident.resolved'],
+    types: [
+      'incident.declared',
+      'incident.timeline_added',
+      'incident.severity_changed',
+      'incident.resolved',
+      'incident.changed',
+      'incident.update_due',
+    ],
     async handle(events) {
       const touched = new Set<string>();
+      const resolved = new Set<string>();
       for (const event of events) {
         if (!('incidentId' in event)) continue;
         const incident = await deps.incidents.get(event.incidentId);
         if (incident === null) continue;
-        if (event.type === 'incident.declared') await open(incident);
-        else if (event.type === 'incident.timeline_added') await postLine(incident, event);
+        await handleOne(incident, event);
         touched.add(incident.id);
+        if (event.type === 'incident.resolved') resolved.add(incident.id);
       }
       // One card edit per incident and batch: Slack's chat.update is Tier 3 (about 50 a minute).
       for (const id of touched) {
         const incident = await deps.incidents.get(id);
         const location = incident === null ? null : await deps.messages.get(cardKey(incident));
         if (incident === null || location === null) continue;
+        // The card shows the resolution before the channel is archived; after, nothing is sent there.
+        if (archived(incident) && !resolved.has(id)) continue;
         await deps.chat.update(location, await card(incident));
+        if (archived(incident) && incident.channelId !== null)
+          await deps.channels.archive(incident.channelId);
       }
     },
   };

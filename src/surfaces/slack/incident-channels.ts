@@ -19,6 +19,12 @@ export interface IncidentChannels {
   pin(channel: string, ts: string): Promise<void>;
   /** usergroups.users.list: a user group's members. */
   groupMembers(group: string): Promise<string[]>;
+  /** bookmarks.add, a link in the channel header. */
+  bookmark(channel: string, title: string, link: string): Promise<void>;
+  /** conversations.archive; an archived channel is success. */
+  archive(channel: string): Promise<void>;
+  /** conversations.unarchive; a channel that is not archived is success. */
+  unarchive(channel: string): Promise<void>;
 }
 
 /**
@@ -64,6 +70,15 @@ export function webClientIncidentChannels(client: webApi.WebClient): IncidentCha
     async groupMembers(group) {
       const res = await client.usergroups.users.list({ usergroup: group });
       return res.users ?? [];
+    },
+    async bookmark(channel, title, link) {
+      await client.bookmarks.add({ channel_id: channel, title, type: 'link', link });
+    },
+    async archive(channel) {
+      await alreadyDone(() => client.conversations.archive({ channel }), 'already_archived');
+    },
+    async unarchive(channel) {
+      await alreadyDone(() => client.conversations.unarchive({ channel }), 'not_archived');
     },
   };
 }

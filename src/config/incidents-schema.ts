@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { duration, name, slackSubject } from './schema-primitives.ts';
+
+const SEVERITY = z.enum(['sev1', 'sev2', 'sev3', 'sev4']);
+
+/** `never`, or how often the commander is reminded to post an update. */
+const cadence = z.union([z.literal('never'), duration]);
+
+/** The default cadence of update reminders: the most severe, the most often. */
+export const DEFAULT_UPDATE_EVERY = { sev1: '15m', sev2: '30m', sev3: '1h', sev4: 'never' } as const;
+
+const bookmark = z
+  .object({
+    title: z.string().min(1).max(100).describe("The bookmark's title in the channel header."),
+    link: z
+      .url({ protocol: /^https$/, message: 'an https:// link' })
+      .describe('Where it points: a dashboard, a runbook, a status page.'),
+    services: z
+      .array(name)
+      .optional()
+      .describe('Only for incidents on these services; every incident when left out.'),
+  })
+  .strict();
+
+/** The `incidents` section of deckhand.yml. */
+export const incidentsSchema = z
+  .object({
+    defaultSeverity: SEVERITY.default('sev3').describe(
+      'The severity of `incident declare` when none is typed.',
+    ),
+    suspectWindow: duration
+      .default('24h')
+      .describe('How far before a declaration a completed deploy or rollback is listed as a suspect.'),
+    responders: z
+      .record(name, z.array(slackSubject))
+      .default({})
+      .describe('Per service: the users (U…) and user groups (S…) invited to its incident channels.'),
+    updateEvery: z
+      .object({ sev1: cadence, sev2: cadence, sev3: cadence, sev4: cadence })
+      .partial()
+      .default({})
+      .describe(
+        'Per severity, how often the commander is reminded to post an update (`never` for none); an update resets it. Defaults: sev1 15m, sev2 30m, sev3 1h, sev4 never.',
+      ),
+    archiveOnResolve: z
+      .boolean()
+      .default(false)
+      .describe('Archive the incident channel when the incident is resolved (reopening unarchives it).'),
+    bookmarks: z
+      .array(bookmark)
+      .max(20)
+      .default([])
+      .describe('Links added to the header of each incident channel (dashboards, runbooks).'),
+  })
+  .strict()
+  .default({
+    defaultSeverity: 'sev3',
+    suspectWindow: '24h',
+    responders: {},
+    updateEvery: {},
+    archiveOnResolve: false,
+    bookmarks: [],
+  });
