@@ -28,7 +28,8 @@ import {
   setImpactStart,
   setStage,
 } from '../src/incidents/incident-work.ts';
-import { incidentAuditEntries, postmortemMarkdown } from '../src/incidents/postmortem.ts';
+import { postmortemMarkdown } from '../src/incidents/postmortem.ts';
+import { gatherPostmortem } from '../src/incidents/postmortem-input.ts';
 import { suspectDeploys } from '../src/incidents/suspects.ts';
 import { describeOperation } from '../src/operations/operation-name.ts';
 
@@ -258,21 +259,11 @@ async function card(ctx: CommandContext, found: Incident, withTimeline: boolean)
 }
 
 async function postmortem(ctx: CommandContext, found: Incident): Promise<Reply> {
-  const window = parseDuration(ctx.catalog.config.incidents.suspectWindow);
-  const now = ctx.clock.now();
-  const timeline = await ctx.store.incidents.timeline(found.id);
-  const [suspects, audit, verified] = await Promise.all([
-    suspectDeploys(ctx.store.operations, found, window),
-    incidentAuditEntries(ctx.store.audit, found, timeline, window, now),
-    ctx.store.audit.verify(),
-  ]);
-  const markdown = postmortemMarkdown({
-    incident: found,
-    timeline,
-    suspects,
-    audit,
-    head: verified.ok ? { count: verified.count, hash: verified.head } : null,
-    now,
-  });
-  return reply('info', `Postmortem draft: ${incidentName(found)}`, { text: markdown });
+  const input = await gatherPostmortem(
+    ctx.store,
+    found,
+    ctx.catalog.config.incidents.suspectWindow,
+    ctx.clock.now(),
+  );
+  return reply('info', `Postmortem draft: ${incidentName(found)}`, { text: postmortemMarkdown(input) });
 }

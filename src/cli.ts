@@ -162,6 +162,17 @@ audit
     process.exitCode = await auditExport(settings, flags, new Date(), processOutput);
   });
 
+const incident = program.command('incident').description('Export an incident for its postmortem');
+incident
+  .command('export <number>')
+  .description('The postmortem draft of an incident (7 or INC-7): Markdown, or its facts as JSON')
+  .option('--format <format>', 'md or json', 'md')
+  .action(async (reference: string, flags: { format: string }) => {
+    const loaded = await loadConfigFile(configPath());
+    const { incidentExport } = await import('./cli/incident-commands.ts');
+    process.exitCode = await incidentExport(settings, loaded, reference, flags, new Date(), processOutput);
+  });
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {

@@ -151,8 +151,13 @@ export async function auditCheckpoint(
  * already exist, so a mistyped DECKHAND_DATA_DIR reads as "no audit log here", never as an intact
  * empty log. A missing database where checkpoints say there were entries is reported as lost (exit 1).
  */
-async function openAuditStore(
-  settings: AuditSettings,
+/**
+ * The store the audit commands (and `incident export`) read: PostgreSQL with DATABASE_URL, else the
+ * data directory's SQLite file, which must exist (a missing one is named, and told apart from a
+ * deleted one when checkpoints say there was a log). A number is the exit code to stop with.
+ */
+export async function openAuditStore(
+  settings: Pick<AuditSettings, 'dataDir' | 'databaseUrl'>,
   checkpoints: CheckpointFileContents | undefined,
   checkpointFile: string | undefined,
   out: Output,

@@ -1,8 +1,8 @@
 import type { AuditEntry, AuditLog } from '../core/repositories.ts';
+import type { PostmortemInput } from './postmortem-input.ts';
 import { formatDuration, formatTime } from '../core/duration.ts';
 import { plainText } from '../core/markup.ts';
 import { describeOperation } from '../operations/operation-name.ts';
-import type { Operation } from '../operations/types.ts';
 import { incidentName, ROLES, type Incident, type TimelineEntry } from './incident.ts';
 
 /** Audit entries a draft quotes at most (the rest are named by count, and `deckhand audit export` has them). */
@@ -38,14 +38,7 @@ export async function incidentAuditEntries(
  * and the command that checks them (`deckhand audit verify`). Everything people typed is shown as
  * plain text (markup's tokens removed), inside code spans where it could read as Markdown.
  */
-export function postmortemMarkdown(input: {
-  incident: Incident;
-  timeline: readonly TimelineEntry[];
-  suspects: readonly Operation[];
-  audit: readonly AuditEntry[];
-  head: { count: number; hash: string } | null;
-  now: Date;
-}): string {
+export function postmortemMarkdown(input: PostmortemInput): string {
   const { incident } = input;
   const md = (text: string): string => plainText(text).replace(/([\\`*_[\]<>#|])/g, '\\$1');
   const lines = [
@@ -70,6 +63,15 @@ export function postmortemMarkdown(input: {
     ...(incident.causeOperationId === null
       ? []
       : [`Confirmed cause: operation ${incident.causeOperationId}.`, '']),
+    '## Remediation (changes requested from the incident channel)',
+    '',
+    ...(input.remediations.length === 0
+      ? ['None recorded through Deckhand.']
+      : input.remediations.map(
+          (op) =>
+            `- ${md(describeOperation(op))} by ${op.requester} at ${formatTime(op.createdAt)}: ${op.state} (operation ${op.id})`,
+        )),
+    '',
     '## Follow-ups',
     '',
     ...(incident.followUps.length === 0
