@@ -32,7 +32,19 @@ export type StepOutcome =
  */
 export interface StepIO extends Pick<
   RunnerContext,
-  'catalog' | 'clock' | 'github' | 'kubernetes' | 'signals' | 'timing' | 'runbooks' | 'runbookRuns' | 'policy'
+  | 'catalog'
+  | 'clock'
+  | 'github'
+  | 'kubernetes'
+  | 'signals'
+  | 'timing'
+  | 'runbooks'
+  | 'runbookRuns'
+  | 'policy'
+  | 'locks'
+  | 'checkOrigins'
+  | 'children'
+  | 'operations'
 > {
   /** A child logger with operationId, kind, service, environment and actor. */
   logger: Logger;
