@@ -128,6 +128,19 @@ describe('runbook runs that wait for a person', () => {
     expect(run?.steps[2]?.status).toBe('pending');
   });
 
+  it('a confirm nobody gives expires: the run fails saying whose answer it waited for, and nothing is scaled', async () => {
+    h = await startSandboxHarness();
+    await h.run('runbook run scale-for-traffic env=staging size=peak');
+    const op = await h.latest();
+    await until(h, op.id, 'go_ahead', 'waiting');
+    await h.step(11 * 60_000);
+    const done = await h.settle(op.id);
+    expect(done.state).toBe('failed');
+    expect(done.outcome).toMatch(/step go_ahead failed: .*U000ADMIN.* did not continue within 10m/);
+    const target = h.deckhand.catalog.target('api', 'staging');
+    expect((await h.deckhand.ports.kubernetes.getDeploymentStatus(target)).replicas.desired).toBe(2);
+  });
+
   it('a wait survives a restart: the resumed run waits until the same moment, and the answer given meanwhile counts', async () => {
     const first = await startSandboxHarness();
     await first.run('runbook run scale-for-traffic env=staging size=normal');

@@ -6,6 +6,9 @@ import type { ActionResult } from './kubernetes-actions.ts';
 
 type WorkflowAction = Extract<PlannedAction, { type: 'github.workflow' }>;
 
+/** Reads of a run GitHub may fail in a row (timeouts, 5xx) before the attempt gives up on it. */
+const MAX_UNANSWERED_READS = 5;
+
 /**
  * A `github.workflow` step: dispatch the workflow once per attempt, then follow its run to the end,
  * through the same GitHub port as a deploy (dispatch-step.ts, follow-run-step.ts).
@@ -28,8 +31,20 @@ export async function workflowAction(ctx: ActionContext, action: WorkflowAction)
   const ref = { owner, repo, runId };
   try {
     let interval = io.timing.pollMs;
+    let unanswered = 0;
     for (;;) {
-      const run = await io.github.getRun(ref);
+      let run: WorkflowRun;
+      try {
+        run = await io.github.getRun(ref);
+        unanswered = 0;
+      } catch (error) {
+        // GitHub not answering for a moment must not end the attempt: a retry would dispatch again.
+        const e = asDeckhandError(error);
+        if (!errorInfo(e.code).retryable || ++unanswered >= MAX_UNANSWERED_READS) throw error;
+        io.logger.warn({ err: error, runId }, 'could not read the workflow run; trying again');
+        await io.signals.wait(runId, io.timing.pollMs, ctx.signal);
+        continue;
+      }
       if (run.status === 'completed') {
         record.outputs = { ...record.outputs, conclusion: run.conclusion ?? 'none' };
         if (run.conclusion === 'success') {
