@@ -1,4 +1,3 @@
-import { DeckhandError } from '../../../core/errors.ts';
 import type { PlannedAction } from '../../../runbooks/runbook-plan-types.ts';
 import { isFinal, type Operation } from '../../types.ts';
 import { writtenText, type ActionContext } from './action-context.ts';
@@ -81,8 +80,7 @@ function finished(ctx: ActionContext, child: Operation): ActionResult {
       note: `deployed ${child.service} ${child.ref} to ${child.environment} (operation ${child.id.slice(0, 8)})`,
     };
   }
-  throw new DeckhandError(
-    'invalid_arguments',
+  throw new Error(
     `the deploy (operation ${child.id.slice(0, 8)}) ended ${child.state}${child.outcome === null ? '' : `: ${child.outcome}`}`,
   );
 }
