@@ -7,7 +7,6 @@ import { planRunbook } from '../src/runbooks/dry-run-plan.ts';
 import type { PlannedAction, PlannedStep, RunbookPlan } from '../src/runbooks/runbook-plan-types.ts';
 import { operationCard } from '../src/operations/card.ts';
 import type { RunbookStepRecord } from '../src/operations/runbook-run-repository.ts';
-import { RUNNABLE_STEP_TYPES } from '../src/operations/steps/runbook-step.ts';
 import { paramText } from '../src/runbooks/param-values.ts';
 import { findRunbook } from '../src/runbooks/runbook-set.ts';
 import { checkPlanPolicy, stepLabel, type PlanPolicyResult } from '../src/runbooks/step-policy.ts';
@@ -60,24 +59,7 @@ export async function runbookRun(
       `${runbook.id} has no step ${request.resume?.from ?? ''}. Its steps: ${plan.steps.map((s) => s.id).join(', ')}.`,
     );
   }
-  const unrunnable = plan.steps
-    .slice(startAt)
-    .find((s) => s.when.verdict !== 'skipped' && !RUNNABLE_STEP_TYPES.has(s.type));
-  if (unrunnable !== undefined) {
-    throw new DeckhandError(
-      'invalid_arguments',
-      `${runbook.id} was not started: ${stepLabel(unrunnable)} is a ${unrunnable.type} step, which this Deckhand checks in a dry run but cannot carry out yet (it runs ${[...RUNNABLE_STEP_TYPES].join(', ')}). Nothing was changed; see the plan with --dry-run.`,
-    );
-  }
-  const target = plan.steps.flatMap((s) =>
-    s.when.verdict !== 'skipped' && s.action !== null && 'target' in s.action ? [s.action.target] : [],
-  )[0];
-  if (target === undefined) {
-    throw new DeckhandError(
-      'invalid_arguments',
-      `${runbook.id} was not started: a run holds the service and environment of its first Kubernetes step, and it has none.`,
-    );
-  }
+  const target = heldTarget(plan, startAt);
   const op = await ctx.ports.operations.request(
     {
       kind: 'runbook',
@@ -192,6 +174,38 @@ export function describeAction(action: PlannedAction): string {
     case 'message':
       return `post “${typedText(action.text.text)}”`;
   }
+}
+
+/**
+ * The service and environment a run holds while it runs (one change per target, like a deploy):
+ * the first target of a step from `startAt` on that is not a deploy, a lock or an unlock; else
+ * that of a lock or unlock. A deploy step's target is held by its own deploy operation, so the run
+ * never holds one (it would wait for itself).
+ *
+ * @throws DeckhandError `invalid_arguments` when no step leaves a target the run can hold.
+ */
+function heldTarget(plan: RunbookPlan, startAt: number): { service: string; environment: string } {
+  const live = plan.steps
+    .slice(startAt)
+    .filter((s) => s.when.verdict !== 'skipped' && s.action !== null && 'target' in s.action);
+  const targetOf = (s: PlannedStep): { service: string; environment: string } | null =>
+    s.action !== null && 'target' in s.action ? s.action.target : null;
+  const deployed = new Set(
+    live.filter((s) => s.type === 'deploy').map((s) => `${targetOf(s)?.service}/${targetOf(s)?.environment}`),
+  );
+  const free = live.filter((s) => {
+    const t = targetOf(s);
+    return s.type !== 'deploy' && t !== null && !deployed.has(`${t.service}/${t.environment}`);
+  });
+  const chosen = free.find((s) => s.type !== 'lock' && s.type !== 'unlock') ?? free.find(() => true);
+  const target = chosen === undefined ? null : targetOf(chosen);
+  if (target === null) {
+    throw new DeckhandError(
+      'invalid_arguments',
+      `${plan.runbook.id} was not started: a run holds the service and environment of a step it changes (one change at a time), and every such step here is a deploy, whose own operation holds its target. Add a step on another target (kubernetes.status, say), or run the deploy with /ops deploy.`,
+    );
+  }
+  return { service: target.service, environment: target.environment };
 }
 
 function example(id: string, params: string[]): string {

@@ -4,12 +4,14 @@ import { DeckhandError } from '../src/core/errors.ts';
 import { runbookPermission } from '../src/runbooks/runbook-schema.ts';
 import { findRunbook } from '../src/runbooks/runbook-set.ts';
 import { runbookAbort } from './runbook-abort.ts';
+import { runbookAnswer } from './runbook-answer.ts';
 import { runbookList } from './runbook-list.ts';
 import { runbookRetry, runbookRun } from './runbook-run.ts';
 import { runbookShow } from './runbook-show.ts';
 
 /**
- * `runbook list | show <id> | run <id> key=value … [--dry-run] | abort <run> | retry <run> [from <step>]`. One chat command (the registry
+ * `runbook list | show <id> | run <id> key=value … [--dry-run] | abort <run> | retry <run> [from <step>]
+ * | approve <run> | continue <run>`. One chat command (the registry
  * finds commands by their first word); each sub-command's work is in its own file.
  */
 export const runbook = defineCommand({
@@ -17,8 +19,14 @@ export const runbook = defineCommand({
   aliases: ['runbooks', 'rb'],
   summary: 'List, show and run runbooks: reviewed procedures from runbooks/<id>.yml',
   usage:
-    'runbook list | runbook show <id> | runbook run <id> key=value … [--dry-run] | runbook abort <run> | runbook retry <run> [from <step>]',
-  examples: ['runbook list', 'runbook show restart-api', 'runbook run restart-api env=staging --dry-run'],
+    'runbook list | runbook show <id> | runbook run <id> key=value … [--dry-run] | runbook abort <run> | runbook retry <run> [from <step>] | runbook approve <run> | runbook continue <run>',
+  examples: [
+    'runbook list',
+    'runbook show restart-api',
+    'runbook run restart-api env=staging --dry-run',
+    'runbook approve 3f2c1e9a',
+    'runbook continue 3f2c1e9a',
+  ],
   grammar: {
     slots: [
       { name: 'action', kind: 'word' },
@@ -29,9 +37,9 @@ export const runbook = defineCommand({
     params: true,
   },
   args: z.object({
-    action: z.enum(['list', 'show', 'run', 'abort', 'retry'], {
+    action: z.enum(['list', 'show', 'run', 'abort', 'retry', 'approve', 'continue'], {
       message:
-        'Say what to do: runbook list, runbook show <id>, runbook run <id> key=value …, runbook abort <run> or runbook retry <run> [from <step>]',
+        'Say what to do: runbook list, runbook show <id>, runbook run <id> key=value …, runbook abort <run>, runbook retry <run> [from <step>], runbook approve <run> or runbook continue <run>',
     }),
     runbook: z.string().optional(),
     flag: z.enum(['--dry-run', 'dry-run'], { message: 'The only option is --dry-run.' }).optional(),
@@ -58,6 +66,10 @@ export const runbook = defineCommand({
         return runbookRetry(ctx, needId(args.runbook, args.action), args.from);
       case 'abort':
         return runbookAbort(ctx, needId(args.runbook, args.action));
+      // Who may answer is the step's rule (commands/runbook-answer.ts), not a grant of the runbook.
+      case 'approve':
+      case 'continue':
+        return runbookAnswer(ctx, needId(args.runbook, args.action), args.action);
       case 'run':
         return runbookRun(ctx, {
           id: needId(args.runbook, args.action),
@@ -68,11 +80,14 @@ export const runbook = defineCommand({
   },
 });
 
-function needId(id: string | undefined, action: 'show' | 'run' | 'abort' | 'retry'): string {
+function needId(
+  id: string | undefined,
+  action: 'show' | 'run' | 'abort' | 'retry' | 'approve' | 'continue',
+): string {
   if (id !== undefined) return id;
   throw new DeckhandError(
     'invalid_arguments',
-    action === 'abort' || action === 'retry'
+    action !== 'show' && action !== 'run'
       ? `runbook ${action} needs the run: the id on its card, like /ops runbook ${action} 3f2c1e9a.`
       : `runbook ${action} needs a runbook's id, like: /ops runbook ${action} restart-api. See them with: /ops runbook list`,
   );

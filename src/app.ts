@@ -123,6 +123,11 @@ export interface DeckhandOptions {
   sinks?: Sink[];
   /** Names this process among replicas sharing a database (default: derived from the host). */
   replicaId?: string;
+  /**
+   * The built-in sandbox's service endpoints (`http://127.0.0.1:<port>`), where http.check steps'
+   * `sandbox:/…` URLs go; absent when Deckhand runs against real systems.
+   */
+  sandboxOrigin?: string;
   /** Whether a process of this host is running (SQLite leases of dead processes are freed); tests fake it. */
   processExists?: (pid: number) => boolean;
 
@@ -201,7 +206,7 @@ export async function createDeckhand(options: DeckhandOptions): Promise<Deckhand
     if (freed.length > 0) logger.info({ owners: freed }, 'took back the leases of processes that are gone');
   };
   const target = new TargetLock({ locks, operations: store.operations, clock, logger });
-  const runner = new OperationRunner(
+  const runner: OperationRunner = new OperationRunner(
     {
       catalog,
       operations: store.operations,
@@ -216,11 +221,19 @@ export async function createDeckhand(options: DeckhandOptions): Promise<Deckhand
       runbooks,
       runbookRuns: store.runbookRuns,
       policy,
+      locks,
+      checkOrigins: { sandbox: options.sandboxOrigin },
+      // The service is built after the runner (it drives what the service requests): reached late.
+      children: {
+        newId,
+        request: (request, invocation) => operations.request(request, invocation),
+        cancel: (id, actor) => operations.cancel(id, actor),
+      },
     },
     target,
     owner,
   );
-  const operations = new OperationService({
+  const operations: OperationService = new OperationService({
     catalog,
     operations: store.operations,
     target,

@@ -58,6 +58,7 @@ export async function openDeckhand(options: {
       kubernetes: world.kubernetes,
       timing: world.timing,
       webhookSecret: world.webhookSecret,
+      ...(world.sandbox === null ? {} : { sandboxOrigin: world.sandbox.serviceEndpoints.url }),
       metrics,
       ...(options.auditCheckpoints === undefined ? {} : { auditCheckpoints: options.auditCheckpoints }),
     });

@@ -25,6 +25,8 @@ export interface CallTimeouts {
   slackChatMs: number;
   /** Bolt's own Web API client (ephemeral answers to clicks) and replies through `response_url`. */
   slackReplyMs: number;
+  /** One request of a runbook's `http.check` step, its (bounded) body included; each redirect is another. */
+  httpCheckMs: number;
 }
 
 /** Production's deadlines. GitHub asks clients to allow for slow answers; clusters answer in well under a second. */
@@ -36,6 +38,7 @@ export const CALL_TIMEOUTS: Readonly<CallTimeouts> = Object.freeze({
   slackLookupMs: 5_000,
   slackChatMs: 10_000,
   slackReplyMs: 10_000,
+  httpCheckMs: 10_000,
 });
 
 /**

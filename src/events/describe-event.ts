@@ -42,7 +42,7 @@ export function describeEvent(event: DomainEvent): string {
       return `${icon} job ${event.job}: ${event.conclusion ?? event.status}${took}`;
     }
     case 'operation.runbook_step_changed': {
-      const icon = { running: '…', succeeded: '✓', failed: '✗', skipped: '–' }[event.status];
+      const icon = { running: '…', waiting: '⏸', succeeded: '✓', failed: '✗', skipped: '–' }[event.status];
       const took = event.durationMs === null ? '' : ` (${formatDuration(event.durationMs)})`;
       return `${icon} step ${event.index + 1} ${event.stepId}${event.name === null ? '' : ` ${event.name}`}: ${event.status}${took}${event.note === '' ? '' : `: ${event.note}`}`;
     }

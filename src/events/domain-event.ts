@@ -171,7 +171,8 @@ export const domainEventSchema = z.discriminatedUnion('type', [
     index: z.number(),
     stepType: z.string(),
     name: z.string().nullable(),
-    status: z.enum(['running', 'succeeded', 'failed', 'skipped']),
+    /** `waiting`: an approval or confirm step waits for a person's answer. */
+    status: z.enum(['running', 'waiting', 'succeeded', 'failed', 'skipped']),
     /** One line for people: what the step did or found, or why it failed. */
     note: z.string(),
     /** What the step output (Kubernetes' replica counts, an image…), by the catalog's names. */

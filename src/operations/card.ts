@@ -70,15 +70,42 @@ export function operationCard(op: Operation, events: readonly StoredEvent[], now
     text: [...steps.values(), ...waiting].join('\n'),
     fields,
     footer: `Operation ${shortId(op.id)}`,
-    ...buttonsFor(op),
+    ...buttonsFor(op, events),
   });
 }
 
 /**
  * A card's buttons, each carrying the command it stands for: approve or deny a request, cancel a change
- * under way, roll back a failure.
+ * under way, roll back a failure; a runbook run waiting at an approval or confirm step gets Approve or
+ * Continue (the command checks who may answer), beside Abort.
  */
-function buttonsFor(op: Operation): { buttons?: Button[] } {
+function buttonsFor(op: Operation, events: readonly StoredEvent[]): { buttons?: Button[] } {
+  if (op.kind === 'runbook' && !isFinal(op.state)) {
+    const abort: Button = {
+      actionId: 'op_runbook_abort',
+      label: 'Abort',
+      command: `runbook abort ${op.id}`,
+      style: 'danger',
+    };
+    const last = events.findLast((e) => e.type === 'operation.runbook_step_changed');
+    if (last?.type !== 'operation.runbook_step_changed' || last.status !== 'waiting')
+      return { buttons: [abort] };
+    const answer: Button =
+      last.stepType === 'approval'
+        ? {
+            actionId: 'op_runbook_approve',
+            label: 'Approve',
+            command: `runbook approve ${op.id}`,
+            style: 'primary',
+          }
+        : {
+            actionId: 'op_runbook_continue',
+            label: 'Continue',
+            command: `runbook continue ${op.id}`,
+            style: 'primary',
+          };
+    return { buttons: [answer, abort] };
+  }
   if (op.state === 'awaiting_approval') {
     return {
       buttons: [

@@ -18,13 +18,13 @@ import type { Operation } from './types.ts';
  */
 export async function firstDeployWarning(
   op: Operation,
-  io: Pick<StepIO, 'github' | 'history' | 'logger'>,
+  io: Pick<StepIO, 'github' | 'operations' | 'logger'>,
   target: WorkflowTarget,
 ): Promise<string | null> {
   if (op.kind !== 'deploy') return null;
   let file;
   try {
-    const earlier = await io.history({ service: op.service, kind: 'deploy', limit: 2 });
+    const earlier = await io.operations.history({ service: op.service, kind: 'deploy', limit: 2 });
     if (earlier.some((other) => other.id !== op.id)) return null;
     file = await io.github.readWorkflowFile(target);
   } catch (error) {

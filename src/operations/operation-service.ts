@@ -26,6 +26,8 @@ const MIN_PREFIX = 4;
 
 /** A deploy or rollback a command asks for: what, where, and the workflow inputs it binds to. */
 export interface OperationRequest {
+  /** The id to give it (a runbook's deploy step writes it first); default a new one. */
+  id?: string;
   kind: OperationKind;
   service: string;
   environment: string;
@@ -62,6 +64,23 @@ export class OperationService {
     return this.deps.runbookRuns.get(operationId);
   }
 
+  /**
+   * Writes a person's answer to a runbook run's waiting step (approval, confirm), once: null when
+   * the step is no longer waiting, was answered or expired. Who may answer is the command's decision.
+   */
+  answerRunbookStep(operationId: string, stepId: string, by: string, now: Date): Promise<RunbookRun | null> {
+    return this.deps.runbookRuns.updateStep(
+      operationId,
+      stepId,
+      (record) => {
+        if (record.status !== 'waiting' || record.answer != null || record.expired === true) return false;
+        record.answer = { by, at: now.toISOString() };
+        return true;
+      },
+      now,
+    );
+  }
+
   get repository(): OperationRepository {
     return this.deps.operations;
   }
@@ -77,7 +96,7 @@ export class OperationService {
     const env = catalog.environmentConfig(request.environment);
     const needsApproval = env.protected && request.skipApproval !== true;
     const op: Operation = {
-      id: this.deps.newId(),
+      id: request.id ?? this.deps.newId(),
       kind: request.kind,
       service: request.service,
       environment: request.environment,

@@ -2,7 +2,6 @@ import type { Logger } from 'pino';
 import type { StepDeadlines } from '../config/catalog.ts';
 import type { DomainEvent } from '../events/domain-event.ts';
 import type { FailureDetails, RunCandidate } from '../events/event-constructors.ts';
-import type { OperationRepository } from './repository.ts';
 import type { RunnerContext } from './step-context.ts';
 import type { Operation, OperationState } from './types.ts';
 
@@ -33,10 +32,20 @@ export type StepOutcome =
  */
 export interface StepIO extends Pick<
   RunnerContext,
-  'catalog' | 'clock' | 'github' | 'kubernetes' | 'signals' | 'timing' | 'runbooks' | 'runbookRuns' | 'policy'
+  | 'catalog'
+  | 'clock'
+  | 'github'
+  | 'kubernetes'
+  | 'signals'
+  | 'timing'
+  | 'runbooks'
+  | 'runbookRuns'
+  | 'policy'
+  | 'locks'
+  | 'checkOrigins'
+  | 'children'
+  | 'operations'
 > {
-  /** Earlier operations, read only (a step writes its own operation through `record`). */
-  history: OperationRepository['history'];
   /** A child logger with operationId, kind, service, environment and actor. */
   logger: Logger;
   /** Writes `changes` now (versioned); null when another replica advanced the operation first. */

@@ -6,6 +6,10 @@ import type { GitHubActions } from '../github/port.ts';
 import type { Kubernetes } from '../kubernetes/port.ts';
 import type { RunbookSet } from '../runbooks/runbook-loader.ts';
 import type { StepPolicy } from '../runbooks/step-policy.ts';
+import type { Invocation } from '../core/invocation.ts';
+import type { Locks } from '../locks/locks.ts';
+import type { OperationRequest } from './operation-service.ts';
+import type { Operation } from './types.ts';
 import type { OperationRepository } from './repository.ts';
 import type { RunbookRunRepository } from './runbook-run-repository.ts';
 import type { RunSignals, Sleep } from './run-signals.ts';
@@ -34,6 +38,17 @@ export interface StepTiming {
   expectWebhooks?: boolean;
 }
 
+/**
+ * Operations a runbook's deploy step starts and waits for: the OperationService (built after the
+ * runner, so reached through this), with ids chosen by the caller so they are written first.
+ */
+export interface ChildOperations {
+  newId(): string;
+  /** As `OperationService.request`, with the id given. */
+  request(request: OperationRequest & { id: string }, invocation: Invocation): Promise<Operation>;
+  cancel(id: string, actor: string): Promise<unknown>;
+}
+
 /** What the runner works with. Every port is present: what is not configured is a stand-in. */
 export interface RunnerContext {
   catalog: Catalog;
@@ -51,4 +66,10 @@ export interface RunnerContext {
   runbooks: RunbookSet;
   runbookRuns: RunbookRunRepository;
   policy: StepPolicy;
+  /** Locks, for runbooks' lock and unlock steps (the rules of /ops lock and /ops unlock). */
+  locks: Locks;
+  /** Where `sandbox:` URLs of http.check steps go (the sandbox's service endpoints), when it runs. */
+  checkOrigins: { sandbox?: string | undefined };
+  /** Runbooks' deploy steps start their deploys here. */
+  children: ChildOperations;
 }

@@ -22,9 +22,10 @@ export interface PlannedText {
 
 export type PlannedAction =
   | {
-      type: 'kubernetes.restart' | 'kubernetes.wait-for-rollout' | 'kubernetes.status' | 'unlock';
+      type: 'kubernetes.restart' | 'kubernetes.wait-for-rollout' | 'kubernetes.status';
       target: PlannedTarget;
     }
+  | { type: 'unlock'; target: PlannedTarget }
   | { type: 'kubernetes.scale'; target: PlannedTarget; replicas: number }
   | { type: 'kubernetes.rollback'; target: PlannedTarget; toRevision: number | null }
   | {

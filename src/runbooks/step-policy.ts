@@ -53,6 +53,8 @@ export interface PlanPolicyResult {
 /** The part of Policy this needs (so tests can pass a stand-in, and nothing else is reached). */
 export interface StepPolicy {
   evaluate(actor: Requester, request: PermissionRequest, now: Date): Promise<PolicyDecision>;
+  /** Whether a role of `user` grants `permission` (an unlock step's lock:override). */
+  has(user: string, permission: string): Promise<boolean>;
 }
 
 /**

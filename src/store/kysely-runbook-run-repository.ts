@@ -52,4 +52,36 @@ export class KyselyRunbookRunRepository implements RunbookRunRepository {
         .execute();
     });
   }
+
+  updateStep(
+    operationId: string,
+    stepId: string,
+    change: (record: RunbookStepRecord) => boolean,
+    now: Date,
+  ): Promise<RunbookRun | null> {
+    return guarded(async () => {
+      // Optimistic: the write only lands if the steps are as read; a concurrent save means read again.
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const row = await this.db
+          .selectFrom('runbook_runs')
+          .selectAll()
+          .where('operation_id', '=', operationId)
+          .executeTakeFirst();
+        if (row === undefined) return null;
+        const steps = JSON.parse(row.steps) as RunbookStepRecord[];
+        const record = steps.find((s) => s.id === stepId);
+        if (record === undefined || !change(record)) return null;
+        const result = await this.db
+          .updateTable('runbook_runs')
+          .set({ steps: JSON.stringify(steps), updated_at: now.toISOString() })
+          .where('operation_id', '=', operationId)
+          .where('steps', '=', row.steps)
+          .executeTakeFirst();
+        if (Number(result.numUpdatedRows) === 1) {
+          return { operationId, runbookId: row.runbook_id, stepIndex: row.step_index, steps };
+        }
+      }
+      return null;
+    });
+  }
 }

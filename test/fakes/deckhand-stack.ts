@@ -48,6 +48,8 @@ export interface DeckhandStackOptions {
   config?: ConfigFile;
   /** The stack's metrics, when the world's adapters report to them too; default a fresh registry. */
   metrics?: DeckhandMetrics;
+  /** Runbooks to load (createDeckhand's `runbooksDir`), and where their `sandbox:/` URLs go. */
+  runbooks?: { dir: string; sandboxOrigin?: string };
 }
 
 export interface StackWorld {
@@ -97,6 +99,9 @@ export async function startDeckhandStack(options: DeckhandStackOptions): Promise
     directory: () =>
       new SlackDirectory(clients.lookups, options.clock, parseDuration(config.slack.groupCacheTtl), logger),
     ...(options.sinks === undefined ? {} : { sinks: options.sinks }),
+    ...(options.runbooks === undefined
+      ? {}
+      : { runbooksDir: options.runbooks.dir, sandboxOrigin: options.runbooks.sandboxOrigin }),
     ...(world === undefined
       ? {}
       : {

@@ -53,12 +53,32 @@ describe('runbook runs in the sandbox', () => {
     expect(await h.store.operations.history({ limit: 5 })).toEqual([]);
   });
 
-  it('refuses a runbook with a step type a run cannot carry out yet, before anything runs', async () => {
+  it('runs flush-cache to the end: one dispatch with its inputs, followed to success, its link in the thread', async () => {
     h = await startSandboxHarness();
-    const outcome = await h.run('runbook run flush-cache env=staging');
-    expect(outcome.decision).toBe('invalid');
-    expect(renderText(outcome.reply)).toContain('step flush (Run flush-cache.yml) is a github.workflow step');
-    expect(await h.store.operations.history({ limit: 5 })).toEqual([]);
+    const outcome = await h.run('runbook run flush-cache env=staging scope=sessions');
+    expect(outcome.decision).toBe('allowed');
+    const op = await h.latest();
+    const done = await h.settle(op.id);
+    expect(done.state).toBe('succeeded');
+    expect(h.sandbox.github.stats().dispatches).toBe(1);
+    const [run] = h.sandbox.github.snapshot().runs;
+    expect(run).toMatchObject({
+      workflow: expect.objectContaining({ path: '.github/workflows/flush-cache.yml' }) as object,
+      inputs: { environment: 'staging', scope: 'sessions', correlation_id: `${op.id}/flush/01` },
+      conclusion: 'success',
+    });
+    const record = await h.store.runbookRuns.get(op.id);
+    expect(record?.steps[0]?.outputs).toEqual({
+      runId: run?.id,
+      runUrl: expect.stringContaining(String(run?.id)) as string,
+      conclusion: 'success',
+    });
+    const notes = (await h.deckhand.events.forOperation(op.id)).flatMap((e) =>
+      e.type === 'operation.runbook_step_changed' && e.stepId === 'report' ? [e.note] : [],
+    );
+    expect(notes.join('\n')).toContain(
+      `Flushed the sessions cache of api in staging: ${String(record?.steps[0]?.outputs.runUrl)}`,
+    );
   });
 
   it('runbook abort stops a run: no later step starts and the target is freed', async () => {

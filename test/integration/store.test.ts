@@ -646,6 +646,28 @@ function describeStore(name: string, makeBackend: () => Promise<Backend>): void 
         await store.runbookRuns.save(run, T0);
         expect(await store.runbookRuns.get(id)).toEqual(run);
         expect(await store.runbookRuns.get('op-rb-none')).toBeNull();
+
+        // A waiting step takes one answer: the compare-and-set refuses what `change` turns down.
+        run.steps[1] = { ...run.steps[1]!, status: 'waiting' };
+        await store.runbookRuns.save(run, T0);
+        const answer = (by: string) =>
+          store.runbookRuns.updateStep(
+            id,
+            'rollout',
+            (r) => {
+              if (r.status !== 'waiting' || r.answer != null) return false;
+              r.answer = { by, at: T0.toISOString() };
+              return true;
+            },
+            T0,
+          );
+        const [first, second] = await Promise.all([answer('U000ALICE'), answer('U000BOB')]);
+        expect([first, second].filter((r) => r !== null)).toHaveLength(1);
+        const stored = await store.runbookRuns.get(id);
+        expect(stored?.steps[1]?.answer?.by).toBe((first ?? second)?.steps[1]?.answer?.by);
+        expect(stored?.steps[0]).toEqual(run.steps[0]);
+        expect(await answer('U000CAROL')).toBeNull();
+        expect(await store.runbookRuns.updateStep('op-rb-none', 'rollout', () => true, T0)).toBeNull();
       });
     });
 

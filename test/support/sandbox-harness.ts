@@ -99,6 +99,7 @@ export async function startSandboxHarness(
       options.kubernetes?.(sandbox, clock) ??
       new ClientNodeKubernetes({ kubeconfig: { kind: 'text', text: sandbox.kubeconfig }, clock }),
     timing: { pollMs: 1000, findRunTimeoutMs: 60_000, templateWaitMs: 60_000, ...options.timing },
+    sandboxOrigin: sandbox.serviceEndpoints.url,
     ...(options.replicaId === undefined ? {} : { replicaId: options.replicaId }),
     ...(options.processExists === undefined ? {} : { processExists: options.processExists }),
     ...(options.sinks === undefined ? {} : { sinks: options.sinks }),

@@ -1,51 +1,37 @@
-import { formatDuration } from '../../core/duration.ts';
 import { isDeckhandError } from '../../core/errors.ts';
 import { runbookStepChanged } from '../../events/event-constructors.ts';
-import type { KubernetesTarget } from '../../kubernetes/port.ts';
 import { planRunbook } from '../../runbooks/dry-run-plan.ts';
-import type { PlannedAction, PlannedStep } from '../../runbooks/runbook-plan-types.ts';
-import { parseTemplate, interpolate } from '../../runbooks/placeholders.ts';
-import type { RunbookFile } from '../../runbooks/runbook-schema.ts';
+import type { PlannedStep } from '../../runbooks/runbook-plan-types.ts';
 import { stepLabel, stepPermission } from '../../runbooks/step-policy.ts';
 import type { StepType } from '../../runbooks/step-schema.ts';
 import { evaluateWhen, type WhenValues } from '../../runbooks/when-expression.ts';
 import type { Step, StepIO, StepOutcome } from '../plan.ts';
 import type { RunbookRun, RunbookStepRecord } from '../runbook-run-repository.ts';
 import type { Operation } from '../types.ts';
-
-/**
- * The step types a run carries out today. The others (github.workflow, deploy, lock, unlock,
- * http.check, approval, confirm) are planned and checked by a dry run, and a run of a runbook that
- * has one is refused before it starts (commands/runbook-run.ts), never half done.
- */
-export const RUNNABLE_STEP_TYPES: ReadonlySet<StepType> = new Set<StepType>([
-  'kubernetes.restart',
-  'kubernetes.scale',
-  'kubernetes.rollback',
-  'kubernetes.wait-for-rollout',
-  'kubernetes.status',
-  'wait',
-  'message',
-]);
+import { pause, withTimeout, type ActionContext, type Outputs } from './runbook/action-context.ts';
+import { ANSWER_STEP_TYPES, carryOut } from './runbook/carry-out.ts';
 
 /**
  * Step types whose effect must not happen twice: a second restart rolls every pod again, a second
  * undo goes one revision further back. A run that stopped inside one (the process died) fails at
  * that step on resume instead of repeating it; `scale` sets an absolute count and reads are safe.
+ * A workflow and a deploy step record their dispatch or child before sending it, and look for it on
+ * resume (see their action files); a lock step checks the lock it may already hold.
  */
 const NOT_REPEATABLE: ReadonlySet<StepType> = new Set<StepType>([
   'kubernetes.restart',
   'kubernetes.rollback',
 ]);
 
-type Outputs = Record<string, string | number | boolean>;
+type StepStatus = 'running' | 'waiting' | 'succeeded' | 'failed' | 'skipped';
 
 /**
  * Runs a runbook run's steps from where its record says it is, one at a time: each step's `when`
  * is decided, its policy checked again for the invoker (a runbook never does what its invoker
  * could not do by hand), its record written `running` before its side effect, then it is carried
- * out with its `timeout` and `retry`, and its outcome written and announced. `on_failure` decides
- * what a failed step leads to. Ends the operation `succeeded` when the last step is past.
+ * out (src/operations/steps/runbook/, one file per family of step types) with its `timeout` and
+ * `retry`, and its outcome written and announced. `on_failure` decides what a failed step leads
+ * to. Ends the operation `succeeded` when the last step is past.
  */
 export const runRunbookSteps: Step = async (op, io) => {
   const loaded = io.runbooks.runbooks.find((r) => r.runbook.id === op.ref);
@@ -75,7 +61,8 @@ export const runRunbookSteps: Step = async (op, io) => {
     const step = steps[run.stepIndex];
     const record = run.steps[run.stepIndex];
     if (step === undefined || record === undefined) break;
-    const result = await runOne(op, io, runbook, run, step, record, planned.plan.params);
+    const ctx = { op, io, run, record, step, written: runbook.steps[run.stepIndex] };
+    const result = await runOne(ctx, planned.plan.params);
     if (result.kind === 'outcome') return result.outcome;
     if (result.kind === 'failed') {
       const onFailure = step.onFailure;
@@ -105,17 +92,12 @@ export const runRunbookSteps: Step = async (op, io) => {
 
 type StepResult = { kind: 'done' } | { kind: 'failed' } | { kind: 'outcome'; outcome: StepOutcome };
 
-async function runOne(
-  op: Operation,
-  io: StepIO,
-  runbook: RunbookFile,
-  run: RunbookRun,
-  step: PlannedStep,
-  record: RunbookStepRecord,
-  params: WhenValues['params'],
-): Promise<StepResult> {
+type StepCtx = Omit<ActionContext, 'signal' | 'save' | 'announce'>;
+
+async function runOne(base: StepCtx, params: WhenValues['params']): Promise<StepResult> {
+  const { op, io, run, record, step } = base;
   const now = (): Date => io.clock.now();
-  const announce = (status: 'running' | 'succeeded' | 'failed' | 'skipped', note: string): Promise<void> =>
+  const announce = (status: StepStatus, note: string): Promise<void> =>
     io.report(
       runbookStepChanged(
         op,
@@ -123,26 +105,28 @@ async function runOne(
         status,
         note,
         record.outputs,
-        status === 'running' || record.startedAt === null
+        status === 'running' || status === 'waiting' || record.startedAt === null
           ? null
           : now().getTime() - Date.parse(record.startedAt),
         now(),
       ),
     );
+  const save = (): Promise<void> => io.runbookRuns.save(run, now());
   const finish = async (status: 'succeeded' | 'failed' | 'skipped', note: string): Promise<StepResult> => {
     record.status = status;
     record.endedAt = now().toISOString();
     if (status === 'failed') record.error = note;
-    await io.runbookRuns.save(run, now());
+    await save();
     await announce(status, note);
     return { kind: status === 'failed' ? 'failed' : 'done' };
   };
   if (record.status === 'succeeded' || record.status === 'skipped') return { kind: 'done' };
   if (record.status === 'running' && NOT_REPEATABLE.has(step.type)) {
     // The process stopped inside this step: whether the cluster took it is not known, so it is not sent again.
+    const target = step.action !== null && 'target' in step.action ? step.action.target : null;
     return finish(
       'failed',
-      `Deckhand stopped while this step ran, so whether it took effect is not known; it was not repeated. Check with /ops status ${step.action !== null && 'target' in step.action ? `${step.action.target.service} ${step.action.target.environment}` : ''}, then retry from the next step.`,
+      `Deckhand stopped while this step ran, so whether it took effect is not known; it was not repeated. Check with /ops status ${target === null ? '' : `${target.service} ${target.environment}`}, then retry from the next step.`,
     );
   }
   const values: WhenValues = { params, steps: whenSteps(run) };
@@ -152,39 +136,29 @@ async function runOne(
   }
   const action = step.action;
   if (action === null) return finish('failed', step.problem ?? 'it could not be resolved');
-  if (!RUNNABLE_STEP_TYPES.has(action.type)) {
-    return finish(
-      'failed',
-      `a run cannot carry out ${action.type} steps yet (only a dry run can check them)`,
-    );
-  }
-  const request = stepPermission(action);
-  if (request !== undefined) {
-    const decision = await io.policy.evaluate({ user: op.requester, channel: op.channel }, request, now());
-    if (!decision.allowed) {
-      const rule = decision.checks.find((c) => !c.passed);
-      return finish(
-        'failed',
-        `refused: it needs ${request.permission}, and the ${rule?.rule ?? 'grant'} rule says: ${rule?.detail ?? decision.reason}`,
-      );
-    }
-  }
+  const refusal = await recheck(op, io, action);
+  if (refusal !== null) return finish('failed', refusal);
   const attempts = step.retry?.attempts ?? 1;
-  // A repeatable step the process stopped inside gets its interrupted attempt back.
-  if (record.status === 'running') record.attempts = Math.min(record.attempts, attempts - 1);
+  const interrupted = record.status === 'running' || record.status === 'waiting';
+  // A repeatable step the process stopped inside gets its interrupted attempt back (the same
+  // attempt number: a workflow or deploy step finds what that attempt sent instead of sending again).
+  if (interrupted) record.attempts = Math.max(0, Math.min(record.attempts, attempts) - 1);
   let lastError = '';
   while (record.attempts < attempts) {
     record.attempts += 1;
-    record.status = 'running';
     record.startedAt ??= now().toISOString();
-    // Written before the side effect: a restart finds it running and does not repeat an unsafe step.
-    await io.runbookRuns.save(run, now());
-    await announce('running', record.attempts > 1 ? `attempt ${record.attempts} of ${attempts}` : '');
+    if (!ANSWER_STEP_TYPES.has(step.type)) {
+      record.status = 'running';
+      // Written before the side effect: a restart finds it running and does not repeat an unsafe step.
+      await save();
+      await announce('running', record.attempts > 1 ? `attempt ${record.attempts} of ${attempts}` : '');
+    }
     let outputs: Outputs;
+    let note: string;
     try {
-      outputs = await withTimeout(io, step.timeoutMs, (signal) =>
-        carryOut(op, io, runbook, run, action, signal),
-      );
+      ({ outputs, note } = await withTimeout(io, step.timeoutMs, (signal) =>
+        carryOut({ ...base, signal, save, announce }, action),
+      ));
     } catch (error) {
       if (io.signal.aborted) return { kind: 'outcome', outcome: { kind: 'lost' } };
       lastError = isDeckhandError(error)
@@ -197,11 +171,31 @@ async function runOne(
       }
       continue;
     }
-    const { text, ...rest } = outputs;
-    record.outputs = rest;
-    return finish('succeeded', typeof text === 'string' ? text : summarize(action, rest));
+    record.outputs = outputs;
+    return finish('succeeded', note);
   }
   return finish('failed', lastError);
+}
+
+/**
+ * The step's permission asked again for the invoker, as of now (a grant removed, a freeze begun or
+ * a lock taken since the run started refuses it); the refusal names the permission and the rule.
+ */
+async function recheck(
+  op: Operation,
+  io: StepIO,
+  action: NonNullable<PlannedStep['action']>,
+): Promise<string | null> {
+  const request = stepPermission(action);
+  if (request === undefined) return null;
+  const decision = await io.policy.evaluate(
+    { user: op.requester, channel: op.channel },
+    request,
+    io.clock.now(),
+  );
+  if (decision.allowed) return null;
+  const rule = decision.checks.find((c) => !c.passed);
+  return `refused: it needs ${request.permission}, and the ${rule?.rule ?? 'grant'} rule says: ${rule?.detail ?? decision.reason}`;
 }
 
 function whenSteps(run: RunbookRun): WhenValues['steps'] {
@@ -214,139 +208,4 @@ function whenSteps(run: RunbookRun): WhenValues['steps'] {
   return out;
 }
 
-/** Carries out one resolved action through the ports; its outputs by the step catalog's names. */
-async function carryOut(
-  op: Operation,
-  io: StepIO,
-  runbook: RunbookFile,
-  run: RunbookRun,
-  action: PlannedAction,
-  signal: AbortSignal,
-): Promise<Outputs> {
-  switch (action.type) {
-    case 'kubernetes.restart':
-      await io.kubernetes.restart(kube(action.target));
-      return { restartedAt: io.clock.now().toISOString() };
-    case 'kubernetes.scale': {
-      const result = await io.kubernetes.scale(kube(action.target), action.replicas);
-      return { replicas: result.replicas, previousReplicas: result.previous };
-    }
-    case 'kubernetes.rollback': {
-      const result = await io.kubernetes.undo(kube(action.target), action.toRevision ?? undefined);
-      return { revision: result.toRevision, image: result.images.map((i) => i.image).join(', ') };
-    }
-    case 'kubernetes.wait-for-rollout': {
-      let images = '';
-      let ready = 0;
-      const judgement = await io.kubernetes.watchRollout(
-        kube(action.target),
-        (progress) => {
-          images = progress.images.map((i) => i.image).join(', ');
-          ready = progress.replicas.ready;
-        },
-        signal,
-      );
-      if (judgement.phase !== 'complete')
-        throw new Error(`the rollout is ${judgement.phase}: ${judgement.message}`);
-      return { readyReplicas: ready, image: images };
-    }
-    case 'kubernetes.status': {
-      const status = await io.kubernetes.getDeploymentStatus(kube(action.target), { signal });
-      return {
-        replicas: status.replicas.desired,
-        readyReplicas: status.replicas.ready,
-        updatedReplicas: status.replicas.updated,
-        availableReplicas: status.replicas.available,
-        image: status.images.map((i) => i.image).join(', '),
-        revision: status.revision ?? 0,
-      };
-    }
-    case 'wait':
-      await pause(io, action.durationMs, signal);
-      return {};
-    case 'message': {
-      const step = runbook.steps[run.stepIndex];
-      const template = step?.type === 'message' ? step.text : action.text.text;
-      // The text is the step's note: the card's line for the step and the shell's line show it.
-      return { text: fill(template, op, run) };
-    }
-    default:
-      throw new Error(`a run cannot carry out ${action.type} steps yet`);
-  }
-}
-
-/** A text field with the parameters (as typed) and earlier steps' outputs filled in, in one pass. */
-function fill(template: string, op: Operation, run: RunbookRun): string {
-  const parsed = parseTemplate(template);
-  if (!parsed.ok) return template;
-  return interpolate(parsed.parts, (ref) => {
-    if (ref.kind === 'param') return op.inputs[ref.name];
-    const value = run.steps.find((s) => s.id === ref.step)?.outputs[ref.key];
-    return value === undefined ? undefined : String(value);
-  }).text;
-}
-
-function kube(target: { context: string; namespace: string; deployment: string }): KubernetesTarget {
-  return { context: target.context, namespace: target.namespace, deployment: target.deployment };
-}
-
-function summarize(action: PlannedAction, outputs: Outputs): string {
-  switch (action.type) {
-    case 'kubernetes.scale':
-      return `${String(outputs.previousReplicas)} → ${String(outputs.replicas)} replicas`;
-    case 'kubernetes.wait-for-rollout':
-      return `${String(outputs.readyReplicas)} ready, ${String(outputs.image)}`;
-    case 'kubernetes.status':
-      return `${String(outputs.readyReplicas)}/${String(outputs.replicas)} ready, revision ${String(outputs.revision)}`;
-    case 'kubernetes.rollback':
-      return `back to revision ${String(outputs.revision)}`;
-    case 'wait':
-      return `waited ${formatDuration(action.durationMs)}`;
-    default:
-      return '';
-  }
-}
-
-/**
- * Waits `ms` of the injected clock. Sleeps may wake early (a webhook, simulated time), so it sleeps
- * again until the clock says the time has passed. Rejects when `signal` is aborted.
- */
-async function pause(io: StepIO, ms: number, signal: AbortSignal): Promise<void> {
-  const until = io.clock.now().getTime() + ms;
-  for (;;) {
-    const left = until - io.clock.now().getTime();
-    if (left <= 0) return;
-    await io.signals.wait(-1, left, signal);
-  }
-}
-
-/** Runs `work` with a signal aborted when the operation ends or `timeoutMs` of the clock pass. */
-async function withTimeout<T>(
-  io: StepIO,
-  timeoutMs: number | null,
-  work: (signal: AbortSignal) => Promise<T>,
-): Promise<T> {
-  if (timeoutMs === null) return work(io.signal);
-  const controller = new AbortController();
-  const stop = (): void => controller.abort(io.signal.reason);
-  io.signal.addEventListener('abort', stop, { once: true });
-  const done = new AbortController();
-  const timer = pause(io, timeoutMs, AbortSignal.any([io.signal, done.signal])).then(
-    () => controller.abort(new Error(`it did not finish within its timeout of ${formatDuration(timeoutMs)}`)),
-    () => undefined,
-  );
-  try {
-    return await Promise.race([
-      work(controller.signal),
-      new Promise<never>((_, reject) => {
-        controller.signal.addEventListener('abort', () => reject(controller.signal.reason as Error), {
-          once: true,
-        });
-      }),
-    ]);
-  } finally {
-    done.abort();
-    io.signal.removeEventListener('abort', stop);
-    await timer;
-  }
-}
+export type { RunbookStepRecord };
