@@ -5,11 +5,13 @@ import { runbookPermission } from '../src/runbooks/runbook-schema.ts';
 import { findRunbook } from '../src/runbooks/runbook-set.ts';
 import { runbookAbort } from './runbook-abort.ts';
 import { runbookList } from './runbook-list.ts';
+import { runbookOutput } from './runbook-output.ts';
 import { runbookRetry, runbookRun } from './runbook-run.ts';
 import { runbookShow } from './runbook-show.ts';
 
 /**
- * `runbook list | show <id> | run <id> key=value … [--dry-run] | abort <run> | retry <run> [from <step>]`. One chat command (the registry
+ * `runbook list | show <id> | run <id> key=value … [--dry-run] | abort <run> | retry <run> [from <step>] |
+ * output <run> [step]`. One chat command (the registry
  * finds commands by their first word); each sub-command's work is in its own file.
  */
 export const runbook = defineCommand({
@@ -17,8 +19,13 @@ export const runbook = defineCommand({
   aliases: ['runbooks', 'rb'],
   summary: 'List, show and run runbooks: reviewed procedures from runbooks/<id>.yml',
   usage:
-    'runbook list | runbook show <id> | runbook run <id> key=value … [--dry-run] | runbook abort <run> | runbook retry <run> [from <step>]',
-  examples: ['runbook list', 'runbook show restart-api', 'runbook run restart-api env=staging --dry-run'],
+    'runbook list | runbook show <id> | runbook run <id> key=value … [--dry-run] | runbook abort <run> | runbook retry <run> [from <step>] | runbook output <run> [step]',
+  examples: [
+    'runbook list',
+    'runbook show restart-api',
+    'runbook run restart-api env=staging --dry-run',
+    'runbook output 3f2c1e9a rollout',
+  ],
   grammar: {
     slots: [
       { name: 'action', kind: 'word' },
@@ -29,12 +36,13 @@ export const runbook = defineCommand({
     params: true,
   },
   args: z.object({
-    action: z.enum(['list', 'show', 'run', 'abort', 'retry'], {
+    action: z.enum(['list', 'show', 'run', 'abort', 'retry', 'output'], {
       message:
-        'Say what to do: runbook list, runbook show <id>, runbook run <id> key=value …, runbook abort <run> or runbook retry <run> [from <step>]',
+        'Say what to do: runbook list, runbook show <id>, runbook run <id> key=value …, runbook abort <run>, runbook retry <run> [from <step>] or runbook output <run> [step]',
     }),
     runbook: z.string().optional(),
-    flag: z.enum(['--dry-run', 'dry-run'], { message: 'The only option is --dry-run.' }).optional(),
+    // After `run <id>`: --dry-run; after `output <run>`: a step's id (checked by each sub-command).
+    flag: z.string().optional(),
     params: z.record(z.string(), z.string()).optional(),
     from: z.string().optional(),
   }),
@@ -58,21 +66,29 @@ export const runbook = defineCommand({
         return runbookRetry(ctx, needId(args.runbook, args.action), args.from);
       case 'abort':
         return runbookAbort(ctx, needId(args.runbook, args.action));
+      case 'output':
+        return runbookOutput(ctx, needId(args.runbook, args.action), args.flag);
       case 'run':
         return runbookRun(ctx, {
           id: needId(args.runbook, args.action),
           words: Object.entries(args.params ?? {}).map(([k, v]) => `${k}=${v}`),
-          dryRun: args.flag !== undefined,
+          dryRun: dryRunFlag(args.flag),
         });
     }
   },
 });
 
-function needId(id: string | undefined, action: 'show' | 'run' | 'abort' | 'retry'): string {
+function dryRunFlag(flag: string | undefined): boolean {
+  if (flag === undefined) return false;
+  if (flag === '--dry-run' || flag === 'dry-run') return true;
+  throw new DeckhandError('invalid_arguments', 'The only option is --dry-run.');
+}
+
+function needId(id: string | undefined, action: 'show' | 'run' | 'abort' | 'retry' | 'output'): string {
   if (id !== undefined) return id;
   throw new DeckhandError(
     'invalid_arguments',
-    action === 'abort' || action === 'retry'
+    action === 'abort' || action === 'retry' || action === 'output'
       ? `runbook ${action} needs the run: the id on its card, like /ops runbook ${action} 3f2c1e9a.`
       : `runbook ${action} needs a runbook's id, like: /ops runbook ${action} restart-api. See them with: /ops runbook list`,
   );
