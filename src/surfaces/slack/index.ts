@@ -75,6 +75,7 @@ export function createSlackSurface(deckhand: Deckhand, options: SlackSurfaceOpti
     progressCardSink({
       events: deckhand.events,
       operations: deckhand.store.operations,
+      runbookRuns: deckhand.store.runbookRuns,
       messages: deckhand.store.slackMessages,
       chat,
       links,
