@@ -48,6 +48,8 @@ export interface DeckhandStackOptions {
   config?: ConfigFile;
   /** The stack's metrics, when the world's adapters report to them too; default a fresh registry. */
   metrics?: DeckhandMetrics;
+  /** Where the runbooks are; default none. */
+  runbooksDir?: string;
 }
 
 export interface StackWorld {
@@ -97,6 +99,7 @@ export async function startDeckhandStack(options: DeckhandStackOptions): Promise
     directory: () =>
       new SlackDirectory(clients.lookups, options.clock, parseDuration(config.slack.groupCacheTtl), logger),
     ...(options.sinks === undefined ? {} : { sinks: options.sinks }),
+    ...(options.runbooksDir === undefined ? {} : { runbooksDir: options.runbooksDir }),
     ...(world === undefined
       ? {}
       : {

@@ -69,6 +69,7 @@ export function createSlackSurface(deckhand: Deckhand, options: SlackSurfaceOpti
     botUserId: connection.botUserId,
     ackDeadlineMs: options.ackDeadlineMs,
     calls: deckhand.metrics,
+    forms: { runbooks: deckhand.runbooks, catalog: deckhand.catalog },
     onAcknowledged: (request, seconds) => deckhand.metrics.acknowledgement.observe({ request }, seconds),
   });
   deckhand.follow(
