@@ -144,7 +144,7 @@ describe('runbook parameters in a Slack modal', () => {
     expect(res.status).toBe(200);
     // The command is acknowledged empty: the modal is the answer.
     expect(res.text).toBe('');
-    await vi.waitFor(() => expect(slack.views).toHaveLength(1));
+    await vi.waitFor(() => expect(slack.views).toHaveLength(1), { timeout: 5000 });
     const call = slack.callsTo('views.open')[0];
     expect(call?.params.trigger_id).toBeDefined();
     const view = slack.views[0]?.view ?? {};
@@ -204,7 +204,7 @@ describe('runbook parameters in a Slack modal', () => {
 
   it('answers a wrong submission with an error under each field, by the command line’s rules, and runs nothing', async () => {
     await ops('runbook run all-types --dry-run', 'U000ADMIN');
-    await vi.waitFor(() => expect(slack.views).toHaveLength(1));
+    await vi.waitFor(() => expect(slack.views).toHaveLength(1), { timeout: 5000 });
     const res = await submit('U000ADMIN', {
       env: { type: 'static_select', selected_option: null },
       size: choice('peak'),
@@ -226,14 +226,17 @@ describe('runbook parameters in a Slack modal', () => {
 
   it('runs a good submission through the dispatcher as the submitter: the run’s card goes to the channel', async () => {
     await ops('runbook run restart-api', 'U000ADMIN');
-    await vi.waitFor(() => expect(slack.views).toHaveLength(1));
+    await vi.waitFor(() => expect(slack.views).toHaveLength(1), { timeout: 5000 });
     const res = await submit('U000ADMIN', { env: choice('staging') });
     expect(res).toEqual({ status: 200, body: '' });
-    const op = await vi.waitFor(async () => {
-      const [latest] = await stack.deckhand.store.operations.history({ limit: 1 });
-      if (latest === undefined) throw new Error('no run yet');
-      return latest;
-    });
+    const op = await vi.waitFor(
+      async () => {
+        const [latest] = await stack.deckhand.store.operations.history({ limit: 1 });
+        if (latest === undefined) throw new Error('no run yet');
+        return latest;
+      },
+      { timeout: 5000 },
+    );
     expect(op).toMatchObject({
       kind: 'runbook',
       ref: 'restart-api',
@@ -260,10 +263,10 @@ describe('runbook parameters in a Slack modal', () => {
 
   it('shows a dry run’s plan to the submitter alone, in the channel the command was typed in', async () => {
     await ops('runbook run restart-api --dry-run', 'U000ALICE');
-    await vi.waitFor(() => expect(slack.views).toHaveLength(1));
+    await vi.waitFor(() => expect(slack.views).toHaveLength(1), { timeout: 5000 });
     expect(slack.views[0]?.view).toMatchObject({ title: { text: 'Dry run restart-api' } });
     await submit('U000ALICE', { env: choice('production') });
-    await vi.waitFor(() => expect(slack.callsTo('chat.postEphemeral')).toHaveLength(1));
+    await vi.waitFor(() => expect(slack.callsTo('chat.postEphemeral')).toHaveLength(1), { timeout: 5000 });
     const shown = slack.callsTo('chat.postEphemeral')[0];
     expect(shown?.params).toMatchObject({ channel: DEPLOYS, user: 'U000ALICE' });
     const reply = asReply({

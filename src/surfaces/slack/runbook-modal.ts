@@ -92,11 +92,11 @@ export function runbookModal(
 function element(param: RunbookParam, catalog: Catalog, initial: string | undefined): object {
   switch (param.type) {
     case 'enum':
-      return select(param.values, param.values, initial, param, catalog);
+      return select(param.values, initial, param, catalog);
     case 'service':
-      return select(catalog.serviceNames, catalog.serviceNames, initial, param, catalog);
+      return select(catalog.serviceNames, initial, param, catalog);
     case 'environment':
-      return select(catalog.environmentNames, catalog.environmentNames, initial, param, catalog);
+      return select(catalog.environmentNames, initial, param, catalog);
     case 'boolean':
       return {
         type: 'radio_buttons',
@@ -136,7 +136,6 @@ function textInput(initial: string | undefined, placeholder: string | undefined)
 /** A select of `values`, or a text input where Slack's select cannot hold them (more than 100). */
 function select(
   values: readonly string[],
-  labels: readonly string[],
   initial: string | undefined,
   param: RunbookParam,
   catalog: Catalog,
@@ -146,8 +145,8 @@ function select(
     type: 'static_select',
     action_id: ACTION,
     placeholder: { type: 'plain_text', text: 'Choose' },
-    options: values.map((v, i) => option(v, labels[i] ?? v)),
-    ...initialOption(values, labels, initial, param, catalog),
+    options: values.map((v) => option(v, v)),
+    ...initialOption(values, values, initial, param, catalog),
   };
 }
 
