@@ -57,6 +57,12 @@ export const runbook = defineCommand({
     return { permission: runbookPermission(loaded.runbook) };
   },
   async run(ctx, args) {
+    if (args.flag !== undefined && args.action !== 'run' && args.action !== 'output') {
+      throw new DeckhandError(
+        'invalid_arguments',
+        `runbook ${args.action} takes nothing after ${args.runbook ?? 'it'}; "${args.flag}" is one word too many.`,
+      );
+    }
     switch (args.action) {
       case 'list':
         return runbookList(ctx);
