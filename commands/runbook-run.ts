@@ -31,9 +31,17 @@ export async function runbookRun(
   const { runbook } = findRunbook(ctx.runbooks, request.id);
   const planned = planRunbook(runbook, request.words, ctx.catalog);
   if (!planned.ok) {
+    // A surface with forms (Slack) asks for what is missing; a word it could not place is said instead.
+    const formable =
+      request.resume === undefined &&
+      planned.problems.some((p) => p.kind === 'missing') &&
+      planned.problems.every((p) => p.kind === 'missing' || p.kind === 'invalid');
     throw new DeckhandError(
       'invalid_arguments',
       `${runbook.id} needs other parameters:\n${planned.problems.map((p) => `• ${p.message}`).join('\n')}\nExample: ${example(runbook.id, Object.keys(runbook.params))}`,
+      formable
+        ? { ask: { runbook: runbook.id, given: typedValues(request.words), dryRun: request.dryRun } }
+        : {},
     );
   }
   const plan = planned.plan;
@@ -206,6 +214,16 @@ function heldTarget(plan: RunbookPlan, startAt: number): { service: string; envi
     );
   }
   return { service: target.service, environment: target.environment };
+}
+
+/** The `key=value` words as typed, name → text (a form shows them again). */
+function typedValues(words: readonly string[]): Record<string, string> {
+  const given: Record<string, string> = {};
+  for (const word of words) {
+    const eq = word.indexOf('=');
+    if (eq > 0) given[word.slice(0, eq).trim().toLowerCase()] = word.slice(eq + 1);
+  }
+  return given;
 }
 
 function example(id: string, params: string[]): string {

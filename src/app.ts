@@ -323,7 +323,7 @@ export async function createDeckhand(options: DeckhandOptions): Promise<Deckhand
   // After the sinks have written how things ended, before the store closes: the final head is anchored.
   lifecycle.onStop('leases', 'audit checkpoint', () => checkpoint('changed'));
   for (const sink of [
-    auditOutcomesSink({ operations: store.operations, audit, logger }),
+    auditOutcomesSink({ operations: store.operations, audit, logger, runbooks, catalog }),
     metricsSink({
       metrics,
       commandNames: new Set(registry.commands.map((c) => c.name)),

@@ -294,6 +294,7 @@ function errorReply(error: DeckhandError, usage: string | null): Reply {
   return reply('error', info.title, {
     text: usage === null ? error.userMessage : `${error.userMessage}\n${usage}`,
     ...(info.retryable ? { footer: 'Trying again in a moment may help.' } : {}),
+    ...(error.ask === undefined ? {} : { ask: error.ask }),
   });
 }
 

@@ -1,3 +1,5 @@
+import type { ParamsRequest } from './message.ts';
+
 /** Stable, machine-readable names for what went wrong; ERRORS says what each means. */
 export type DeckhandErrorCode =
   | 'unknown_command'
@@ -88,8 +90,17 @@ export function errorInfo(code: DeckhandErrorCode): ErrorCodeInfo {
 export class DeckhandError extends Error {
   readonly code: DeckhandErrorCode;
   readonly userMessage: string;
+  /**
+   * What a surface can do about it besides showing the message: values a form can ask for (Slack
+   * opens a modal for a runbook's missing parameters). The dispatcher puts it on the error's reply.
+   */
+  readonly ask: ParamsRequest | undefined;
 
-  constructor(code: DeckhandErrorCode, userMessage: string, options?: { cause?: unknown; message?: string }) {
+  constructor(
+    code: DeckhandErrorCode,
+    userMessage: string,
+    options?: { cause?: unknown; message?: string; ask?: ParamsRequest },
+  ) {
     super(
       options?.message ?? userMessage,
       options?.cause === undefined ? undefined : { cause: options.cause },
@@ -97,6 +108,7 @@ export class DeckhandError extends Error {
     this.name = 'DeckhandError';
     this.code = code;
     this.userMessage = userMessage;
+    this.ask = options?.ask;
   }
 }
 

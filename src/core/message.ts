@@ -52,6 +52,19 @@ export interface Reply {
    * (`Going back to v1.2.0, the last version that succeeded.`).
    */
   operation?: { id: string; name: string; note?: string };
+  /**
+   * Set when the command lacked values a form can ask for: a surface with forms (Slack's modals)
+   * asks for them, and its submission runs the command again with them; others show the text,
+   * which names each missing value and what it takes.
+   */
+  ask?: ParamsRequest;
+}
+
+/** A runbook run that lacked parameters: which runbook, what was typed (name → text), and whether it was a dry run. */
+export interface ParamsRequest {
+  runbook: string;
+  given: Record<string, string>;
+  dryRun: boolean;
 }
 
 /** Kept for imports that predate markup.ts, which owns mentions now. */

@@ -4,6 +4,8 @@ import { reply, type Button, type Reply, type Tone } from '../core/message.ts';
 import { describeEvent } from '../events/describe-event.ts';
 import { exhaustive, type StoredEvent } from '../events/domain-event.ts';
 import { answerCommand } from './approval-token.ts';
+import { runbookParamsField, runbookStepLines } from './runbook-card.ts';
+import type { RunbookRun } from './runbook-run-repository.ts';
 import { operationTitle } from './operation-name.ts';
 import { isFinal, type Operation, type OperationState } from './types.ts';
 
@@ -42,16 +44,31 @@ export function title(op: Operation): string {
  * The progress card: one message per operation, edited in place as events arrive. One line per step
  * (the latest word of each), so the card stays short however long the run.
  */
-export function operationCard(op: Operation, events: readonly StoredEvent[], now: Date): Reply {
+export function operationCard(
+  op: Operation,
+  events: readonly StoredEvent[],
+  now: Date,
+  /** A runbook run's step records: every step gets its line from the start (see runbook-card.ts). */
+  run: RunbookRun | null = null,
+): Reply {
   const steps = new Map<string, string>();
+  const runbook = op.kind === 'runbook';
   for (const e of events) {
     const key = lineKey(e);
-    if (key !== null) steps.set(key, describeEvent(e));
+    if (key === null) continue;
+    // A run's steps are one block of lines, where its first step event fell (or at the end).
+    if (runbook && key.startsWith('step:')) steps.set('steps', '');
+    else steps.set(key, describeEvent(e));
+  }
+  if (runbook) {
+    const lines = runbookStepLines(events, run);
+    if (lines.length > 0) steps.set('steps', lines.join('\n'));
+    else steps.delete('steps');
   }
   const end = isFinal(op.state) ? op.updatedAt : now;
   const fields = [
-    { label: 'Requested by', value: mention(op.requester) },
-    approvalField(op, events),
+    { label: op.kind === 'runbook' ? 'Run by' : 'Requested by', value: mention(op.requester) },
+    ...(runbook ? [runbookParamsField(op)] : [approvalField(op, events)]),
     { label: 'Elapsed', value: formatDuration(end.getTime() - op.createdAt.getTime()) },
   ];
   if (op.runUrl !== null)
@@ -114,6 +131,7 @@ function buttonsFor(op: Operation, events: readonly StoredEvent[]): { buttons?: 
       ],
     };
   }
+  if (op.kind === 'runbook') return {};
   if (!isFinal(op.state)) {
     // The way out of a change under way; `cancel` says who may (its requester, or cancel:<env>).
     return {

@@ -7,17 +7,24 @@ import { describeOperation } from '../operations/operation-name.ts';
 import type { OperationRepository } from '../operations/repository.ts';
 import type { AuditEntryInput, AuditLog } from '../core/repositories.ts';
 import type { Decision } from '../core/vocabulary.ts';
+import type { Catalog } from '../config/catalog.ts';
+import type { RunbookSet } from '../runbooks/runbook-loader.ts';
+import { runbookStepEntry } from './runbook-step-audit.ts';
 
 /**
  * The audit log records how each operation ended, next to the request that started it: who asked, who
  * approved, what ran, how long it took and why it failed. The request's own entry is written by the
- * dispatcher before anything runs; this one links both through the operation id. A lock that ran out
- * on its own is recorded too: nobody ran a command for it.
+ * dispatcher before anything runs; this one links both through the operation id. Each runbook step
+ * that ends is an entry of its own, linked to its run (see runbook-step-audit.ts). A lock that ran
+ * out on its own is recorded too: nobody ran a command for it.
  */
 export function auditOutcomesSink(deps: {
   operations: OperationRepository;
   audit: AuditLog;
   logger: Logger;
+  /** To name each runbook step's target in its entry (resolved from the run's parameters). */
+  runbooks: RunbookSet;
+  catalog: Catalog;
 }): Sink {
   return {
     name: 'audit-outcomes',
@@ -28,11 +35,12 @@ export function auditOutcomesSink(deps: {
       'operation.denied',
       'operation.expired',
       'operation.superseded',
+      'operation.runbook_step_changed',
       'lock.expired',
     ],
     async handle(events) {
       for (const event of events) {
-        const entry = await entryFor(event, deps.operations);
+        const entry = await entryFor(event, deps);
         // Appended one by one and in order: a failure stops here and the batch is read again, so an
         // entry is never skipped. The operation id makes a retried append recognisable.
         if (entry !== null) await deps.audit.append(entry);
@@ -43,8 +51,9 @@ export function auditOutcomesSink(deps: {
 
 async function entryFor(
   event: StoredEvent,
-  operations: OperationRepository,
+  deps: Parameters<typeof auditOutcomesSink>[0],
 ): Promise<AuditEntryInput | null> {
+  const { operations } = deps;
   let decision: Decision;
   switch (event.type) {
     case 'operation.state_changed':
@@ -83,7 +92,11 @@ async function entryFor(
     case 'operation.run_status':
     case 'operation.job_finished':
     case 'operation.rollout_progress':
-    case 'operation.runbook_step_changed':
+      return null;
+    case 'operation.runbook_step_changed': {
+      const op = await operations.get(event.operationId);
+      return op === null ? null : runbookStepEntry(event, op, deps.runbooks, deps.catalog);
+    }
     case 'lock.acquired':
     case 'lock.released':
     case 'lock.overridden':

@@ -11,6 +11,7 @@ import {
   type Params,
 } from './fake-slack-methods.ts';
 import { decodeBody, readText, tokenOf } from './read-body.ts';
+import { viewsOpen, type FakeViewsState, type OpenedView } from './fake-slack-views.ts';
 
 /** One Web API call as the fake received it. Form-encoded values stay strings, as Slack sees them. */
 export interface FakeSlackCall {
@@ -36,6 +37,8 @@ export interface FakeSlackOptions {
   groups?: Record<string, string[]>;
   /** Tokens Slack would accept; by default any bot or user token (xoxb-/xoxp-) passes. */
   tokens?: string[];
+  /** Slack's clock, in ms since the epoch, for a trigger_id's 3 s; default the real one. */
+  now?: () => number;
 }
 
 /** A call held open until the test lets it go: a slow Slack without sleeping. */
@@ -73,6 +76,8 @@ export interface FakeSlackApi {
   takeChannelName(name: string): void;
   /** From now on the bot may not post in `channel`, and Slack says why; null lets it post again. */
   refuseChannel(channel: string, error: ChannelRefusal | null): void;
+  /** The modals views.open opened, in order, with the ids Slack gave them. */
+  readonly views: readonly OpenedView[];
   close(): Promise<void>;
 }
 
@@ -95,6 +100,7 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
     nextChannel: 0,
     refusals: new Map(),
   };
+  const views: FakeViewsState = { views: [], exchanged: new Set(), now: options.now ?? Date.now };
   const calls: FakeSlackCall[] = [];
   const responses: FakeSlackResponse[] = [];
   const limits = new Map<string, { retryAfter: number; left: number }>();
@@ -135,6 +141,9 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
     }
     if (token === null) return json(res, 200, { ok: false, error: 'not_authed' });
     if (!accepts(token)) return json(res, 200, { ok: false, error: 'invalid_auth' });
+    if (method === 'views.open') {
+      return json(res, 200, { response_metadata: { warnings: [] }, ...viewsOpen(params, views) });
+    }
     const handler = METHODS[method];
     if (handler === undefined) return json(res, 200, { ok: false, error: 'unknown_method' });
     json(res, 200, { ...handler(params, state), response_metadata: { warnings: [] } });
@@ -221,6 +230,7 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
       return refused;
     },
     channels: state.channels,
+    views: views.views,
     takeChannelName: (name) => {
       state.nextChannel += 1;
       state.channels.set(`C9TAKEN${String(state.nextChannel)}`, {

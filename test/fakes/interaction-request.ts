@@ -62,6 +62,67 @@ export async function sendButtonClick(
   return response.status;
 }
 
+/** One field's state in a view_submission, as Slack sends it for each element type. */
+export type ViewFieldState =
+  | { type: 'plain_text_input' | 'number_input'; value: string | null }
+  | { type: 'static_select' | 'radio_buttons'; selected_option: { value: string } | null };
+
+/**
+ * A view_submission payload as Slack posts it when someone submits a modal: the view as it was
+ * opened (its id, callback_id and private_metadata) with the values entered, by block id and action id.
+ */
+export function viewSubmissionPayload(submission: {
+  userId: string;
+  view: { id: string; view: Record<string, unknown> };
+  values: Record<string, Record<string, ViewFieldState>>;
+}): object {
+  const { view } = submission;
+  return {
+    type: 'view_submission',
+    team: { id: 'T000DECK', domain: 'deckhand-test' },
+    user: { id: submission.userId, name: submission.userId.toLowerCase(), team_id: 'T000DECK' },
+    api_app_id: 'A000DECK',
+    token: 'gIkuvaNzQIHg97ATvDxqgjtO',
+    trigger_id: `${Date.now()}.1.${view.id.toLowerCase()}`,
+    view: {
+      ...view.view,
+      id: view.id,
+      team_id: 'T000DECK',
+      app_id: 'A000DECK',
+      bot_id: 'B000BOT',
+      hash: `${view.id}.hash`,
+      root_view_id: view.id,
+      previous_view_id: null,
+      clear_on_close: false,
+      notify_on_close: false,
+      state: { values: submission.values },
+    },
+    response_urls: [],
+    is_enterprise_install: false,
+  };
+}
+
+/** Posts a signed interaction payload; resolves with the acknowledgement's status and body ('' when empty). */
+export async function sendInteraction(
+  baseUrl: string,
+  payload: object,
+  signingSecret: string,
+): Promise<{ status: number; body: unknown }> {
+  const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+  const timestamp = Math.floor(Date.now() / 1000);
+  const response = await fetch(new URL('/slack/events', baseUrl), {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-slack-request-timestamp': String(timestamp),
+      'x-slack-signature': slackSignature(signingSecret, timestamp, body),
+    },
+    body,
+  });
+  const text = await response.text();
+  return { status: response.status, body: text === '' ? '' : (JSON.parse(text) as unknown) };
+}
+
 /** Posts a GitHub webhook delivery, signed with `secret` unless a signature is given. */
 export async function sendGitHubWebhook(
   baseUrl: string,

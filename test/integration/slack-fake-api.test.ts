@@ -267,3 +267,82 @@ describe('fake Slack Web API', () => {
     expect((await pending).users).toEqual(['U000ALICE']);
   });
 });
+
+describe('fake Slack views.open', () => {
+  const modal = {
+    type: 'modal' as const,
+    title: { type: 'plain_text' as const, text: 'Run restart-api' },
+    submit: { type: 'plain_text' as const, text: 'Run' },
+    blocks: [
+      {
+        type: 'input',
+        block_id: 'param:env',
+        label: { type: 'plain_text', text: 'env' },
+        element: { type: 'plain_text_input', action_id: 'value' },
+      },
+    ],
+  };
+  const error = (promise: Promise<unknown>) =>
+    promise.then(
+      () => 'opened',
+      (e: unknown) => (e as { data?: { error?: string } }).data?.error,
+    );
+  const trigger = (issuedMsAgo = 0) => `${String(Date.now() - issuedMsAgo)}.98765.abcd2358fdea`;
+
+  it('opens a modal once per trigger, within 3 s of it, as Slack does', async () => {
+    const fresh = trigger();
+    const opened = await client.views.open({ trigger_id: fresh, view: modal as never });
+    expect(opened.view).toMatchObject({ id: 'V00000001', type: 'modal', state: { values: {} } });
+    expect(slack.views.map((v) => v.triggerId)).toEqual([fresh]);
+    expect(await error(client.views.open({ trigger_id: fresh, view: modal as never }))).toBe(
+      'exchanged_trigger_id',
+    );
+    expect(await error(client.views.open({ trigger_id: trigger(3500), view: modal as never }))).toBe(
+      'expired_trigger_id',
+    );
+    expect(await error(client.views.open({ trigger_id: 'not-a-trigger', view: modal as never }))).toBe(
+      'invalid_trigger_id',
+    );
+    expect(await error(client.views.open({ view: modal } as never))).toBe('invalid_arguments');
+  });
+
+  it('refuses a view past Slack’s limits, saying where', async () => {
+    const tooLong = {
+      ...modal,
+      title: { type: 'plain_text' as const, text: 'A title of more than 24 characters' },
+    };
+    const refused = await client.views
+      .open({ trigger_id: trigger(), view: tooLong as never })
+      .catch((e: unknown) => e);
+    expect(refused).toMatchObject({
+      data: {
+        error: 'invalid_arguments',
+        response_metadata: {
+          messages: ['[ERROR] must be less than 25 characters [json-pointer:/view/title/text]'],
+        },
+      },
+    });
+    const noSubmit = { ...modal, submit: undefined };
+    expect(await error(client.views.open({ trigger_id: trigger(), view: noSubmit as never }))).toBe(
+      'invalid_arguments',
+    );
+    const badOption = {
+      ...modal,
+      blocks: [
+        {
+          type: 'input',
+          label: { type: 'plain_text', text: 'size' },
+          element: {
+            type: 'static_select',
+            options: [{ text: { type: 'plain_text', text: 'peak' }, value: 'peak' }],
+            initial_option: { text: { type: 'plain_text', text: 'huge' }, value: 'huge' },
+          },
+        },
+      ],
+    };
+    expect(await error(client.views.open({ trigger_id: trigger(), view: badOption as never }))).toBe(
+      'invalid_arguments',
+    );
+    expect(slack.views).toHaveLength(0);
+  });
+});

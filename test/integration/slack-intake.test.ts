@@ -119,10 +119,34 @@ describe('signed bodies Slack never sends', () => {
       error: 'invalid_payload',
     },
     {
-      name: 'a view submission',
-      body: payloadBody(JSON.stringify({ type: 'view_submission', user: { id: 'U000ADMIN' }, view: {} })),
+      name: 'a view submission of a view that is not Deckhand’s',
+      body: payloadBody(
+        JSON.stringify({
+          type: 'view_submission',
+          user: { id: 'U000ADMIN' },
+          view: { id: 'V1', callback_id: 'someone_else', private_metadata: '', state: { values: {} } },
+        }),
+      ),
       status: 400,
-      error: 'unsupported_interaction',
+      error: 'invalid_payload',
+    },
+    {
+      name: 'a view submission without a view',
+      body: payloadBody(JSON.stringify({ type: 'view_submission', user: { id: 'U000ADMIN' }, view: null })),
+      status: 400,
+      error: 'invalid_payload',
+    },
+    {
+      name: 'a runbook modal submission without its state',
+      body: payloadBody(
+        JSON.stringify({
+          type: 'view_submission',
+          user: { id: 'U000ADMIN' },
+          view: { id: 'V1', callback_id: 'runbook_params', private_metadata: '{}', state: { values: null } },
+        }),
+      ),
+      status: 400,
+      error: 'invalid_payload',
     },
     {
       name: 'a shortcut',

@@ -69,12 +69,14 @@ export function createSlackSurface(deckhand: Deckhand, options: SlackSurfaceOpti
     botUserId: connection.botUserId,
     ackDeadlineMs: options.ackDeadlineMs,
     calls: deckhand.metrics,
+    forms: { runbooks: deckhand.runbooks, catalog: deckhand.catalog },
     onAcknowledged: (request, seconds) => deckhand.metrics.acknowledgement.observe({ request }, seconds),
   });
   deckhand.follow(
     progressCardSink({
       events: deckhand.events,
       operations: deckhand.store.operations,
+      runbookRuns: deckhand.store.runbookRuns,
       messages: deckhand.store.slackMessages,
       chat,
       links,

@@ -5,6 +5,7 @@ import type { EventLog } from '../../events/event-log.ts';
 import type { Sink } from '../../events/sink.ts';
 import { operationCard, title } from '../../operations/card.ts';
 import type { OperationRepository } from '../../operations/repository.ts';
+import type { RunbookRunRepository } from '../../operations/runbook-run-repository.ts';
 import type {
   SlackMessageLocation,
   SlackMessageRepository,
@@ -16,11 +17,14 @@ import { channelRefusal, isContentRefusal, type CardChat, type ChatMessage } fro
 import { cardKey, type CardLinks } from './card-links.ts';
 import { failureThread } from './failure-thread.ts';
 import { LIMITS, mrkdwnMessage, renderBlocks, truncate } from './render-blocks.ts';
+import { stepOutcomeReply } from './runbook-step-thread.ts';
 import { SlackPacer } from './slack-pacer.ts';
 
 export interface ProgressCardSinkOptions {
   events: EventLog;
   operations: OperationRepository;
+  /** A runbook run's step records, so its card lists every step from the start. */
+  runbookRuns?: RunbookRunRepository;
   messages: SlackMessageRepository;
   chat: CardChat;
   /** Where the requester hears about the card: the acknowledgement's pointer, or the card itself when the channel refuses it. */
@@ -101,7 +105,8 @@ async function refresh(
   let location = await messages.get(key);
   const wait = location === null ? pacer.newMessage(op.channel) : pacer.edit(key);
   if (wait > 0) throw new NotYet(wait);
-  const message = renderBlocks(operationCard(op, await options.events.forOperation(id), clock.now()));
+  const run = op.kind === 'runbook' ? ((await options.runbookRuns?.get(id)) ?? null) : null;
+  const message = renderBlocks(operationCard(op, await options.events.forOperation(id), clock.now(), run));
   const named = { id, name: operationTitle(op) };
   try {
     if (location === null) {
@@ -134,6 +139,8 @@ async function refresh(
   pacer.wrote(key);
   for (const event of batch) {
     if (event.type === 'operation.failed') await postFailure(options, pacer, location, event);
+    if (event.type === 'operation.runbook_step_changed')
+      await postStepOutcome(options, pacer, location, event);
   }
   // What the card had to cut is posted whole in its thread, once the card has settled.
   if (message.cut.length > 0 && (isFinal(op.state) || op.state === 'awaiting_approval')) {
@@ -177,6 +184,25 @@ async function postFailure(
 ): Promise<void> {
   const note = failureThread(event);
   const key = `failure:${String(event.seq)}`;
+  if (note === undefined || (await options.messages.get(key)) !== null) return;
+  const wait = pacer.newMessage(card.channel);
+  if (wait > 0) throw new NotYet(wait);
+  const location = await options.chat.post(card.channel, note, card.ts);
+  await options.messages.save(key, location, options.clock.now());
+}
+
+/**
+ * A runbook step's outcome and outputs in the run card's thread (see runbook-step-thread.ts), once
+ * per outcome: keyed by its event, so a batch read again never posts it twice.
+ */
+async function postStepOutcome(
+  options: ProgressCardSinkOptions,
+  pacer: SlackPacer,
+  card: SlackMessageLocation,
+  event: EventOf<'operation.runbook_step_changed'> & { seq: number },
+): Promise<void> {
+  const note = stepOutcomeReply(event);
+  const key = `runbook-step:${String(event.seq)}`;
   if (note === undefined || (await options.messages.get(key)) !== null) return;
   const wait = pacer.newMessage(card.channel);
   if (wait > 0) throw new NotYet(wait);

@@ -11,6 +11,9 @@ import { registerCardActions } from './card-actions.ts';
 import { boltClientOptions, type SlackTimeouts } from './slack-clients.ts';
 import type { ApiCallRecorder } from '../../metrics/api-calls.ts';
 import type { CardLinks } from './card-links.ts';
+import type { Catalog } from '../../config/catalog.ts';
+import type { RunbookSet } from '../../runbooks/runbook-loader.ts';
+import { openRunbookModal, registerRunbookModal, TRIGGER_LIFETIME_MS } from './runbook-modal-handlers.ts';
 import {
   capText,
   OPS_COMMAND,
@@ -40,6 +43,8 @@ export interface SlackAppOptions {
   calls?: ApiCallRecorder;
   /** Told, in seconds on `clock`, how long each slash command or click took from arrival to its acknowledgement. */
   onAcknowledged?: (request: 'command' | 'action', seconds: number) => void;
+  /** The runbooks and names a run's parameter modal is made from; without them, no modal. */
+  forms?: { runbooks: RunbookSet; catalog: Catalog };
 }
 
 export interface SlackApp {
@@ -94,7 +99,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     );
   }
 
-  app.command(OPS_COMMAND, async ({ command: fields, ack: boltAck, respond }) => {
+  app.command(OPS_COMMAND, async ({ command: fields, ack: boltAck, respond, client }) => {
     const arrived = options.clock.now().getTime();
     const ack: typeof boltAck = async (response) => {
       await boltAck(response);
@@ -140,18 +145,37 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
         if (!outcome.fresh || op === undefined || options.links === undefined) return outcome;
         return { ...outcome, reply: await options.links.acknowledge(op, command.responseUrl, receivedAt) };
       });
+    // A run that lacks parameters asks for them in a modal, while the trigger is alive; when it
+    // cannot be opened, the answer (each missing parameter named with its type) is shown instead.
+    const forms = options.forms;
+    const askedInModal = async (outcome: Outcome): Promise<boolean> => {
+      const ask = outcome.reply.ask;
+      if (!outcome.fresh || ask === undefined || forms === undefined) return false;
+      if (options.clock.now().getTime() - arrived >= TRIGGER_LIFETIME_MS) return false;
+      return openRunbookModal(client, command.triggerId, ask, command.channelId, {
+        ...forms,
+        logger: options.logger,
+      });
+    };
     const early = await raceDeadline(safe, deadline);
     if (early !== null) {
+      if (early.fresh && early.reply.ask !== undefined && forms !== undefined) {
+        await ack();
+        if (!(await askedInModal(early))) await respond({ ...toResponse(early), replace_original: false });
+        return;
+      }
       await ack(early.fresh ? toResponse(early) : undefined);
       return;
     }
     // Slow work: acknowledge now, answer through response_url when done.
     await ack();
     const outcome = await safe;
+    if (await askedInModal(outcome)) return;
     if (outcome.fresh) await respond({ ...toResponse(outcome), replace_original: false });
   });
 
   registerCardActions(app, options);
+  if (options.forms !== undefined) registerRunbookModal(app, { ...options, ...options.forms });
 
   app.error(async (error) => {
     options.logger.error({ err: error }, 'slack handler failed');

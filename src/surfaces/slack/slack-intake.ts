@@ -3,6 +3,7 @@ import { isValidSlackRequest } from '@slack/bolt';
 import type { Logger } from 'pino';
 import getRawBody from 'raw-body';
 import { CARD_ACTIONS } from './card-actions.ts';
+import { RUNBOOK_MODAL } from './runbook-modal.ts';
 import { readSlashCommand, type UnreadableSlashCommand } from './slash-command.ts';
 
 /**
@@ -180,9 +181,10 @@ function checkForm(form: Map<string, string[]>): Refusal | null {
 }
 
 /**
- * What is wrong with an interaction payload for Deckhand, which only puts buttons on messages: it must
- * be a `block_actions` from a user in a channel, on one of Deckhand's buttons (see CARD_ACTIONS).
- * Modals, shortcuts and menus are not Deckhand's, so their payloads cannot be meant for it.
+ * What is wrong with an interaction payload for Deckhand, which puts buttons on messages and opens
+ * one modal: it must be a `block_actions` from a user in a channel, on one of Deckhand's buttons
+ * (see CARD_ACTIONS), or the `view_submission` of the runbook parameter modal (see
+ * viewSubmissionProblems). Shortcuts, menus and other views are not Deckhand's.
  */
 function interactionProblems(payload: unknown): string[] {
   if (!isObject(payload))
@@ -190,8 +192,9 @@ function interactionProblems(payload: unknown): string[] {
       `payload is ${payload === null ? 'null' : Array.isArray(payload) ? 'an array' : `a ${typeof payload}`}, not an object`,
     ];
   if (typeof payload.type !== 'string') return ['payload has no type'];
+  if (payload.type === 'view_submission') return viewSubmissionProblems(payload);
   if (payload.type !== 'block_actions')
-    return [`type ${payload.type} is not one Deckhand handles (it only posts buttons)`];
+    return [`type ${payload.type} is not one Deckhand handles (it posts buttons and one modal)`];
   const problems: string[] = [];
   if (!isObject(payload.user) || typeof payload.user.id !== 'string') problems.push('user.id is missing');
   if (!isObject(payload.channel) || typeof payload.channel.id !== 'string')
@@ -208,6 +211,26 @@ function interactionProblems(payload: unknown): string[] {
       }
     }
   }
+  return problems;
+}
+
+/**
+ * A view_submission Bolt can read and Deckhand's handler can answer: from a user, of a view with
+ * an id, Deckhand's callback_id, its private_metadata and its state's values (objects by block).
+ */
+function viewSubmissionProblems(payload: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  if (!isObject(payload.user) || typeof payload.user.id !== 'string') problems.push('user.id is missing');
+  const view = payload.view;
+  if (!isObject(view)) return [...problems, 'view is missing'];
+  if (typeof view.id !== 'string') problems.push('view.id is missing');
+  if (view.callback_id !== RUNBOOK_MODAL) {
+    problems.push(`view ${String(view.callback_id).slice(0, 64)} is not one of Deckhand's modals`);
+  }
+  if (typeof view.private_metadata !== 'string') problems.push('view.private_metadata is missing');
+  const values = isObject(view.state) ? view.state.values : undefined;
+  if (!isObject(values) || !Object.values(values).every(isObject))
+    problems.push('view.state.values is missing');
   return problems;
 }
 
