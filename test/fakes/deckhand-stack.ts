@@ -17,6 +17,7 @@ import type { GitHubActions } from '../../src/github/port.ts';
 import type { Kubernetes } from '../../src/kubernetes/port.ts';
 import type { Sleep } from '../../src/operations/run-signals.ts';
 import type { StepTiming } from '../../src/operations/step-context.ts';
+import type { Store } from '../../src/store/types.ts';
 import {
   createSlackClients,
   createSlackSurface,
@@ -48,6 +49,10 @@ export interface DeckhandStackOptions {
   config?: ConfigFile;
   /** The stack's metrics, when the world's adapters report to them too; default a fresh registry. */
   metrics?: DeckhandMetrics;
+  /** Socket Mode with this app token (xapp-…), as `deckhand start` without `--http`; default HTTP mode. */
+  appToken?: string;
+  /** A store shared with another stack (two replicas); default a SQLite file of the stack's own. */
+  store?: Store;
 }
 
 export interface StackWorld {
@@ -84,6 +89,7 @@ export async function startDeckhandStack(options: DeckhandStackOptions): Promise
     signingSecret: options.signingSecret,
     botId: options.botId,
     botUserId: options.botUserId,
+    appToken: options.appToken,
   };
   // As `deckhand start` does: one registry, built first, which the Slack clients report to.
   const metrics = options.metrics ?? new DeckhandMetrics(new MetricsRegistry());
@@ -97,6 +103,7 @@ export async function startDeckhandStack(options: DeckhandStackOptions): Promise
     directory: () =>
       new SlackDirectory(clients.lookups, options.clock, parseDuration(config.slack.groupCacheTtl), logger),
     ...(options.sinks === undefined ? {} : { sinks: options.sinks }),
+    ...(options.store === undefined ? {} : { store: options.store }),
     ...(world === undefined
       ? {}
       : {

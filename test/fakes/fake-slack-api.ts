@@ -73,6 +73,11 @@ export interface FakeSlackApi {
   takeChannelName(name: string): void;
   /** From now on the bot may not post in `channel`, and Slack says why; null lets it post again. */
   refuseChannel(channel: string, error: ChannelRefusal | null): void;
+  /**
+   * Where `apps.connections.open` sends Socket Mode clients (a `ws://` URL of a test's WebSocket
+   * server, see fake-socket-mode.ts). Unset, the method answers as for an app without Socket Mode.
+   */
+  setSocketModeUrl(url: string): void;
   close(): Promise<void>;
 }
 
@@ -103,6 +108,7 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
   const releases: (() => void)[] = [];
   let down = false;
   let refused = 0;
+  let socketModeUrl: string | null = null;
 
   const accepts = (token: string | null): boolean =>
     token !== null &&
@@ -134,6 +140,13 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
       return json(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(limit.retryAfter) });
     }
     if (token === null) return json(res, 200, { ok: false, error: 'not_authed' });
+    // Only an app-level token (xapp-, scope connections:write) opens a Socket Mode connection:
+    // https://api.slack.com/methods/apps.connections.open
+    if (method === 'apps.connections.open') {
+      if (!token.startsWith('xapp-')) return json(res, 200, { ok: false, error: 'not_allowed_token_type' });
+      if (socketModeUrl === null) return json(res, 200, { ok: false, error: 'socket_mode_not_enabled' });
+      return json(res, 200, { ok: true, url: socketModeUrl });
+    }
     if (!accepts(token)) return json(res, 200, { ok: false, error: 'invalid_auth' });
     const handler = METHODS[method];
     if (handler === undefined) return json(res, 200, { ok: false, error: 'unknown_method' });
@@ -237,6 +250,9 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
     refuseChannel: (channel, error) => {
       if (error === null) state.refusals.delete(channel);
       else state.refusals.set(channel, error);
+    },
+    setSocketModeUrl: (url) => {
+      socketModeUrl = url;
     },
     close: async () => {
       for (const release of releases) release();

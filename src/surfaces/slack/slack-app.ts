@@ -72,7 +72,8 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     });
     socketConnected = false;
     receiver.client.on('connected', () => (socketConnected = true));
-    for (const state of ['disconnected', 'reconnecting', 'disconnecting']) {
+    // 'close': the socket is gone; the client only says 'reconnecting' after its wait (5 s) is over.
+    for (const state of ['close', 'disconnected', 'reconnecting', 'disconnecting']) {
       receiver.client.on(state, () => (socketConnected = false));
     }
     app = new App({ token: options.botToken, receiver, logger, clientOptions, ...identity });
