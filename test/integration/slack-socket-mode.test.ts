@@ -164,6 +164,31 @@ describe('Socket Mode', () => {
     expect(await auditOf(stack, 'lock')).toHaveLength(1);
   }, 60_000);
 
+  it('stopping, answers the envelopes it took and leaves new ones to another replica', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'deckhand-socket-stop-'));
+    const open = () => createStore({ databaseUrl: undefined, sqlitePath: join(dir, 'deckhand.db') });
+    const a = await startStack(await open());
+    await socket.whenOpen(1);
+    // Taken before the stop: its policy check waits on Slack's user group lookup.
+    const held = slack.hold('usergroups.users.list');
+    const taken = command('whoami', 'U000ALICE');
+    await held.reached;
+    const stopped = a.deckhand.stop();
+    // Arrives while stopping: not acknowledged, so Slack delivers it again elsewhere.
+    const left = command('whoami', 'U000BOB', { to: 1 });
+    held.release();
+    expect(shown(await taken)).toContain('U000ALICE');
+    await stopped;
+    await closed(1);
+
+    await startStack(await open());
+    const answered = await left;
+    expect(answered.connection).toBe(2);
+    expect(shown(answered)).toContain('U000BOB');
+    expect(socket.deliveries.filter((d) => d.envelopeId === answered.envelopeId)).toHaveLength(2);
+    expect(socket.acks.filter((ack) => ack.envelopeId === answered.envelopeId)).toHaveLength(1);
+  }, 30_000);
+
   it('splits envelopes between two replicas sharing one app token, still one run per request', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'deckhand-socket-replicas-'));
     const open = () => createStore({ databaseUrl: undefined, sqlitePath: join(dir, 'deckhand.db') });
