@@ -123,8 +123,9 @@ export class OperationRunner {
    * hands every lease back, so another replica (or the next start) carries on at once instead of after
    * the lease expires. A dispatch cut short is safe to hand over: its step writes `dispatchedAt`
    * before it sends, and whoever carries on looks for that run instead of sending another.
-   * Resolves within about `graceMs` plus `abortMs`; a task still stuck then (its store hung) keeps its
-   * lease, which expires.
+   * Resolves within about `graceMs` plus `abortMs`; the lease of a task still stuck then (its store
+   * hung) is released all the same, as the process is about to end (its versioned writes keep a late
+   * step from undoing what the next driver did).
    */
   async stop(graceMs = 2000, abortMs = 2000): Promise<void> {
     this.stopping = true;
