@@ -15,6 +15,7 @@ export const SHUTDOWN_BOUND_MS = 25_000;
  *
  * @param signals which signals to answer; the interactive shell leaves SIGINT to its prompt.
  * @param exit process.exit; tests of the policy pass their own.
+ * @returns a function that stops listening (for tests).
  */
 export function exitOnSignals(options: {
   stop: () => Promise<void>;
@@ -22,7 +23,7 @@ export function exitOnSignals(options: {
   signals?: readonly NodeJS.Signals[];
   boundMs?: number;
   exit?: (code: number) => void;
-}): void {
+}): () => void {
   const { stop, logger } = options;
   const exit = options.exit ?? ((code: number) => process.exit(code));
   const boundMs = options.boundMs ?? SHUTDOWN_BOUND_MS;
@@ -50,5 +51,9 @@ export function exitOnSignals(options: {
       },
     );
   };
-  for (const signal of options.signals ?? ['SIGTERM', 'SIGINT']) process.on(signal, onSignal);
+  const signals = options.signals ?? ['SIGTERM', 'SIGINT'];
+  for (const signal of signals) process.on(signal, onSignal);
+  return () => {
+    for (const signal of signals) process.off(signal, onSignal);
+  };
 }
