@@ -81,7 +81,8 @@ export interface Deckhand {
   follow(sink: Sink): () => Promise<void>;
   /**
    * Resumes every operation a previous process left unfinished and starts the periodic chores
-   * (approval expiry, lock expiry, taking over a dead replica's operations). Returns the resumed ids.
+   * (approval expiry, lock expiry, taking over operations no replica holds), every `housekeepingMs`
+   * (default: the config's `replicas.checkEvery`). Returns the resumed ids.
    */
   start(options?: { housekeepingMs?: number }): Promise<string[]>;
   /**
@@ -205,6 +206,7 @@ export async function createDeckhand(options: DeckhandOptions): Promise<Deckhand
     });
     if (freed.length > 0) logger.info({ owners: freed }, 'took back the leases of processes that are gone');
   };
+  const leaseMs = parseDuration(options.config.replicas.leaseTtl);
   const target = new TargetLock({ locks, operations: store.operations, clock, logger });
   const runner: OperationRunner = new OperationRunner(
     {
@@ -232,6 +234,7 @@ export async function createDeckhand(options: DeckhandOptions): Promise<Deckhand
     },
     target,
     owner,
+    leaseMs,
   );
   const operations: OperationService = new OperationService({
     catalog,
@@ -256,7 +259,15 @@ export async function createDeckhand(options: DeckhandOptions): Promise<Deckhand
     ports,
     runbooks,
   });
-  const sinks = new SinkFollowers({ log: events, cursors: store.sinkCursors, clock, logger, sleep, owner });
+  const sinks = new SinkFollowers({
+    log: events,
+    cursors: store.sinkCursors,
+    clock,
+    logger,
+    sleep,
+    owner,
+    leaseMs,
+  });
   metrics.onScrape({ sinkLag: () => sinks.lag(), leasesHeld: () => runner.driving });
   const routes: Record<string, RequestListener> = {
     '/metrics': metricsRoute(metrics, logger),
@@ -321,7 +332,7 @@ export async function createDeckhand(options: DeckhandOptions): Promise<Deckhand
         );
   lifecycle.onStop('acknowledgements', 'audit checkpoints', () => clearInterval(checkpointTimer));
   // After the sinks have written how things ended, before the store closes: the final head is anchored.
-  lifecycle.onStop('leases', 'audit checkpoint', () => checkpoint('changed'));
+  lifecycle.onStop('audit', 'audit checkpoint', () => checkpoint('changed'));
   for (const sink of [
     auditOutcomesSink({ operations: store.operations, audit, logger, runbooks, catalog }),
     metricsSink({
@@ -357,7 +368,7 @@ export async function createDeckhand(options: DeckhandOptions): Promise<Deckhand
     newId,
     routes,
     follow: (sink) => sinks.follow(sink),
-    start: async ({ housekeepingMs = 30_000 } = {}) => {
+    start: async ({ housekeepingMs = parseDuration(options.config.replicas.checkEvery) } = {}) => {
       await freeDeadLeases();
       const resumed = await runner.resumeAll();
       timer = setInterval(() => {

@@ -1,10 +1,19 @@
 import type { Logger } from 'pino';
 
 /**
- * The order Deckhand stops in: take no new work, answer what was taken, let the sinks write what
- * happened, hand operations back to other replicas, close the database, then the simulated world.
+ * The order Deckhand stops in: take no new work, answer what was taken, hand operations back to other
+ * replicas (so one carries on at once), let the sinks write what happened (the runner has stopped
+ * emitting by then), anchor the audit chain's final head, close the database, then the simulated world.
  */
-export const SHUTDOWN_PHASES = ['intake', 'acknowledgements', 'sinks', 'leases', 'store', 'world'] as const;
+export const SHUTDOWN_PHASES = [
+  'intake',
+  'acknowledgements',
+  'leases',
+  'sinks',
+  'audit',
+  'store',
+  'world',
+] as const;
 
 export type ShutdownPhase = (typeof SHUTDOWN_PHASES)[number];
 

@@ -12,6 +12,7 @@ import { progressPrinterSink } from '../surfaces/shell/progress-printer.ts';
 import { runShell } from '../surfaces/shell/shell.ts';
 import { closeFile, openAppendFile, prepareDataDir } from './data-dir.ts';
 import { openDeckhand, type OpenedDeckhand } from './open-deckhand.ts';
+import { exitOnSignals } from './shutdown-signals.ts';
 
 export interface ShellFlags {
   as?: string;
@@ -57,6 +58,13 @@ export async function startShell(config: ConfigFile, settings: Settings, flags: 
       `${world.description.join(' · ')}\nActing as ${actor} in channel ${channel}. Type help, or exit.\n`,
     );
   }
+  // SIGTERM hands this shell's operations to another process at once (see exitOnSignals); Ctrl-C at
+  // an interactive prompt stays the prompt's.
+  exitOnSignals({
+    stop: () => deckhand.stop(),
+    logger,
+    signals: interactive ? ['SIGTERM'] : ['SIGTERM', 'SIGINT'],
+  });
   const resumed = await deckhand.start();
   if (resumed.length > 0) process.stdout.write(`Resuming ${resumed.length} unfinished operation(s).\n`);
   try {

@@ -18,6 +18,7 @@ import {
 } from '../surfaces/slack/index.ts';
 import { webClientChat } from '../surfaces/slack/card-chat.ts';
 import { openDeckhand } from './open-deckhand.ts';
+import { exitOnSignals } from './shutdown-signals.ts';
 
 export interface StartFlags {
   http?: boolean;
@@ -72,10 +73,5 @@ export async function startSlack(config: ConfigFile, settings: Settings, flags: 
   logger.info({ url, mode: surface.mode, world: world.description }, 'deckhand is running');
   const resumed = await deckhand.start();
   if (resumed.length > 0) logger.info({ operations: resumed }, 'resumed unfinished operations');
-  const stop = (): void => {
-    logger.info('shutting down');
-    void deckhand.stop();
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  exitOnSignals({ stop: () => deckhand.stop(), logger });
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseDuration } from '../core/duration.ts';
+import { parseDuration, readsAsDuration } from '../core/duration.ts';
 import { incidentsSchema } from './incidents-schema.ts';
 import { alias, clockTime, duration, name, slackSubject } from './schema-primitives.ts';
 import { patternProblem } from '../core/safe-ref.ts';
@@ -206,6 +206,25 @@ export const configSchema = z
       .strict()
       .default(DEFAULT_DEADLINES)
       .describe('How long each step of a deploy or rollback may take; services may override them.'),
+    replicas: z
+      .object({
+        leaseTtl: duration
+          .default('60s')
+          .refine((text) => !readsAsDuration(text) || parseDuration(text) >= 3000, {
+            message: 'at least 3s (a lease is renewed every third of it)',
+          })
+          .describe(
+            'How long a replica holds an operation or a sink without renewing it; a replica that dies (SIGKILL, a lost node) has its work taken over after this.',
+          ),
+        checkEvery: duration
+          .default('10s')
+          .describe(
+            'How often each replica looks for work no one holds (a lease handed back at shutdown, or expired) and runs housekeeping (approval and lock expiry).',
+          ),
+      })
+      .strict()
+      .default({ leaseTtl: '60s', checkEvery: '10s' })
+      .describe('Replicas sharing one PostgreSQL database: how work moves between them.'),
     slack: z
       .object({
         groupCacheTtl: duration.default('5m').describe('How long resolved user group members are cached.'),

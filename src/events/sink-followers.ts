@@ -60,7 +60,10 @@ export class SinkFollowers {
    */
   async drain(timeoutMs?: number): Promise<void> {
     const target = await this.options.log.head();
-    const caughtUp = Promise.all(this.followers.map((f) => f.reached(target)));
+    // A sink another live replica follows is that replica's to drain.
+    const caughtUp = Promise.all(
+      this.followers.filter((f) => !f.heldElsewhere).map((f) => f.reached(target)),
+    );
     if (timeoutMs === undefined) {
       await caughtUp;
       return;
@@ -101,10 +104,17 @@ export class SinkFollowers {
       .map((f) => ({ sink: f.sink.name, events: Math.max(0, head - f.position) }));
   }
 
-  /** Stops every loop after its current batch. */
+  /**
+   * Stops every loop after its current batch, then hands this process's sink leases back so another
+   * replica follows those sinks at once rather than when the leases expire (their cursors stay).
+   */
   async stop(): Promise<void> {
     this.stopping = true;
     await Promise.all(this.followers.map((f) => f.stop()));
+    const { cursors, owner, logger } = this.options;
+    await cursors.releaseLeasesOf(owner).catch((error: unknown) => {
+      logger.warn({ err: error }, 'could not hand the sink leases back; they expire instead');
+    });
   }
 }
 
@@ -121,6 +131,8 @@ class Follower {
   private waiting = false;
   private readonly waitingWaiters: (() => void)[] = [];
   private leaseUntil = 0;
+  /** A durable sink whose lease another replica held when this one last asked. */
+  heldElsewhere = false;
   /** The last batch this process handed the sink failed. */
   private failing = false;
   private unsubscribe: () => void = () => undefined;
@@ -200,6 +212,7 @@ class Follower {
     let failures = 0;
     while (!this.stopped) {
       if (this.durable && !(await this.holdLease())) {
+        this.heldElsewhere = true;
         position = -1;
         await this.idle();
         continue;
@@ -254,6 +267,7 @@ class Follower {
       new Date(now + leaseMs),
     );
     this.leaseUntil = held ? now + leaseMs : 0;
+    if (held) this.heldElsewhere = false;
     return held;
   }
 

@@ -118,25 +118,44 @@ export class OperationRunner {
   }
 
   /**
-   * Takes no new work, gives running operations a moment to reach a step boundary, then hands their
-   * leases back so another replica (or the next start) carries on at once instead of after expiry.
+   * Takes no new work, gives running operations `graceMs` to reach a step boundary, then stops the
+   * steps still going (a poll, a watch: what they waited for is read again by whoever carries on) and
+   * hands every lease back, so another replica (or the next start) carries on at once instead of after
+   * the lease expires. A dispatch cut short is safe to hand over: its step writes `dispatchedAt`
+   * before it sends, and whoever carries on looks for that run instead of sending another.
+   * Resolves within about `graceMs` plus `abortMs`; the lease of a task still stuck then (its store
+   * hung) is released all the same, as the process is about to end (its versioned writes keep a late
+   * step from undoing what the next driver did).
    */
-  async stop(graceMs = 2000): Promise<void> {
+  async stop(graceMs = 2000, abortMs = 2000): Promise<void> {
     this.stopping = true;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      this.idle(),
-      new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, graceMs);
-        timer.unref();
-      }),
-    ]);
-    clearTimeout(timer);
+    await this.within(this.tasksDone(), graceMs);
+    for (const task of this.tasks.values()) {
+      task.step?.abort(new Error('Deckhand is shutting down'));
+    }
+    // Each task leaves its loop once its step is stopped, and gives its lease back as it goes.
+    await this.within(this.tasksDone(), abortMs);
     await Promise.all(
       [...this.tasks.keys()].map((id) =>
         this.ctx.operations.releaseLease(id, this.owner).catch(() => undefined),
       ),
     );
+  }
+
+  private async tasksDone(): Promise<void> {
+    while (this.tasks.size > 0) await Promise.allSettled([...this.tasks.values()].map((t) => t.done));
+  }
+
+  private async within(work: Promise<void>, ms: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      work,
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, ms);
+        timer.unref();
+      }),
+    ]);
+    clearTimeout(timer);
   }
 
   /** Waits for every running task, and every interrupted step still finishing; for shutdown and tests. */

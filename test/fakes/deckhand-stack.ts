@@ -17,6 +17,7 @@ import type { GitHubActions } from '../../src/github/port.ts';
 import type { Kubernetes } from '../../src/kubernetes/port.ts';
 import type { Sleep } from '../../src/operations/run-signals.ts';
 import type { StepTiming } from '../../src/operations/step-context.ts';
+import type { Store } from '../../src/store/types.ts';
 import {
   createSlackClients,
   createSlackSurface,
@@ -50,6 +51,10 @@ export interface DeckhandStackOptions {
   metrics?: DeckhandMetrics;
   /** Runbooks to load (createDeckhand's `runbooksDir`), and where their `sandbox:/` URLs go. */
   runbooks?: { dir: string; sandboxOrigin?: string };
+  /** Socket Mode with this app token (xapp-…), as `deckhand start` without `--http`; default HTTP mode. */
+  appToken?: string;
+  /** A store shared with another stack (two replicas); default a SQLite file of the stack's own. */
+  store?: Store;
 }
 
 export interface StackWorld {
@@ -86,6 +91,7 @@ export async function startDeckhandStack(options: DeckhandStackOptions): Promise
     signingSecret: options.signingSecret,
     botId: options.botId,
     botUserId: options.botUserId,
+    appToken: options.appToken,
   };
   // As `deckhand start` does: one registry, built first, which the Slack clients report to.
   const metrics = options.metrics ?? new DeckhandMetrics(new MetricsRegistry());
@@ -102,6 +108,7 @@ export async function startDeckhandStack(options: DeckhandStackOptions): Promise
     ...(options.runbooks === undefined
       ? {}
       : { runbooksDir: options.runbooks.dir, sandboxOrigin: options.runbooks.sandboxOrigin }),
+    ...(options.store === undefined ? {} : { store: options.store }),
     ...(world === undefined
       ? {}
       : {

@@ -78,6 +78,11 @@ export interface FakeSlackApi {
   refuseChannel(channel: string, error: ChannelRefusal | null): void;
   /** The modals views.open opened, in order, with the ids Slack gave them. */
   readonly views: readonly OpenedView[];
+  /**
+   * Where `apps.connections.open` sends Socket Mode clients (a `ws://` URL of a test's WebSocket
+   * server, see fake-socket-mode.ts). Unset, the method answers as for an app without Socket Mode.
+   */
+  setSocketModeUrl(url: string): void;
   close(): Promise<void>;
 }
 
@@ -109,6 +114,7 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
   const releases: (() => void)[] = [];
   let down = false;
   let refused = 0;
+  let socketModeUrl: string | null = null;
 
   const accepts = (token: string | null): boolean =>
     token !== null &&
@@ -140,6 +146,13 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
       return json(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(limit.retryAfter) });
     }
     if (token === null) return json(res, 200, { ok: false, error: 'not_authed' });
+    // Only an app-level token (xapp-, scope connections:write) opens a Socket Mode connection:
+    // https://api.slack.com/methods/apps.connections.open
+    if (method === 'apps.connections.open') {
+      if (!token.startsWith('xapp-')) return json(res, 200, { ok: false, error: 'not_allowed_token_type' });
+      if (socketModeUrl === null) return json(res, 200, { ok: false, error: 'socket_mode_not_enabled' });
+      return json(res, 200, { ok: true, url: socketModeUrl });
+    }
     if (!accepts(token)) return json(res, 200, { ok: false, error: 'invalid_auth' });
     if (method === 'views.open') {
       return json(res, 200, { response_metadata: { warnings: [] }, ...viewsOpen(params, views) });
@@ -249,6 +262,9 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
     refuseChannel: (channel, error) => {
       if (error === null) state.refusals.delete(channel);
       else state.refusals.set(channel, error);
+    },
+    setSocketModeUrl: (url) => {
+      socketModeUrl = url;
     },
     close: async () => {
       for (const release of releases) release();

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { RequestListener, Server } from 'node:http';
 import type { Deckhand } from '../../app.ts';
 import { createHttpServer, listen } from '../../http/server.ts';
 import { webClientChat } from './card-chat.ts';
@@ -101,6 +101,9 @@ export function createSlackSurface(deckhand: Deckhand, options: SlackSurfaceOpti
     mode,
     slackApp,
     async start({ port, host }) {
+      // Set when shutdown begins: Slack's requests still arriving on an open connection are answered
+      // 503 and readiness fails, so the load balancer sends them to another replica.
+      let stopping = false;
       const server = createHttpServer({
         // Bolt judges a signature's timestamp on the real clock, so the future-timestamp check does too.
         clock: { now: () => new Date() },
@@ -108,19 +111,23 @@ export function createSlackSurface(deckhand: Deckhand, options: SlackSurfaceOpti
         ...(slackApp.requestListener === undefined || connection.signingSecret === undefined
           ? {}
           : {
-              slack: slackIntake({
-                signingSecret: connection.signingSecret,
-                bolt: slackApp.requestListener,
-                logger: logger.child({ component: 'slack-intake' }),
-                refuse: (unreadable) =>
-                  refuseUnreadable(
-                    { dispatcher: deckhand.dispatcher, clock, newId: deckhand.newId, logger },
-                    unreadable,
-                  ),
-              }),
+              slack: refuseWhile(
+                () => stopping,
+                slackIntake({
+                  signingSecret: connection.signingSecret,
+                  bolt: slackApp.requestListener,
+                  logger: logger.child({ component: 'slack-intake' }),
+                  refuse: (unreadable) =>
+                    refuseUnreadable(
+                      { dispatcher: deckhand.dispatcher, clock, newId: deckhand.newId, logger },
+                      unreadable,
+                    ),
+                }),
+              ),
             }),
         routes: deckhand.routes,
-        ready: async () => {
+        ready: async (): Promise<{ ok: boolean; details: Record<string, string> }> => {
+          if (stopping) return { ok: false, details: { slack: 'shutting down' } };
           const store = await deckhand.store.ready();
           // Socket Mode: Slack reaches Deckhand only while the WebSocket is up. HTTP: Slack calls in.
           const connected = slackApp.connected();
@@ -133,6 +140,7 @@ export function createSlackSurface(deckhand: Deckhand, options: SlackSurfaceOpti
       await slackApp.start();
       let closed: Promise<void> = Promise.resolve();
       deckhand.lifecycle.onStop('intake', 'slack', async () => {
+        stopping = true;
         closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         await slackApp.stop();
@@ -146,5 +154,20 @@ export function createSlackSurface(deckhand: Deckhand, options: SlackSurfaceOpti
       });
       return { url, server };
     },
+  };
+}
+
+/**
+ * Answers 503 (with `Retry-After`) instead of passing the request on while `refusing()` says so:
+ * during shutdown, for requests that still arrive on a kept-alive connection.
+ */
+function refuseWhile(refusing: () => boolean, listener: RequestListener): RequestListener {
+  return (req, res) => {
+    if (!refusing()) {
+      listener(req, res);
+      return;
+    }
+    res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1', connection: 'close' });
+    res.end(JSON.stringify({ error: 'shutting_down' }));
   };
 }

@@ -77,7 +77,8 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     });
     socketConnected = false;
     receiver.client.on('connected', () => (socketConnected = true));
-    for (const state of ['disconnected', 'reconnecting', 'disconnecting']) {
+    // 'close': the socket is gone; the client only says 'reconnecting' after its wait (5 s) is over.
+    for (const state of ['close', 'disconnected', 'reconnecting', 'disconnecting']) {
       receiver.client.on(state, () => (socketConnected = false));
     }
     app = new App({ token: options.botToken, receiver, logger, clientOptions, ...identity });
@@ -92,6 +93,16 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     requestListener = receiver.requestListener;
   }
   const deadline = options.ackDeadlineMs ?? 2000;
+  const intake = new InFlight();
+  if (options.appToken !== undefined) {
+    // Socket Mode, shutting down: an envelope is left unacknowledged, so Slack delivers it again to
+    // a connection that stays (another replica); those already taken are answered before the socket
+    // closes (see `stop`).
+    app.use(async ({ next }) => {
+      if (intake.closed) return;
+      await intake.track(next());
+    });
+  }
   const calls = options.calls;
   if (calls !== undefined) {
     app.client.on(webApi.WebClientEvent.RATE_LIMITED, (seconds: number) =>
@@ -189,10 +200,36 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       if (options.appToken !== undefined) await app.start();
     },
     stop: async () => {
-      if (options.appToken !== undefined) await app.stop();
+      if (options.appToken === undefined) return;
+      await intake.close(SOCKET_DRAIN_MS);
+      await app.stop();
     },
     connected: () => socketConnected,
   };
+}
+
+/** How long a stopping Socket Mode connection waits for the requests it took, in milliseconds. */
+const SOCKET_DRAIN_MS = 3000;
+
+/** Requests being handled, so a stop can refuse new ones and wait (bounded) for those taken. */
+class InFlight {
+  closed = false;
+  private readonly running = new Set<Promise<unknown>>();
+
+  async track(work: Promise<unknown>): Promise<void> {
+    this.running.add(work);
+    try {
+      await work;
+    } finally {
+      this.running.delete(work);
+    }
+  }
+
+  /** Takes no more; resolves when those taken are done, or after `ms`. */
+  async close(ms: number): Promise<void> {
+    this.closed = true;
+    await raceDeadline(Promise.allSettled([...this.running]), ms);
+  }
 }
 
 /**
