@@ -156,8 +156,13 @@ audit
   .description('Stream audit entries as CSV or JSON')
   .option('--since <when>', 'a duration back from now (7d) or a date (2026-01-31, a whole UTC day)')
   .option('--until <when>', 'a duration back from now or a date (through the end of that day)')
+  .option('--actor <user>', 'only entries by this Slack user id')
+  .option('--command <name>', 'only entries of this command (deploy, lock, …)')
+  .option('--service <name>', 'only entries about this service')
+  .option('--environment <name>', 'only entries about this environment')
+  .option('--decision <decision>', 'only entries with this decision: allowed, denied, invalid or failed')
   .option('--format <format>', 'csv or json', 'json')
-  .action(async (flags: { since?: string; until?: string; format: string }) => {
+  .action(async (flags: import('./cli/audit-commands.ts').ExportFlags) => {
     const { auditExport } = await import('./cli/audit-commands.ts');
     process.exitCode = await auditExport(settings, flags, new Date(), processOutput);
   });

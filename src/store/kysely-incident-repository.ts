@@ -175,7 +175,7 @@ function toRow(incident: Incident): IncidentRow {
   };
 }
 
-function fromRow(row: IncidentRow): Incident {
+export function fromRow(row: IncidentRow): Incident {
   return {
     id: row.id,
     number: Number(row.number),
