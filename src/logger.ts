@@ -30,6 +30,7 @@ export const REDACT_PATHS = [
   'settings.slack',
   'settings.github',
   'settings.audit',
+  'settings.ui',
   'hmacKey',
   '*.hmacKey',
   'err.config.headers',

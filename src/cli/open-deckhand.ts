@@ -58,6 +58,7 @@ export async function openDeckhand(options: {
       kubernetes: world.kubernetes,
       timing: world.timing,
       webhookSecret: world.webhookSecret,
+      webBearerToken: settings.ui.token,
       metrics,
       ...(options.auditCheckpoints === undefined ? {} : { auditCheckpoints: options.auditCheckpoints }),
     });

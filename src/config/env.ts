@@ -33,6 +33,13 @@ export interface Settings {
     privateKey: string | undefined;
     publicKey: string | undefined;
   };
+  /**
+   * The web page (src/surfaces/web/): `token` is the bearer token automation sends for the audit
+   * CSV/JSON downloads (`Authorization: Bearer …`, DECKHAND_UI_TOKEN). Redacted from logs.
+   */
+  ui: {
+    token: string | undefined;
+  };
   kubeconfig: string | undefined;
   /** Set by Kubernetes inside a pod: use the in-cluster service account. */
   inCluster: boolean;
@@ -70,6 +77,9 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       hmacKey: nonEmpty(env.DECKHAND_AUDIT_KEY),
       privateKey: nonEmpty(env.DECKHAND_AUDIT_PRIVATE_KEY),
       publicKey: nonEmpty(env.DECKHAND_AUDIT_PUBLIC_KEY),
+    },
+    ui: {
+      token: nonEmpty(env.DECKHAND_UI_TOKEN),
     },
     kubeconfig: nonEmpty(env.KUBECONFIG),
     inCluster: nonEmpty(env.KUBERNETES_SERVICE_HOST) !== undefined,

@@ -16,7 +16,7 @@ export interface AuditExportOptions extends Omit<AuditScanFilter, 'afterSeq'> {
  * The stream is left open: the caller may be writing to stdout.
  */
 export async function exportAudit(
-  audit: AuditLog,
+  audit: Pick<AuditLog, 'scan'>,
   options: AuditExportOptions,
   out: NodeJS.WritableStream,
 ): Promise<number> {
