@@ -43,6 +43,7 @@ import { DeckhandMetrics } from './metrics/deckhand-metrics.ts';
 import { metricsRoute } from './metrics/metrics-route.ts';
 import { metricsSink } from './metrics/metrics-sink.ts';
 import type { Store } from './store/types.ts';
+import type { SlackSignIn } from './surfaces/web/slack-sign-in.ts';
 import { createWebSurface, type WebSurface } from './surfaces/web/web-routes.ts';
 
 /**
@@ -134,6 +135,8 @@ export interface DeckhandOptions {
   auditCheckpoints?: { file: string; keys: AuditKeys; publishers?: CheckpointPublisher[] };
   /** The web page's bearer token for its CSV/JSON downloads (DECKHAND_UI_TOKEN); absent: none accepted. */
   webBearerToken?: string | undefined;
+  /** Sign in with Slack for the web page (Slack mode, when configured); absent: the page does not offer it. */
+  webSlackSignIn?: SlackSignIn | undefined;
   /**
    * This instance's metrics, when the adapters were built reporting to them (see `src/cli/open-deckhand.ts`).
    * Absent: a fresh prom-client `Registry` of its own (never prom-client's global one).
@@ -255,6 +258,7 @@ export async function createDeckhand(options: DeckhandOptions): Promise<Deckhand
     clock,
     logger: logger.child({ component: 'web' }),
     bearerToken: options.webBearerToken,
+    slackSignIn: options.webSlackSignIn,
   });
   const routes: Record<string, RequestListener> = {
     '/metrics': metricsRoute(metrics, logger),

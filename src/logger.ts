@@ -10,6 +10,7 @@ export const REDACT_PATHS = [
   '*.botToken',
   '*.appToken',
   '*.signingSecret',
+  '*.clientSecret',
   'privateKey',
   '*.privateKey',
   '*.*.privateKey',

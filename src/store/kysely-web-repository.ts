@@ -86,17 +86,17 @@ export class KyselyWebRepository implements WebRepository {
     });
   }
 
-  takeLoginToken(tokenHash: string, now: Date): Promise<string | null> {
+  takeToken(tokenHash: string, kind: 'login' | 'state', now: Date): Promise<WebTokenRecord | null> {
     return guarded(async () => {
       // DELETE … RETURNING: of two requests with one link, only one gets the row back.
       const row = await this.db
         .deleteFrom('web_sessions')
         .where('token_hash', '=', tokenHash)
-        .where('kind', '=', 'login')
+        .where('kind', '=', kind)
         .returningAll()
         .executeTakeFirst();
       if (row === undefined || row.expires_at <= now.toISOString()) return null;
-      return row.user_id;
+      return fromRow(row);
     });
   }
 
@@ -144,7 +144,7 @@ function toRow(record: WebTokenRecord): WebSessionRow {
 function fromRow(row: WebSessionRow): WebTokenRecord {
   return {
     tokenHash: row.token_hash,
-    kind: row.kind === 'login' ? 'login' : 'session',
+    kind: row.kind === 'login' || row.kind === 'state' ? row.kind : 'session',
     userId: row.user_id,
     csrf: row.csrf,
     createdAt: new Date(row.created_at),

@@ -1,3 +1,4 @@
+import { FakeOpenId } from './fake-slack-openid.ts';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -73,6 +74,8 @@ export interface FakeSlackApi {
   takeChannelName(name: string): void;
   /** From now on the bot may not post in `channel`, and Slack says why; null lets it post again. */
   refuseChannel(channel: string, error: ChannelRefusal | null): void;
+  /** Sign in with Slack: who the authorize page signs in, and the app's client credentials. */
+  readonly openId: FakeOpenId;
   close(): Promise<void>;
 }
 
@@ -103,6 +106,7 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
   const releases: (() => void)[] = [];
   let down = false;
   let refused = 0;
+  const openId = new FakeOpenId();
 
   const accepts = (token: string | null): boolean =>
     token !== null &&
@@ -133,6 +137,8 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
       limit.left -= 1;
       return json(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(limit.retryAfter) });
     }
+    // Authenticated by the app's client id and secret in the body, not a token.
+    if (method === 'openid.connect.token') return json(res, 200, openId.token(params, state.identity.teamId));
     if (token === null) return json(res, 200, { ok: false, error: 'not_authed' });
     if (!accepts(token)) return json(res, 200, { ok: false, error: 'invalid_auth' });
     const handler = METHODS[method];
@@ -173,6 +179,8 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
       return;
     }
     const path = new URL(req.url ?? '/', 'http://fake').pathname;
+    if (path === '/openid/connect/authorize')
+      return openId.authorize(new URL(req.url ?? '/', 'http://fake'), res);
     const apiMatch = /^\/api\/([A-Za-z0-9_.]+)$/.exec(path);
     const responseMatch = /^\/response\/([A-Za-z0-9_-]+)$/.exec(path);
     const handle =
@@ -234,6 +242,7 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
     setGroup: (group, members) => {
       state.groups.set(group, [...members]);
     },
+    openId,
     refuseChannel: (channel, error) => {
       if (error === null) state.refusals.delete(channel);
       else state.refusals.set(channel, error);

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import type { Server } from 'node:http';
+import type { RequestListener, Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -10,6 +10,7 @@ import { StaticDirectory } from '../../src/core/policy/directory.ts';
 import { operationFailed } from '../../src/events/event-constructors.ts';
 import { createHttpServer, listen } from '../../src/http/server.ts';
 import { createStore } from '../../src/store/create-store.ts';
+import type { SlackSignIn } from '../../src/surfaces/web/slack-sign-in.ts';
 import { WEEKDAY } from './deckhand-harness.ts';
 import { exampleConfig } from './example-config.ts';
 import { operationFixture } from './operation-fixture.ts';
@@ -36,9 +37,17 @@ export interface WebFixture {
  * `<script>` reason, a developer denied production), three deploys written as the runner leaves them
  * (one failed, named on INC-1's timeline), and `extraEntries` more `whoami` lines for paging.
  */
-export async function startWebFixture(extraEntries = 0): Promise<WebFixture> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'deckhand-web-'));
+export async function startWebFixture(
+  extraEntries = 0,
+  /** Sign in with Slack, given the server's base URL (its public URL here). */
+  slackSignIn?: (base: string) => SlackSignIn | undefined,
+): Promise<WebFixture> {
+  // The server listens first: Sign in with Slack's callback URL names its port.
+  const routes: Record<string, RequestListener> = {};
   const clock = new ManualClock(WEEKDAY);
+  const server: Server = createHttpServer({ clock, logger: pino({ level: 'silent' }), routes });
+  const base = await listen(server, 0, '127.0.0.1');
+  const dataDir = mkdtempSync(join(tmpdir(), 'deckhand-web-'));
   let n = 0;
   const deckhand = await createDeckhand({
     config: exampleConfig(),
@@ -49,7 +58,9 @@ export async function startWebFixture(extraEntries = 0): Promise<WebFixture> {
     directory: (catalog) => new StaticDirectory(catalog.config.shell.groups),
     newId: () => `id-${String(++n).padStart(4, '0')}`,
     webBearerToken: BEARER,
+    webSlackSignIn: slackSignIn?.(base),
   });
+  Object.assign(routes, deckhand.routes);
   const run = (text: string, user = 'U000ADMIN'): Promise<unknown> =>
     deckhand.dispatcher.dispatch({
       id: deckhand.newId(),
@@ -69,8 +80,6 @@ export async function startWebFixture(extraEntries = 0): Promise<WebFixture> {
   }
   await seedHistory(deckhand, clock);
   await deckhand.sinks.drain(5000);
-  const server: Server = createHttpServer({ clock, logger: deckhand.logger, routes: deckhand.routes });
-  const base = await listen(server, 0, '127.0.0.1');
   return {
     deckhand,
     clock,

@@ -9,6 +9,8 @@ export const LOGIN_LINK_TTL_MS = 10 * 60_000;
 export const SESSION_TTL_MS = 12 * 60 * 60_000;
 /** The session cookie's name; its path is /ui, so no other endpoint of the port ever receives it. */
 export const SESSION_COOKIE = 'deckhand_session';
+/** Holds a Sign in with Slack's state between the redirect to Slack and the callback. */
+export const STATE_COOKIE = 'deckhand_signin_state';
 
 export interface WebSessionsOptions {
   repository: WebRepository;
@@ -49,11 +51,12 @@ export class WebSessions {
 
   /** Spends a sign-in link; returns the new session's cookie token, or null when the link is used or expired. */
   async redeem(loginToken: string): Promise<string | null> {
-    const user = await this.options.repository.takeLoginToken(
+    const link = await this.options.repository.takeToken(
       hashToken(loginToken),
+      'login',
       this.options.clock.now(),
     );
-    return user === null ? null : this.start(user);
+    return link === null ? null : this.start(link.userId);
   }
 
   /** Starts a session for a user already identified (a spent link, or Slack's sign-in); returns its token. */
@@ -69,6 +72,47 @@ export class WebSessions {
       expiresAt: new Date(now.getTime() + SESSION_TTL_MS),
     });
     return token;
+  }
+
+  /**
+   * Begins a Sign in with Slack: a one-time `state` (also set in the browser's STATE_COOKIE, so the
+   * callback must come back to the browser that started it) and the nonce Slack must put in the ID
+   * token. Both valid LOGIN_LINK_TTL_MS.
+   */
+  async beginSlackSignIn(): Promise<{ state: string; nonce: string }> {
+    const state = this.randomToken();
+    const nonce = this.randomToken();
+    const now = this.options.clock.now();
+    await this.options.repository.saveToken({
+      tokenHash: hashToken(state),
+      kind: 'state',
+      userId: '',
+      csrf: nonce,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + LOGIN_LINK_TTL_MS),
+    });
+    return { state, nonce };
+  }
+
+  /**
+   * Spends a Slack sign-in's `state`: the nonce to expect, or null when the state is unknown, used,
+   * expired, or not the one this browser's cookie holds.
+   */
+  async finishSlackSignIn(req: IncomingMessage, state: string): Promise<string | null> {
+    const cookie = readCookie(req, STATE_COOKIE);
+    if (cookie === undefined || cookie !== state) return null;
+    const record = await this.options.repository.takeToken(
+      hashToken(state),
+      'state',
+      this.options.clock.now(),
+    );
+    return record?.csrf ?? null;
+  }
+
+  /** `Set-Cookie` holding a Slack sign-in's state for the callback (HttpOnly, SameSite=Lax: Slack's redirect back is a top-level GET). */
+  stateCookie(state: string, secure: boolean): string {
+    const maxAge = Math.floor(LOGIN_LINK_TTL_MS / 1000);
+    return `${STATE_COOKIE}=${state}; Path=/ui/auth; Max-Age=${maxAge}; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`;
   }
 
   /** The session the request's cookie names, or null. */

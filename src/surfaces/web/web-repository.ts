@@ -21,12 +21,16 @@ export interface DeployQuery {
 /** An incident as a deploy row links to it. */
 export type IncidentLink = Pick<Incident, 'id' | 'number' | 'title'>;
 
-/** A one-time sign-in link (`login`) or a browser session (`session`), as stored: the token only hashed. */
+/**
+ * A one-time sign-in link (`login`), a browser session (`session`), or the `state` of a Sign in with
+ * Slack under way, as stored: the token only hashed.
+ */
 export interface WebTokenRecord {
   tokenHash: string;
-  kind: 'login' | 'session';
+  kind: 'login' | 'session' | 'state';
+  /** The user signed in (empty for a `state`: nobody is known yet). */
   userId: string;
-  /** The session's CSRF token for its POST forms (empty for a sign-in link). */
+  /** A session's CSRF token for its POST forms; a `state`'s OpenID Connect nonce; empty for a link. */
   csrf: string;
   createdAt: Date;
   expiresAt: Date;
@@ -45,10 +49,11 @@ export interface WebRepository {
   incidents(limit: number): Promise<Incident[]>;
   saveToken(record: WebTokenRecord): Promise<void>;
   /**
-   * Spends a sign-in link: deletes it and returns its user, or null when there is none (already
-   * used, never made) or it expired. Atomic, so two clicks on one link sign in once.
+   * Spends a one-time token (a sign-in link or a Slack sign-in's state): deletes it and returns it, or
+   * null when there is none of that kind (already used, never made) or it expired. Atomic, so two
+   * clicks on one link sign in once.
    */
-  takeLoginToken(tokenHash: string, now: Date): Promise<string | null>;
+  takeToken(tokenHash: string, kind: 'login' | 'state', now: Date): Promise<WebTokenRecord | null>;
   /** The session behind a cookie, or null when unknown or expired. */
   session(tokenHash: string, now: Date): Promise<WebTokenRecord | null>;
   deleteToken(tokenHash: string): Promise<void>;

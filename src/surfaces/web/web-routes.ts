@@ -18,6 +18,7 @@ import { incidentPage, incidentsPage } from './incidents-page.ts';
 import { page, type Section, type Viewer } from './layout.ts';
 import { overHttps, redirect, SECURITY_HEADERS, sendHtml, sendText } from './responses.ts';
 import { csrfMatches, WebSessions } from './sessions.ts';
+import { authorizeLocation, type SlackSignIn } from './slack-sign-in.ts';
 import { STYLESHEET } from './style.ts';
 import type { WebRepository } from './web-repository.ts';
 
@@ -31,6 +32,8 @@ export interface WebSurfaceOptions {
   logger: Logger;
   /** DECKHAND_UI_TOKEN: `Authorization: Bearer …` for the CSV/JSON downloads; absent: none accepted. */
   bearerToken?: string | undefined;
+  /** Sign in with Slack, in Slack mode when its client id, secret and public URL are set. */
+  slackSignIn?: SlackSignIn | undefined;
   randomToken?: () => string;
 }
 
@@ -141,23 +144,21 @@ async function handle(
     return redirect(res, '/ui/deploys', { 'set-cookie': sessions.cookie(session, overHttps(req)) });
   }
 
+  const slack = options.slackSignIn;
+  if (method === 'GET' && path === '/ui/auth/slack' && slack !== undefined) {
+    const { state, nonce } = await sessions.beginSlackSignIn();
+    return redirect(res, authorizeLocation(slack, state, nonce), {
+      'set-cookie': sessions.stateCookie(state, overHttps(req)),
+    });
+  }
+  if (method === 'GET' && path === '/ui/auth/slack/callback' && slack !== undefined) {
+    return slackCallback(options.logger, slack, sessions, url.searchParams, req, res);
+  }
+
   const download = method === 'GET' && (path === '/ui/audit.csv' || path === '/ui/audit.json');
   const viewer = await viewerOf(options, sessions, req, download);
   if (viewer === null) {
-    return sendHtml(
-      res,
-      401,
-      page(
-        'Sign in',
-        null,
-        null,
-        html`<p>
-          Sign in to see this page: open the one-time sign-in link Deckhand printed when it started (<code
-            >npm start</code
-          >). Scripts can download the audit trail with <code>Authorization: Bearer $DECKHAND_UI_TOKEN</code>.
-        </p>`,
-      ),
-    );
+    return sendHtml(res, 401, page('Sign in', null, null, signInHelp(slack !== undefined)));
   }
   if (viewer.roles.length === 0 && !viewer.auditRead) {
     return sendHtml(
@@ -282,6 +283,48 @@ async function post(
 }
 
 /**
+ * Slack sent the browser back: the state must be the one this browser started with (its cookie) and
+ * unspent, the code is exchanged, and the ID token's nonce must be the one asked for. Then the user
+ * gets a session; what they may see is decided on each page, by their roles.
+ */
+async function slackCallback(
+  logger: Logger,
+  slack: SlackSignIn,
+  sessions: WebSessions,
+  query: URLSearchParams,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const refuse = (why: string): void =>
+    sendHtml(
+      res,
+      401,
+      page(
+        'Sign in with Slack did not work',
+        null,
+        null,
+        html`<p>${why} <a href="/ui/auth/slack">Try again</a>.</p>`,
+      ),
+    );
+  const state = query.get('state') ?? '';
+  const code = query.get('code') ?? '';
+  if (query.get('error') !== null) return refuse(`Slack said: ${query.get('error') ?? ''}.`);
+  const nonce = state === '' ? null : await sessions.finishSlackSignIn(req, state);
+  if (nonce === null || code === '')
+    return refuse('This sign-in was not started here, was already used, or took longer than 10 minutes.');
+  let who: Awaited<ReturnType<SlackSignIn['exchange']>>;
+  try {
+    who = await slack.exchange(code, slack.redirectUri);
+  } catch (error) {
+    logger.warn({ err: error }, 'Sign in with Slack: the code exchange failed');
+    return refuse('Slack did not confirm who you are.');
+  }
+  if (who.nonce !== nonce) return refuse('Slack’s answer was not for this sign-in.');
+  const session = await sessions.start(who.userId);
+  redirect(res, '/ui/deploys', { 'set-cookie': sessions.cookie(session, overHttps(req)) });
+}
+
+/**
  * Who asks: the session's user with their roles, or (downloads only) automation holding the bearer
  * token, which reads the audit trail and nothing else. Null: no session.
  */
@@ -299,4 +342,14 @@ async function viewerOf(
   const roles = await options.policy.rolesOf(session.userId);
   const auditRead = await options.policy.has(session.userId, 'audit:read');
   return { userId: session.userId, roles, auditRead, csrf: session.csrf, session };
+}
+
+/** The 401 page's body: how to sign in here. */
+function signInHelp(slack: boolean): SafeHtml {
+  return html`<p>
+    Sign in to see this
+    page${slack ? html`: <a id="slack-sign-in" href="/ui/auth/slack">Sign in with Slack</a>, or open` : ': open'}
+    the one-time sign-in link <code>npm start</code> prints. Scripts can download the audit trail with
+    <code>Authorization: Bearer $DECKHAND_UI_TOKEN</code>.
+  </p>`;
 }
