@@ -66,7 +66,10 @@ describe.each(backends)('the web page’s store (%s)', (_name, open) => {
     const record = { kind: 'login' as const, userId: 'U1', csrf: '', createdAt: T0 };
     await store.web.saveToken({ ...record, tokenHash: 'a', expiresAt: later(60_000) });
     await store.web.saveToken({ ...record, tokenHash: 'b', expiresAt: later(60_000) });
-    const twice = await Promise.all([store.web.takeToken('a', 'login', T0), store.web.takeToken('a', 'login', T0)]);
+    const twice = await Promise.all([
+      store.web.takeToken('a', 'login', T0),
+      store.web.takeToken('a', 'login', T0),
+    ]);
     expect(twice.filter((r) => r?.userId === 'U1')).toHaveLength(1);
     expect(await store.web.takeToken('b', 'state', T0)).toBeNull();
     expect(await store.web.takeToken('b', 'login', later(60_000))).toBeNull();
