@@ -15,9 +15,10 @@ import { ChainState } from './chain-state.ts';
 import { deploysPage } from './deploys-page.ts';
 import { html, type SafeHtml } from './html.ts';
 import { incidentPage, incidentsPage } from './incidents-page.ts';
-import { page, type Section, type Viewer } from './layout.ts';
+import { page, type Section } from './layout.ts';
 import { overHttps, redirect, SECURITY_HEADERS, sendHtml, sendText } from './responses.ts';
 import { csrfMatches, WebSessions } from './sessions.ts';
+import { signInHelp, slackCallback, viewerOf, type SessionViewer } from './sign-in.ts';
 import { authorizeLocation, type SlackSignIn } from './slack-sign-in.ts';
 import { STYLESHEET } from './style.ts';
 import type { WebRepository } from './web-repository.ts';
@@ -156,7 +157,7 @@ async function handle(
   }
 
   const download = method === 'GET' && (path === '/ui/audit.csv' || path === '/ui/audit.json');
-  const viewer = await viewerOf(options, sessions, req, download);
+  const viewer = await viewerOf(options.policy, sessions, req, download);
   if (viewer === null) {
     return sendHtml(res, 401, page('Sign in', null, null, signInHelp(slack !== undefined)));
   }
@@ -243,7 +244,7 @@ async function post(
   options: WebSurfaceOptions,
   sessions: WebSessions,
   chain: ChainState,
-  viewer: Viewer & { session: Awaited<ReturnType<WebSessions['ofRequest']>> },
+  viewer: SessionViewer,
   path: string,
   req: IncomingMessage,
   res: ServerResponse,
@@ -280,76 +281,4 @@ async function post(
     return redirect(res, '/ui/audit');
   }
   sendText(res, 404, 'Nothing to post here.');
-}
-
-/**
- * Slack sent the browser back: the state must be the one this browser started with (its cookie) and
- * unspent, the code is exchanged, and the ID token's nonce must be the one asked for. Then the user
- * gets a session; what they may see is decided on each page, by their roles.
- */
-async function slackCallback(
-  logger: Logger,
-  slack: SlackSignIn,
-  sessions: WebSessions,
-  query: URLSearchParams,
-  req: IncomingMessage,
-  res: ServerResponse,
-): Promise<void> {
-  const refuse = (why: string): void =>
-    sendHtml(
-      res,
-      401,
-      page(
-        'Sign in with Slack did not work',
-        null,
-        null,
-        html`<p>${why} <a href="/ui/auth/slack">Try again</a>.</p>`,
-      ),
-    );
-  const state = query.get('state') ?? '';
-  const code = query.get('code') ?? '';
-  if (query.get('error') !== null) return refuse(`Slack said: ${query.get('error') ?? ''}.`);
-  const nonce = state === '' ? null : await sessions.finishSlackSignIn(req, state);
-  if (nonce === null || code === '')
-    return refuse('This sign-in was not started here, was already used, or took longer than 10 minutes.');
-  let who: Awaited<ReturnType<SlackSignIn['exchange']>>;
-  try {
-    who = await slack.exchange(code, slack.redirectUri);
-  } catch (error) {
-    logger.warn({ err: error }, 'Sign in with Slack: the code exchange failed');
-    return refuse('Slack did not confirm who you are.');
-  }
-  if (who.nonce !== nonce) return refuse('Slack’s answer was not for this sign-in.');
-  const session = await sessions.start(who.userId);
-  redirect(res, '/ui/deploys', { 'set-cookie': sessions.cookie(session, overHttps(req)) });
-}
-
-/**
- * Who asks: the session's user with their roles, or (downloads only) automation holding the bearer
- * token, which reads the audit trail and nothing else. Null: no session.
- */
-async function viewerOf(
-  options: WebSurfaceOptions,
-  sessions: WebSessions,
-  req: IncomingMessage,
-  download: boolean,
-): Promise<(Viewer & { session: Awaited<ReturnType<WebSessions['ofRequest']>> }) | null> {
-  if (download && sessions.bearer(req)) {
-    return { userId: 'the bearer token', roles: [], auditRead: true, csrf: '', session: null };
-  }
-  const session = await sessions.ofRequest(req);
-  if (session === null) return null;
-  const roles = await options.policy.rolesOf(session.userId);
-  const auditRead = await options.policy.has(session.userId, 'audit:read');
-  return { userId: session.userId, roles, auditRead, csrf: session.csrf, session };
-}
-
-/** The 401 page's body: how to sign in here. */
-function signInHelp(slack: boolean): SafeHtml {
-  return html`<p>
-    Sign in to see this
-    page${slack ? html`: <a id="slack-sign-in" href="/ui/auth/slack">Sign in with Slack</a>, or open` : ': open'}
-    the one-time sign-in link <code>npm start</code> prints. Scripts can download the audit trail with
-    <code>Authorization: Bearer $DECKHAND_UI_TOKEN</code>.
-  </p>`;
 }
