@@ -9,6 +9,7 @@ import { burstTable, githubTable, routeTable, slackTable } from './deploy-report
 import { deployScenarios, runScenario, type ScenarioResult } from './deploy-scenarios.ts';
 import { SCENARIOS } from './scenarios.ts';
 import { formatTable, type Row } from './table.ts';
+import { auditPageTable, measureAuditPage } from './audit-page.ts';
 
 /**
  * `npm run bench`: how long Slack waits for Deckhand's acknowledgement, next to a Bolt app that does
@@ -100,3 +101,13 @@ if (burst !== undefined) {
 }
 console.log('');
 console.log(`(${((performance.now() - deployStarted) / 1000).toFixed(1)} s for the deploy scenarios)`);
+
+const auditEntries = 1_000_000;
+const auditStarted = performance.now();
+const auditFigures = await measureAuditPage(auditEntries);
+console.log('');
+console.log(
+  `The web page's Audit query: a page of 50 from ${auditEntries.toLocaleString('en')} entries (SQLite file)`,
+);
+console.log(auditPageTable(auditFigures));
+console.log(`(${((performance.now() - auditStarted) / 1000).toFixed(1)} s, most of it writing the entries)`);

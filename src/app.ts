@@ -44,6 +44,8 @@ import { DeckhandMetrics } from './metrics/deckhand-metrics.ts';
 import { metricsRoute } from './metrics/metrics-route.ts';
 import { metricsSink } from './metrics/metrics-sink.ts';
 import type { Store } from './store/types.ts';
+import type { SlackSignIn } from './surfaces/web/slack-sign-in.ts';
+import { createWebSurface, type WebSurface } from './surfaces/web/web-routes.ts';
 
 /**
  * Deckhand's core, built once by `createDeckhand`: the dispatcher every surface calls, the operations
@@ -75,7 +77,12 @@ export interface Deckhand {
   clock: Clock;
   logger: Logger;
   newId: () => string;
-  /** HTTP routes of the core, by path: `/metrics`, and `/github/webhooks` when a webhook secret is set. */
+  /** The managers' web page under `/ui` (src/surfaces/web/): served on the same port; mints sign-in links. */
+  web: WebSurface;
+  /**
+   * HTTP routes of the core, by path: `/metrics`, the web page (`/ui`, `/ui/*`), and `/github/webhooks`
+   * when a webhook secret is set.
+   */
   routes: Record<string, RequestListener>;
   /** Starts following the log for one more sink (a surface's, or a test's); returns its stop. */
   follow(sink: Sink): () => Promise<void>;
@@ -138,6 +145,10 @@ export interface DeckhandOptions {
    * due, and at stop. Absent: none are written (tests and the bench).
    */
   auditCheckpoints?: { file: string; keys: AuditKeys; publishers?: CheckpointPublisher[] };
+  /** The web page's bearer token for its CSV/JSON downloads (DECKHAND_UI_TOKEN); absent: none accepted. */
+  webBearerToken?: string | undefined;
+  /** Sign in with Slack for the web page (Slack mode, when configured); absent: the page does not offer it. */
+  webSlackSignIn?: SlackSignIn | undefined;
   /**
    * This instance's metrics, when the adapters were built reporting to them (see `src/cli/open-deckhand.ts`).
    * Absent: a fresh prom-client `Registry` of its own (never prom-client's global one).
@@ -269,8 +280,20 @@ export async function createDeckhand(options: DeckhandOptions): Promise<Deckhand
     leaseMs,
   });
   metrics.onScrape({ sinkLag: () => sinks.lag(), leasesHeld: () => runner.driving });
+  const web = createWebSurface({
+    store,
+    catalog,
+    policy,
+    commandNames: registry.commands.map((c) => c.name),
+    clock,
+    logger: logger.child({ component: 'web' }),
+    bearerToken: options.webBearerToken,
+    slackSignIn: options.webSlackSignIn,
+  });
   const routes: Record<string, RequestListener> = {
     '/metrics': metricsRoute(metrics, logger),
+    '/ui': web.listener,
+    '/ui/*': web.listener,
     ...(options.webhookSecret === undefined
       ? {}
       : {
@@ -325,8 +348,11 @@ export async function createDeckhand(options: DeckhandOptions): Promise<Deckhand
       : checkpoints.write(mode).then(
           (result) => {
             // Writing a checkpoint checks the chain extends the last one: that is the verification.
-            if (result.written) metrics.auditVerified(true, clock.now());
-            else if (result.reason === 'broken') metrics.auditVerified(false, clock.now());
+            if (result.written) {
+              metrics.auditVerified(true, clock.now());
+              const { count, head } = result.checkpoint;
+              web.chain.record({ ok: true, count, head, at: clock.now() });
+            } else if (result.reason === 'broken') metrics.auditVerified(false, clock.now());
           },
           (error: unknown) => logger.warn({ err: error }, 'audit checkpoint failed'),
         );
@@ -366,6 +392,7 @@ export async function createDeckhand(options: DeckhandOptions): Promise<Deckhand
     clock,
     logger,
     newId,
+    web,
     routes,
     follow: (sink) => sinks.follow(sink),
     start: async ({ housekeepingMs = parseDuration(options.config.replicas.checkEvery) } = {}) => {

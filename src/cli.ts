@@ -50,6 +50,7 @@ program
       {
         banner:
           'No Slack credentials (SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN): starting the local shell against the sandbox.',
+        webPort: flags.port === undefined ? settings.port : Number(flags.port),
       },
     );
   });
@@ -156,8 +157,13 @@ audit
   .description('Stream audit entries as CSV or JSON')
   .option('--since <when>', 'a duration back from now (7d) or a date (2026-01-31, a whole UTC day)')
   .option('--until <when>', 'a duration back from now or a date (through the end of that day)')
+  .option('--actor <user>', 'only entries by this Slack user id')
+  .option('--command <name>', 'only entries of this command (deploy, lock, …)')
+  .option('--service <name>', 'only entries about this service')
+  .option('--environment <name>', 'only entries about this environment')
+  .option('--decision <decision>', 'only entries with this decision: allowed, denied, invalid or failed')
   .option('--format <format>', 'csv or json', 'json')
-  .action(async (flags: { since?: string; until?: string; format: string }) => {
+  .action(async (flags: import('./cli/audit-commands.ts').ExportFlags) => {
     const { auditExport } = await import('./cli/audit-commands.ts');
     process.exitCode = await auditExport(settings, flags, new Date(), processOutput);
   });

@@ -16,7 +16,7 @@ import { DeckhandError } from '../core/errors.ts';
 import { exportAudit } from '../store/audit-export.ts';
 import { createStore } from '../store/create-store.ts';
 import type { Store } from '../store/types.ts';
-import { parseAuditWindow } from './audit-window.ts';
+import { parseAuditFilter, type AuditFilterFlags } from './audit-window.ts';
 import type { Output } from './output.ts';
 
 /** What the audit commands read from the environment. */
@@ -60,16 +60,15 @@ export async function auditVerify(
   }
 }
 
-export interface ExportFlags {
-  since?: string;
-  until?: string;
+export interface ExportFlags extends AuditFilterFlags {
   format: string;
 }
 
 /**
- * `deckhand audit export --since 7d [--until …] --format csv|json`, streamed to stdout. Every flag is
- * checked before the database is opened or the first byte written (see `parseAuditWindow`), so a
- * mistake never leaves half a document behind.
+ * `deckhand audit export --since 7d [--until …] [--actor U… --command … --service … --environment …
+ * --decision …] --format csv|json`, streamed to stdout. Every flag is checked before the database is
+ * opened or the first byte written (see `parseAuditFilter`), so a mistake never leaves half a
+ * document behind. The web page's Audit download runs the same filter through the same export.
  */
 export async function auditExport(
   settings: AuditSettings,
@@ -80,11 +79,11 @@ export async function auditExport(
   if (flags.format !== 'csv' && flags.format !== 'json') {
     throw new DeckhandError('invalid_arguments', `--format is csv or json, not "${flags.format}".`);
   }
-  const window = parseAuditWindow(flags, now);
+  const filter = parseAuditFilter(flags, now);
   const opened = await openAuditStore(settings, undefined, undefined, out);
   if (typeof opened === 'number') return opened;
   try {
-    const count = await exportAudit(opened.store.audit, { ...window, format: flags.format }, out.stdout);
+    const count = await exportAudit(opened.store.audit, { ...filter, format: flags.format }, out.stdout);
     out.err(`${count} entries exported.`);
     return 0;
   } finally {

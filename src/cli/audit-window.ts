@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { parseDuration } from '../core/duration.ts';
 import { DeckhandError } from '../core/errors.ts';
+import type { AuditScanFilter } from '../core/repositories.ts';
+import type { Decision } from '../core/vocabulary.ts';
 
 /** The time window of an export: `since` inclusive, `until` exclusive; absent means unbounded. */
 export interface AuditWindow {
@@ -96,4 +98,52 @@ function checkedRange(at: number, text: string, flag: string): Date {
     );
   }
   return new Date(at);
+}
+
+/** The decisions an audit entry can record, as `--decision` and the web page's filter name them. */
+export const AUDIT_DECISIONS: readonly Decision[] = ['allowed', 'denied', 'invalid', 'failed'];
+
+/** The flags of `deckhand audit export` that choose entries (the web page's Audit filter reads the same). */
+export interface AuditFilterFlags {
+  since?: string;
+  until?: string;
+  actor?: string;
+  command?: string;
+  service?: string;
+  environment?: string;
+  decision?: string;
+}
+
+/**
+ * The entries an export or the Audit page is about: the window (see `parseAuditWindow`) and exact
+ * matches on the stored actor, command, service, environment and decision. Empty strings mean "any",
+ * so a blank form field narrows nothing. One function for both, so the page's download and
+ * `deckhand audit export` with the same filter are the same bytes.
+ *
+ * @throws DeckhandError `invalid_arguments` for a bad window or a decision not in AUDIT_DECISIONS
+ */
+export function parseAuditFilter(flags: AuditFilterFlags, now: Date): AuditScanFilter {
+  const given = (value: string | undefined): string | undefined => {
+    const trimmed = value?.trim();
+    return trimmed === undefined || trimmed === '' ? undefined : trimmed;
+  };
+  const window = parseAuditWindow({ since: given(flags.since), until: given(flags.until) }, now);
+  const decision = given(flags.decision);
+  if (decision !== undefined && !AUDIT_DECISIONS.includes(decision as Decision)) {
+    throw new DeckhandError(
+      'invalid_arguments',
+      `--decision is one of ${AUDIT_DECISIONS.join(', ')}, not "${decision}".`,
+    );
+  }
+  const filter: AuditScanFilter = { ...window };
+  const actor = given(flags.actor);
+  const command = given(flags.command);
+  const service = given(flags.service);
+  const environment = given(flags.environment);
+  if (actor !== undefined) filter.actor = actor;
+  if (command !== undefined) filter.command = command;
+  if (service !== undefined) filter.service = service;
+  if (environment !== undefined) filter.environment = environment;
+  if (decision !== undefined) filter.decision = decision as Decision;
+  return filter;
 }

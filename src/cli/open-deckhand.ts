@@ -29,6 +29,8 @@ export async function openDeckhand(options: {
   serveWebhooks: boolean;
   directory: DeckhandOptions['directory'];
   auditCheckpoints?: DeckhandOptions['auditCheckpoints'];
+  /** Sign in with Slack for the web page (Slack mode builds it from its settings). */
+  webSlackSignIn?: DeckhandOptions['webSlackSignIn'];
   /** The process's metrics (Slack mode builds them first, for its Slack clients); default a new registry. */
   metrics?: DeckhandMetrics;
 }): Promise<OpenedDeckhand> {
@@ -59,6 +61,8 @@ export async function openDeckhand(options: {
       timing: world.timing,
       webhookSecret: world.webhookSecret,
       ...(world.sandbox === null ? {} : { sandboxOrigin: world.sandbox.serviceEndpoints.url }),
+      webBearerToken: settings.ui.token,
+      webSlackSignIn: options.webSlackSignIn,
       metrics,
       ...(options.auditCheckpoints === undefined ? {} : { auditCheckpoints: options.auditCheckpoints }),
     });

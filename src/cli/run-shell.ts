@@ -10,6 +10,7 @@ import { StaticDirectory } from '../core/policy/directory.ts';
 import { createLogger } from '../logger.ts';
 import { progressPrinterSink } from '../surfaces/shell/progress-printer.ts';
 import { runShell } from '../surfaces/shell/shell.ts';
+import { serveWebLocally } from '../surfaces/web/serve-local.ts';
 import { closeFile, openAppendFile, prepareDataDir } from './data-dir.ts';
 import { openDeckhand, type OpenedDeckhand } from './open-deckhand.ts';
 import { exitOnSignals } from './shutdown-signals.ts';
@@ -19,6 +20,8 @@ export interface ShellFlags {
   channel?: string;
   /** One line about what the shell is, printed first (npm start says why it is not in Slack). */
   banner?: string;
+  /** Serve the web page on loopback at this port and print a one-time sign-in link (npm start). */
+  webPort?: number;
 }
 
 /** `deckhand shell`: the dispatcher driven from this terminal, acting as a configured user. */
@@ -53,6 +56,9 @@ export async function startShell(config: ConfigFile, settings: Settings, flags: 
   const channel = flags.channel ?? config.shell.channel;
   const historyFile = join(settings.dataDir, 'shell-history');
   if (flags.banner !== undefined) process.stdout.write(`${flags.banner}\n`);
+  if (flags.webPort !== undefined) {
+    process.stdout.write(`${await serveWebLocally(deckhand, { port: flags.webPort, user: actor })}\n`);
+  }
   if (interactive) {
     process.stdout.write(
       `${world.description.join(' · ')}\nActing as ${actor} in channel ${channel}. Type help, or exit.\n`,

@@ -17,6 +17,7 @@ import {
   type SlackConnection,
 } from '../surfaces/slack/index.ts';
 import { webClientChat } from '../surfaces/slack/card-chat.ts';
+import { createSlackSignIn } from '../surfaces/slack/openid-sign-in.ts';
 import { openDeckhand } from './open-deckhand.ts';
 import { exitOnSignals } from './shutdown-signals.ts';
 
@@ -49,6 +50,13 @@ export async function startSlack(config: ConfigFile, settings: Settings, flags: 
     logger,
     serveWebhooks: true,
     metrics,
+    webSlackSignIn: createSlackSignIn({
+      clientId: slack.clientId,
+      clientSecret: slack.clientSecret,
+      publicUrl: settings.ui.publicUrl,
+      apiUrl: slack.apiUrl,
+      timeoutMs: CALL_TIMEOUTS.slackChatMs,
+    }),
     directory: () =>
       new SlackDirectory(clients.lookups, systemClock, parseDuration(config.slack.groupCacheTtl), logger),
     auditCheckpoints: {

@@ -15,6 +15,9 @@ export interface Settings {
     apiUrl: string | undefined;
     botId: string | undefined;
     botUserId: string | undefined;
+    /** The app's OAuth client id and secret, for Sign in with Slack on the web page. */
+    clientId: string | undefined;
+    clientSecret: string | undefined;
   };
   github: {
     token: string | undefined;
@@ -32,6 +35,15 @@ export interface Settings {
     hmacKey: string | undefined;
     privateKey: string | undefined;
     publicKey: string | undefined;
+  };
+  /**
+   * The web page (src/surfaces/web/): `token` is the bearer token automation sends for the audit
+   * CSV/JSON downloads (`Authorization: Bearer …`, DECKHAND_UI_TOKEN). Redacted from logs.
+   */
+  ui: {
+    token: string | undefined;
+    /** Where browsers reach Deckhand (DECKHAND_PUBLIC_URL, e.g. https://deckhand.example.com): Sign in with Slack's callback. */
+    publicUrl: string | undefined;
   };
   kubeconfig: string | undefined;
   /** Set by Kubernetes inside a pod: use the in-cluster service account. */
@@ -57,6 +69,8 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       apiUrl: nonEmpty(env.SLACK_API_URL),
       botId: nonEmpty(env.SLACK_BOT_ID),
       botUserId: nonEmpty(env.SLACK_BOT_USER_ID),
+      clientId: nonEmpty(env.SLACK_CLIENT_ID),
+      clientSecret: nonEmpty(env.SLACK_CLIENT_SECRET),
     },
     github: {
       token: nonEmpty(env.GITHUB_TOKEN),
@@ -70,6 +84,10 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       hmacKey: nonEmpty(env.DECKHAND_AUDIT_KEY),
       privateKey: nonEmpty(env.DECKHAND_AUDIT_PRIVATE_KEY),
       publicKey: nonEmpty(env.DECKHAND_AUDIT_PUBLIC_KEY),
+    },
+    ui: {
+      token: nonEmpty(env.DECKHAND_UI_TOKEN),
+      publicUrl: nonEmpty(env.DECKHAND_PUBLIC_URL)?.replace(/\/+$/, ''),
     },
     kubeconfig: nonEmpty(env.KUBECONFIG),
     inCluster: nonEmpty(env.KUBERNETES_SERVICE_HOST) !== undefined,

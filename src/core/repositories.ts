@@ -34,13 +34,20 @@ export interface AuditEntry extends AuditEntryInput {
 /** Which audit lines to read; every field narrows, none means all. */
 export interface AuditFilter {
   actor?: Actor;
+  /** The command's name as stored (`deploy`, `lock`, …). */
+  command?: string;
   service?: string;
   environment?: string;
   decision?: Decision;
   since?: Date;
   until?: Date;
   limit?: number;
+  /** `recent` only: entries before this seq (the next page of a newest-first listing). */
+  beforeSeq?: number;
 }
+
+/** The filter of a scan (oldest first, every matching entry): `AuditFilter` without paging. */
+export type AuditScanFilter = Omit<AuditFilter, 'limit' | 'beforeSeq'> & { afterSeq?: number };
 
 /** Whether the chain is whole: its length and head, or the first line that does not link. */
 export type AuditVerification =
@@ -53,7 +60,7 @@ export interface AuditLog {
   /** Newest first. */
   recent(filter: AuditFilter): Promise<AuditEntry[]>;
   /** Oldest first, streamed in pages; for export and verify. `afterSeq`: only entries after that one. */
-  scan(filter?: Pick<AuditFilter, 'since' | 'until'> & { afterSeq?: number }): AsyncIterable<AuditEntry>;
+  scan(filter?: AuditScanFilter): AsyncIterable<AuditEntry>;
   /**
    * Recomputes the chain from the first entry. `observe` is told each entry that checked out, as
    * stored (its seq and hash), so a caller can compare it with a head recorded elsewhere.

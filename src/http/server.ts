@@ -14,7 +14,10 @@ export interface HttpServerOptions {
   logger: Logger;
   /** Bolt's HTTPReceiver listener for POST /slack/events. */
   slack?: RequestListener;
-  /** Extra routes by path, e.g. /github/webhooks. */
+  /**
+   * Extra routes by path, e.g. /github/webhooks. A key ending in `/*` serves every path below it
+   * (`/ui/*`: the web page's own router takes it from there).
+   */
   routes?: Record<string, RequestListener>;
   /** For `/readyz`: whether Deckhand can do its work now (its store answers and can write). */
   ready?: () => Promise<{ ok: boolean; details: Record<string, string> }>;
@@ -50,13 +53,23 @@ export function createHttpServer(options: HttpServerOptions): Server {
       options.slack(req, res);
       return;
     }
-    const route = options.routes?.[path];
+    const route = options.routes?.[path] ?? prefixRoute(options.routes, path);
     if (route !== undefined) {
       route(req, res);
       return;
     }
     send(res, 404, { error: 'not_found' });
   });
+}
+
+function prefixRoute(
+  routes: Record<string, RequestListener> | undefined,
+  path: string,
+): RequestListener | undefined {
+  for (const [key, listener] of Object.entries(routes ?? {})) {
+    if (key.endsWith('/*') && path.startsWith(key.slice(0, -1))) return listener;
+  }
+  return undefined;
 }
 
 export async function listen(server: Server, port: number, host = '0.0.0.0'): Promise<string> {

@@ -1,15 +1,14 @@
 import { AUDIT_COLUMNS, entryToRow } from './audit-row.ts';
 import type { AuditEntryRow } from './database.ts';
-import type { AuditLog } from '../core/repositories.ts';
+import type { AuditLog, AuditScanFilter } from '../core/repositories.ts';
 
-export interface AuditExportOptions {
-  since?: Date;
-  until?: Date;
+/** The entries to export (`deckhand audit export`'s flags, or the web page's filter) and the format. */
+export interface AuditExportOptions extends Omit<AuditScanFilter, 'afterSeq'> {
   format: 'csv' | 'json';
 }
 
 /**
- * Streams the entries oldest first and returns how many were written. Both formats use the stored
+ * Streams the entries that match the filter, oldest first, and returns how many were written. Both formats use the stored
  * column names, so a JSON export can be re-hashed offline exactly as `verify` does. JSON is an array with
  * one element per line, the stored values exactly; CSV follows RFC 4180 (CRLF, fields quoted when they
  * hold `,` `"` CR or LF, null as an empty field) and is made for spreadsheets: a text cell that a
@@ -17,14 +16,11 @@ export interface AuditExportOptions {
  * The stream is left open: the caller may be writing to stdout.
  */
 export async function exportAudit(
-  audit: AuditLog,
+  audit: Pick<AuditLog, 'scan'>,
   options: AuditExportOptions,
   out: NodeJS.WritableStream,
 ): Promise<number> {
-  const filter = {
-    ...(options.since === undefined ? {} : { since: options.since }),
-    ...(options.until === undefined ? {} : { until: options.until }),
-  };
+  const { format: _format, ...filter } = options;
   const csv = options.format === 'csv';
   let count = 0;
   await write(out, csv ? csvLine(AUDIT_COLUMNS) : '[');

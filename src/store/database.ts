@@ -147,6 +147,16 @@ export interface RunbookRunRow {
   updated_at: string;
 }
 
+/** A one-time sign-in link or a browser session of the web page; tokens only as SHA-256 hex. */
+export interface WebSessionRow {
+  token_hash: string;
+  kind: string;
+  user_id: string;
+  csrf: string;
+  created_at: string;
+  expires_at: string;
+}
+
 export interface Database {
   audit_entries: AuditEntryRow;
   locks: LockRow;
@@ -160,4 +170,5 @@ export interface Database {
   incident_timeline: IncidentTimelineRow;
 
   runbook_runs: RunbookRunRow;
+  web_sessions: WebSessionRow;
 }

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, SelectQueryBuilder } from 'kysely';
 import type { ChainWriter } from './chain-writers.ts';
 import { nextAuditRow, verifyChain } from './audit-chain.ts';
 import { AUDIT_COLUMNS, rowToEntry } from './audit-row.ts';
@@ -9,6 +9,7 @@ import type {
   AuditEntryInput,
   AuditFilter,
   AuditLog,
+  AuditScanFilter,
   AuditVerification,
 } from '../core/repositories.ts';
 
@@ -47,20 +48,14 @@ export class KyselyAuditLog implements AuditLog {
     const limit = Math.min(Math.max(Math.trunc(filter.limit ?? DEFAULT_LIMIT), 1), MAX_LIMIT);
     return guarded(async () => {
       let query = this.db.selectFrom('audit_entries').select(AUDIT_COLUMNS);
-      if (filter.actor !== undefined) query = query.where('actor', '=', filter.actor);
-      if (filter.service !== undefined) query = query.where('service', '=', filter.service);
-      if (filter.environment !== undefined) query = query.where('environment', '=', filter.environment);
-      if (filter.decision !== undefined) query = query.where('decision', '=', filter.decision);
-      if (filter.since !== undefined) query = query.where('at', '>=', filter.since.toISOString());
-      if (filter.until !== undefined) query = query.where('at', '<', filter.until.toISOString());
+      if (filter.beforeSeq !== undefined) query = query.where('seq', '<', filter.beforeSeq);
+      query = narrowed(query, filter);
       const rows = await query.orderBy('seq', 'desc').limit(limit).execute();
       return rows.map(rowToEntry);
     });
   }
 
-  async *scan(
-    filter: Pick<AuditFilter, 'since' | 'until'> & { afterSeq?: number } = {},
-  ): AsyncIterable<AuditEntry> {
+  async *scan(filter: AuditScanFilter = {}): AsyncIterable<AuditEntry> {
     for await (const row of this.scanRows(filter)) yield rowToEntry(row);
   }
 
@@ -72,14 +67,13 @@ export class KyselyAuditLog implements AuditLog {
    * Pages by seq rather than holding a cursor open, so a slow reader (an export to a slow client) never
    * pins a connection or, in SQLite, blocks appends between pages.
    */
-  private async *scanRows(
-    filter: Pick<AuditFilter, 'since' | 'until'> & { afterSeq?: number },
-  ): AsyncIterable<AuditEntryRow> {
+  private async *scanRows(filter: AuditScanFilter): AsyncIterable<AuditEntryRow> {
     let after = filter.afterSeq ?? 0;
     for (;;) {
-      let query = this.db.selectFrom('audit_entries').select(AUDIT_COLUMNS).where('seq', '>', after);
-      if (filter.since !== undefined) query = query.where('at', '>=', filter.since.toISOString());
-      if (filter.until !== undefined) query = query.where('at', '<', filter.until.toISOString());
+      const query = narrowed(
+        this.db.selectFrom('audit_entries').select(AUDIT_COLUMNS).where('seq', '>', after),
+        filter,
+      );
       let page: AuditEntryRow[];
       try {
         page = await query.orderBy('seq', 'asc').limit(SCAN_PAGE_SIZE).execute();
@@ -92,4 +86,23 @@ export class KyselyAuditLog implements AuditLog {
       after = last.seq;
     }
   }
+}
+
+/**
+ * The filter's equality and time conditions. Each column has an index ending in `seq` (0001 and
+ * 0012-web-ui), so a page in seq order reads the index, not the table, however long the log.
+ */
+function narrowed<Q extends SelectQueryBuilder<Database, 'audit_entries', AuditEntryRow>>(
+  query: Q,
+  filter: AuditScanFilter,
+): Q {
+  let q: SelectQueryBuilder<Database, 'audit_entries', AuditEntryRow> = query;
+  if (filter.actor !== undefined) q = q.where('actor', '=', filter.actor);
+  if (filter.command !== undefined) q = q.where('command', '=', filter.command);
+  if (filter.service !== undefined) q = q.where('service', '=', filter.service);
+  if (filter.environment !== undefined) q = q.where('environment', '=', filter.environment);
+  if (filter.decision !== undefined) q = q.where('decision', '=', filter.decision);
+  if (filter.since !== undefined) q = q.where('at', '>=', filter.since.toISOString());
+  if (filter.until !== undefined) q = q.where('at', '<', filter.until.toISOString());
+  return q as Q;
 }

@@ -254,7 +254,8 @@ function fieldsToRow(fields: IncidentFields): Partial<IncidentRow> {
   return set;
 }
 
-function fromRow(row: IncidentRow): Incident {
+/** An incident as stored (the web page reads rows of its own and maps them here too). */
+export function fromRow(row: IncidentRow): Incident {
   return {
     id: row.id,
     number: Number(row.number),

@@ -296,7 +296,7 @@ function toRow(op: Operation): OperationRow {
   };
 }
 
-function fromRow(row: OperationRow): Operation {
+export function fromRow(row: OperationRow): Operation {
   return {
     id: row.id,
     kind: row.kind as Operation['kind'],

@@ -11,6 +11,7 @@ import { KyselyIncidentRepository } from './kysely-incident-repository.ts';
 import { KyselyIdempotencyRepository } from './kysely-idempotency-repository.ts';
 import { KyselyLockRepository } from './kysely-lock-repository.ts';
 import { KyselyOperationRepository } from './kysely-operation-repository.ts';
+import { KyselyWebRepository } from './kysely-web-repository.ts';
 import { SqliteAuditLog } from './sqlite-audit-log.ts';
 import { SqliteIdempotencyRepository } from './sqlite-idempotency-repository.ts';
 import { SqliteLockRepository } from './sqlite-lock-repository.ts';
@@ -31,6 +32,7 @@ export class KyselyStore implements Store {
   readonly incidents: KyselyIncidentRepository;
 
   readonly runbookRuns: KyselyRunbookRunRepository;
+  readonly web: KyselyWebRepository;
   private readonly writer: SqliteWriter | undefined;
   private closed = false;
 
@@ -61,6 +63,7 @@ export class KyselyStore implements Store {
     this.incidents = new KyselyIncidentRepository(db);
 
     this.runbookRuns = new KyselyRunbookRunRepository(db);
+    this.web = new KyselyWebRepository(db);
   }
 
   async ready(): Promise<StoreReadiness> {

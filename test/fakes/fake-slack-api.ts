@@ -1,3 +1,4 @@
+import { FakeOpenId } from './fake-slack-openid.ts';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -83,6 +84,8 @@ export interface FakeSlackApi {
    * server, see fake-socket-mode.ts). Unset, the method answers as for an app without Socket Mode.
    */
   setSocketModeUrl(url: string): void;
+  /** Sign in with Slack: who the authorize page signs in, and the app's client credentials. */
+  readonly openId: FakeOpenId;
   close(): Promise<void>;
 }
 
@@ -115,6 +118,7 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
   let down = false;
   let refused = 0;
   let socketModeUrl: string | null = null;
+  const openId = new FakeOpenId();
 
   const accepts = (token: string | null): boolean =>
     token !== null &&
@@ -145,6 +149,8 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
       limit.left -= 1;
       return json(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(limit.retryAfter) });
     }
+    // Authenticated by the app's client id and secret in the body, not a token.
+    if (method === 'openid.connect.token') return json(res, 200, openId.token(params, state.identity.teamId));
     if (token === null) return json(res, 200, { ok: false, error: 'not_authed' });
     // Only an app-level token (xapp-, scope connections:write) opens a Socket Mode connection:
     // https://api.slack.com/methods/apps.connections.open
@@ -195,6 +201,8 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
       return;
     }
     const path = new URL(req.url ?? '/', 'http://fake').pathname;
+    if (path === '/openid/connect/authorize')
+      return openId.authorize(new URL(req.url ?? '/', 'http://fake'), res);
     const apiMatch = /^\/api\/([A-Za-z0-9_.]+)$/.exec(path);
     const responseMatch = /^\/response\/([A-Za-z0-9_-]+)$/.exec(path);
     const handle =
@@ -259,6 +267,7 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
     setGroup: (group, members) => {
       state.groups.set(group, [...members]);
     },
+    openId,
     refuseChannel: (channel, error) => {
       if (error === null) state.refusals.delete(channel);
       else state.refusals.set(channel, error);

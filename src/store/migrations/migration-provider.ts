@@ -10,6 +10,7 @@ import * as slackResponses from './0008-slack-responses.ts';
 import * as incidents from './0009-incidents.ts';
 import * as runbookRuns from './0010-runbook-runs.ts';
 import * as incidentWork from './0011-incident-work.ts';
+import * as webUi from './0012-web-ui.ts';
 
 /**
  * Migrations are listed in code rather than read from a folder, so they work the same from source,
@@ -27,6 +28,7 @@ const migrations: Readonly<Record<string, Migration>> = {
   '0009-incidents': incidents,
   '0010-runbook-runs': runbookRuns,
   '0011-incident-work': incidentWork,
+  '0012-web-ui': webUi,
 };
 
 export const migrationProvider: MigrationProvider = {
