@@ -19,6 +19,8 @@ export interface DoraChange {
   ref: string;
   /** The Slack channel (or `shell`) it was asked from: a deploy asked from an incident's channel is rework. */
   channel: string;
+  /** The workflow run that carried it out, when one was found: its head sha is the deployed commit. */
+  runId: number | null;
   requestedAt: Date;
   /** When it reached its final state (the row's `stateChangedAt`). */
   completedAt: Date;

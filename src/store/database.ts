@@ -137,6 +137,26 @@ export interface RunbookRunRow {
   updated_at: string;
 }
 
+/** An operation named as an incident's cause or fix (migration 0011). */
+export interface IncidentLinkRow {
+  incident_id: string;
+  operation_id: string;
+  relation: string;
+  linked_by: string;
+  linked_at: string;
+}
+
+/** A deploy's first commit, worked out once from GitHub (migration 0011). */
+export interface ChangeCommitRow {
+  operation_id: string;
+  head_sha: string;
+  base_sha: string | null;
+  first_sha: string;
+  first_at: string;
+  via: string;
+  recorded_at: string;
+}
+
 export interface Database {
   audit_entries: AuditEntryRow;
   locks: LockRow;
@@ -150,4 +170,6 @@ export interface Database {
   incident_timeline: IncidentTimelineRow;
 
   runbook_runs: RunbookRunRow;
+  incident_links: IncidentLinkRow;
+  change_commits: ChangeCommitRow;
 }

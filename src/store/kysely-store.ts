@@ -8,6 +8,7 @@ import { KyselySinkCursorRepository } from './kysely-sink-cursor-repository.ts';
 import { KyselySlackMessageRepository } from './kysely-slack-message-repository.ts';
 import { SqliteEventRepository } from './sqlite-event-repository.ts';
 import { KyselyIncidentRepository } from './kysely-incident-repository.ts';
+import { KyselyDoraRecords } from './kysely-dora-records.ts';
 import { KyselyIdempotencyRepository } from './kysely-idempotency-repository.ts';
 import { KyselyLockRepository } from './kysely-lock-repository.ts';
 import { KyselyOperationRepository } from './kysely-operation-repository.ts';
@@ -31,6 +32,7 @@ export class KyselyStore implements Store {
   readonly incidents: KyselyIncidentRepository;
 
   readonly runbookRuns: KyselyRunbookRunRepository;
+  readonly dora: KyselyDoraRecords;
   private readonly writer: SqliteWriter | undefined;
   private closed = false;
 
@@ -61,6 +63,7 @@ export class KyselyStore implements Store {
     this.incidents = new KyselyIncidentRepository(db);
 
     this.runbookRuns = new KyselyRunbookRunRepository(db);
+    this.dora = new KyselyDoraRecords(db);
   }
 
   async ready(): Promise<StoreReadiness> {

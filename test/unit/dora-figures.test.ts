@@ -29,6 +29,7 @@ function change(
     environment: 'production',
     ref: id,
     channel: 'C0DEPLOYS',
+    runId: null,
     requestedAt: at(requested),
     completedAt: at(completed),
     ...extra,

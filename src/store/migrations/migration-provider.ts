@@ -9,6 +9,7 @@ import * as deadlines from './0007-step-deadlines.ts';
 import * as slackResponses from './0008-slack-responses.ts';
 import * as incidents from './0009-incidents.ts';
 import * as runbookRuns from './0010-runbook-runs.ts';
+import * as doraRecords from './0011-dora-records.ts';
 
 /**
  * Migrations are listed in code rather than read from a folder, so they work the same from source,
@@ -25,6 +26,7 @@ const migrations: Readonly<Record<string, Migration>> = {
   '0008-slack-responses': slackResponses,
   '0009-incidents': incidents,
   '0010-runbook-runs': runbookRuns,
+  '0011-dora-records': doraRecords,
 };
 
 export const migrationProvider: MigrationProvider = {
