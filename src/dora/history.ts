@@ -31,6 +31,9 @@ export interface DoraIncident {
   id: string;
   /** `INC-<number>` for people. */
   number: number;
+  /** As typed (markup delimiters stripped when it was declared). */
+  title: string;
+  severity: string;
   services: readonly string[];
   declaredAt: Date;
   resolvedAt: Date | null;

@@ -55,7 +55,7 @@ export class KyselyDoraRecords implements DoraRecords {
     return guarded(async () => {
       const rows = await this.db
         .selectFrom('incidents')
-        .select(['id', 'number', 'services', 'declared_at', 'resolved_at', 'channel_id'])
+        .select(['id', 'number', 'title', 'severity', 'services', 'declared_at', 'resolved_at', 'channel_id'])
         .where('declared_at', '>=', from.toISOString())
         .where('declared_at', '<', until.toISOString())
         .orderBy('number')
@@ -77,6 +77,8 @@ export class KyselyDoraRecords implements DoraRecords {
       return rows.map((row) => ({
         id: row.id,
         number: Number(row.number),
+        title: row.title,
+        severity: row.severity,
         services: JSON.parse(row.services) as string[],
         declaredAt: new Date(row.declared_at),
         resolvedAt: row.resolved_at === null ? null : new Date(row.resolved_at),

@@ -129,6 +129,8 @@ describe.each(backends)('DORA records ($name)', (backend) => {
       {
         id: 'incident-1',
         number: 1,
+        title: 'checkout 500s',
+        severity: 'sev1',
         services: ['api'],
         declaredAt: at('2026-11-03T09:35'),
         resolvedAt: at('2026-11-03T11:00'),

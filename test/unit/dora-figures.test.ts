@@ -83,6 +83,8 @@ const incidents: DoraIncident[] = [
   {
     id: 'inc-1',
     number: 1,
+    title: 'checkout 500s',
+    severity: 'sev1',
     services: ['api'],
     declaredAt: at('2026-11-03T09:35'),
     resolvedAt: at('2026-11-03T12:00'),
@@ -93,6 +95,8 @@ const incidents: DoraIncident[] = [
   {
     id: 'inc-2',
     number: 2,
+    title: 'slow search',
+    severity: 'sev2',
     services: ['api'],
     declaredAt: at('2026-11-10T08:00'),
     resolvedAt: at('2026-11-10T10:00'),
