@@ -7,6 +7,7 @@ import { startBareBolt } from './bare-bolt.ts';
 import { startLoadClient } from './load-client.ts';
 import { burstTable, githubTable, routeTable, slackTable } from './deploy-report.ts';
 import { deployScenarios, runScenario, type ScenarioResult } from './deploy-scenarios.ts';
+import { doraScale } from './dora-scale.ts';
 import { SCENARIOS } from './scenarios.ts';
 import { formatTable, type Row } from './table.ts';
 
@@ -100,3 +101,6 @@ if (burst !== undefined) {
 }
 console.log('');
 console.log(`(${((performance.now() - deployStarted) / 1000).toFixed(1)} s for the deploy scenarios)`);
+
+console.log('');
+for (const line of await doraScale()) console.log(line);

@@ -50,7 +50,9 @@ export function computeDora(history: DoraHistory, query: DoraQuery): DoraReport 
     const byWeek = new Map<number, DeployFacts[]>();
     for (const fact of group.deploys) {
       const week = weekStart(fact.change.completedAt).getTime();
-      byWeek.set(week, [...(byWeek.get(week) ?? []), fact]);
+      const list = byWeek.get(week);
+      if (list === undefined) byWeek.set(week, [fact]);
+      else list.push(fact);
     }
     const weekly = weeks.map((start) =>
       figures(byWeek.get(start.getTime()) ?? [], history, start, new Date(start.getTime() + WEEK_MS)),
@@ -74,12 +76,13 @@ export function computeDora(history: DoraHistory, query: DoraQuery): DoraReport 
 }
 
 function figures(
-  deploys: readonly DeployFacts[],
+  deploys: DeployFacts[],
   history: DoraHistory,
   from: Date,
   until: Date,
 ): DoraFigures {
-  const sorted = [...deploys].sort(
+  // Sorted in place: every list passed in is this module's own.
+  const sorted = deploys.sort(
     (a, b) =>
       a.change.completedAt.getTime() - b.change.completedAt.getTime() ||
       a.change.id.localeCompare(b.change.id),

@@ -83,8 +83,10 @@ export function classifyDeploys(history: DoraHistory): Map<string, DeployFacts> 
         ? Math.min(...incidents.map((i) => i.declaredAt.getTime()))
         : change.completedAt.getTime();
       const namedFixes = new Set(incidents.flatMap((i) => i.fixIds));
-      const after = succeeded.filter((c) => c.id !== change.id && c.completedAt.getTime() > from);
-      const remedy = after.find((c) => namedFixes.has(c.id)) ?? after[0] ?? null;
+      const start = firstAfter(succeeded, from);
+      const remedy =
+        (namedFixes.size > 0 ? scan(succeeded, start, change.id, (c) => namedFixes.has(c.id)) : null) ??
+        scan(succeeded, start, change.id, () => true);
       facts.set(change.id, {
         change,
         reworkFor,
@@ -99,6 +101,32 @@ export function classifyDeploys(history: DoraHistory): Map<string, DeployFacts> 
     });
   }
   return facts;
+}
+
+/** The index of the first change completed after `at` in `sorted` (by completion), by binary search. */
+function firstAfter(sorted: readonly DoraChange[], at: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((sorted[mid]?.completedAt.getTime() ?? Infinity) > at) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/** The first change from `start` on that is not `skip` and passes `test`, or null; nothing is copied. */
+function scan(
+  sorted: readonly DoraChange[],
+  start: number,
+  skip: string,
+  test: (c: DoraChange) => boolean,
+): DoraChange | null {
+  for (let i = start; i < sorted.length; i += 1) {
+    const c = sorted[i];
+    if (c !== undefined && c.id !== skip && test(c)) return c;
+  }
+  return null;
 }
 
 function reworkOf(

@@ -81,7 +81,9 @@ export async function resolveLeadTimes(
     if (change.kind !== 'deploy' || change.state !== 'succeeded') continue;
     if (wanted !== undefined && !wanted.has(change.environment)) continue;
     const key = `${change.service}\u0000${change.environment}`;
-    byTarget.set(key, [...(byTarget.get(key) ?? []), change]);
+    const list = byTarget.get(key);
+    if (list === undefined) byTarget.set(key, [change]);
+    else list.push(change);
   }
 
   const headOf = async (repo: RepoRef, change: DoraChange): Promise<string | null> => {
