@@ -17,7 +17,7 @@ import {
 import { incidentAuditEntries, postmortemMarkdown } from '../src/incidents/postmortem.ts';
 import { suspectDeploys } from '../src/incidents/suspects.ts';
 
-const ACTIONS = ['declare', 'status', 'update', 'sev', 'resolve', 'postmortem'] as const;
+const ACTIONS = ['declare', 'status', 'update', 'sev', 'resolve', 'postmortem', 'cause', 'fix'] as const;
 type IncidentAction = (typeof ACTIONS)[number];
 
 /** A title people read in a channel topic (Slack: 250 characters) with the number and severity. */
@@ -27,15 +27,16 @@ const MAX_TITLE = 150;
 const MANAGE = 'incident:manage';
 
 /**
- * `incident <declare|status|update|sev|resolve|postmortem> …`: one command with a verb, like people
- * say it. Declaring, notes, severity and resolving ask for `incident:manage`; the postmortem quotes
+ * `incident <declare|status|update|sev|resolve|postmortem|cause|fix> …`: one command with a verb, like
+ * people say it. `cause` and `fix` name the deploy that caused it and a change made to fix it (the
+ * DORA figures count them, src/dora/). Declaring, notes, severity and resolving ask for `incident:manage`; the postmortem quotes
  * the audit log, so it asks for `audit:read`; status asks for nothing.
  */
 export const incident = defineCommand({
   name: 'incident',
   summary: 'Declare an incident, add notes, change its severity, resolve it, draft its postmortem',
   usage:
-    'incident declare "title" [sev1|sev2|sev3|sev4] <service…> | incident status|update|sev|resolve|postmortem <id> …',
+    'incident declare "title" [sev1|sev2|sev3|sev4] <service…> | incident status|update|sev|resolve|postmortem <id> … | incident cause|fix <id> <operation>',
   examples: [
     'incident declare "checkout 500s" sev1 api web',
     'incident status 7',
@@ -43,6 +44,8 @@ export const incident = defineCommand({
     'incident sev 7 sev2',
     'incident resolve 7 "bad config in v1.4.2"',
     'incident postmortem 7',
+    'incident cause 7 3f2a9c1d',
+    'incident fix 7 8b0e4d2a',
   ],
   grammar: {
     slots: [
@@ -105,6 +108,9 @@ export const incident = defineCommand({
       }
       case 'postmortem':
         return postmortem(ctx, found);
+      case 'cause':
+      case 'fix':
+        return linkChange(ctx, deps, found, action, args.rest);
     }
   },
 });
@@ -179,6 +185,62 @@ async function card(ctx: CommandContext, found: Incident, withTimeline: boolean)
   const suspects = await suspectDeploys(ctx.store.operations, found, window);
   const timeline = withTimeline ? await ctx.store.incidents.timeline(found.id) : [];
   return incidentCard(found, suspects, ctx.clock.now(), timeline);
+}
+
+/**
+ * Names an operation as the incident's cause (a deploy) or its fix (a deploy or rollback), for the
+ * DORA figures: a deploy named as a cause counts as failed, one named as a fix as rework and as its
+ * cause's remediation. Allowed after the incident is resolved (postmortems name causes); while it is
+ * open, the link also joins its timeline as a note.
+ */
+async function linkChange(
+  ctx: CommandContext,
+  deps: IncidentDeps,
+  found: Incident,
+  relation: 'cause' | 'fix',
+  typed: string | undefined,
+): Promise<Reply> {
+  const number = String(found.number);
+  const prefix = need(
+    typed?.trim().split(/\s+/)[0],
+    `Name the operation by its id (the first 8 characters will do): incident ${relation} ${number} 3f2a9c1d`,
+  );
+  const matches = await ctx.store.operations.findByPrefix(prefix, 2);
+  const op = matches[0];
+  if (op === undefined || matches.length > 1) {
+    throw new DeckhandError(
+      'invalid_arguments',
+      op === undefined
+        ? `No operation's id starts with "${prefix}"; see recent ones with /ops history.`
+        : `More than one operation's id starts with "${prefix}"; give more of it.`,
+    );
+  }
+  if (op.kind === 'runbook' || (relation === 'cause' && op.kind !== 'deploy')) {
+    throw new DeckhandError(
+      'invalid_arguments',
+      relation === 'cause'
+        ? `${op.id.slice(0, 8)} is a ${op.kind}, not a deploy; an incident's cause is the deploy that brought it.`
+        : `${op.id.slice(0, 8)} is a runbook run; a fix is the deploy or rollback that remedied it.`,
+    );
+  }
+  const what = `${op.kind} ${op.service} ${op.ref} to ${op.environment} (${op.id.slice(0, 8)})`;
+  const added = await ctx.store.dora.link({
+    incidentId: found.id,
+    operationId: op.id,
+    relation,
+    linkedBy: ctx.invocation.actor,
+    linkedAt: ctx.clock.now(),
+  });
+  const said = relation === 'cause' ? `caused ${incidentName(found)}` : `fixed ${incidentName(found)}`;
+  if (!added) return reply('info', `Already recorded: ${what} ${said}`, { text: 'Nothing was changed.' });
+  if (found.status === 'open') await addNote(deps, found, ctx.invocation, `${what} ${said}`);
+  return reply('success', `Recorded: ${what} ${said}`, {
+    visibility: 'channel',
+    text:
+      relation === 'cause'
+        ? 'The DORA figures count it as a failed deploy.'
+        : 'The DORA figures count it as rework.',
+  });
 }
 
 async function postmortem(ctx: CommandContext, found: Incident): Promise<Reply> {

@@ -2,7 +2,6 @@ import type { RunbookRunRepository } from '../operations/runbook-run-repository.
 import type { CoreStore } from '../core/repositories.ts';
 import type { EventRepository, SinkCursorRepository } from '../events/event-log.ts';
 import type { SlackMessageRepository } from './kysely-slack-message-repository.ts';
-import type { DoraRecords } from '../dora/records.ts';
 
 // The vocabulary and the repository interfaces are the core's (src/core/vocabulary.ts and
 // src/core/repositories.ts); they are re-exported here for code that still imports them from the store.
@@ -32,8 +31,6 @@ export interface Store extends CoreStore {
   readonly slackMessages: SlackMessageRepository;
   /** Runbook runs' steps, beside their operations. */
   readonly runbookRuns: RunbookRunRepository;
-  /** What the DORA figures read, and the incident links and first commits they add (migration 0011). */
-  readonly dora: DoraRecords;
   /**
    * Whether the store can take writes now, for `/readyz`: SQLite's file is still the one at the
    * configured path and its write lock can be taken; PostgreSQL answers. Never throws.
