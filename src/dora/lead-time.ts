@@ -151,19 +151,25 @@ async function firstCommit(
   head: string,
   spend: () => boolean,
 ): Promise<Pick<ChangeCommit, 'firstSha' | 'firstAt' | 'via'> | null> {
-  let listed: CommitInfo[];
-  if (base === null) {
-    listed = [{ sha: head, authoredAt: new Date(NaN), committedAt: new Date(NaN), parents: ['?'] }];
-  } else {
+  let listed: CommitInfo[] = [];
+  if (base !== null) {
     if (!spend()) return null;
     listed = (await github.compareCommits({ ...repo, base, head, limit: PAGE })) ?? [];
   }
-  let best = earliest(listed.filter((c) => !Number.isNaN(c.authoredAt.getTime())));
+  let best = earliest(listed);
   let via: ChangeCommit['via'] = 'compare';
-  for (const commit of listed.slice(0, SQUASH_LOOKUPS)) {
-    if (commit.parents.length !== 1 || !spend()) continue;
-    const pulls = await github.pullRequestsOfCommit({ ...repo, sha: commit.sha });
-    const squash = pulls.find((p) => p.mergeCommitSha === commit.sha);
+  // Without a base only the head commit is known: its pull request is the one source left.
+  const squashable =
+    base === null
+      ? [head]
+      : listed
+          .slice(0, SQUASH_LOOKUPS)
+          .filter((c) => c.parents.length === 1)
+          .map((c) => c.sha);
+  for (const sha of squashable) {
+    if (!spend()) break;
+    const pulls = await github.pullRequestsOfCommit({ ...repo, sha });
+    const squash = pulls.find((p) => p.mergeCommitSha === sha);
     if (squash === undefined || !spend()) continue;
     const own = earliest(
       await github.pullRequestCommits({ ...repo, pullNumber: squash.number, limit: PAGE }),
