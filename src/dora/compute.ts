@@ -75,12 +75,7 @@ export function computeDora(history: DoraHistory, query: DoraQuery): DoraReport 
   return { from: query.from, until: query.until, series };
 }
 
-function figures(
-  deploys: DeployFacts[],
-  history: DoraHistory,
-  from: Date,
-  until: Date,
-): DoraFigures {
+function figures(deploys: DeployFacts[], history: DoraHistory, from: Date, until: Date): DoraFigures {
   // Sorted in place: every list passed in is this module's own.
   const sorted = deploys.sort(
     (a, b) =>
