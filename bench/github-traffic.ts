@@ -55,6 +55,9 @@ export class GitHubTraffic {
       listJobs: (r) => track(inner.listJobs(r)),
       jobLogTail: (r) => track(inner.jobLogTail(r)),
       cancelRun: (r) => track(inner.cancelRun(r)),
+      compareCommits: (q) => track(inner.compareCommits(q)),
+      pullRequestsOfCommit: (r) => track(inner.pullRequestsOfCommit(r)),
+      pullRequestCommits: (r) => track(inner.pullRequestCommits(r)),
     };
   }
 }

@@ -7,6 +7,7 @@ import { startBareBolt } from './bare-bolt.ts';
 import { startLoadClient } from './load-client.ts';
 import { burstTable, githubTable, routeTable, slackTable } from './deploy-report.ts';
 import { deployScenarios, runScenario, type ScenarioResult } from './deploy-scenarios.ts';
+import { doraScale } from './dora-scale.ts';
 import { SCENARIOS } from './scenarios.ts';
 import { formatTable, type Row } from './table.ts';
 import { auditPageTable, measureAuditPage } from './audit-page.ts';
@@ -111,3 +112,5 @@ console.log(
 );
 console.log(auditPageTable(auditFigures));
 console.log(`(${((performance.now() - auditStarted) / 1000).toFixed(1)} s, most of it writing the entries)`);
+console.log('');
+for (const line of await doraScale()) console.log(line);

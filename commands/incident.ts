@@ -31,7 +31,6 @@ import {
 import { postmortemMarkdown } from '../src/incidents/postmortem.ts';
 import { gatherPostmortem } from '../src/incidents/postmortem-input.ts';
 import { suspectDeploys } from '../src/incidents/suspects.ts';
-import { describeOperation } from '../src/operations/operation-name.ts';
 
 const ACTIONS = [
   'declare',
@@ -43,6 +42,7 @@ const ACTIONS = [
   'update',
   'impact-start',
   'cause',
+  'fix',
   'follow-up',
   'resolve',
   'reopen',
@@ -59,6 +59,7 @@ const TAKES_MORE: ReadonlySet<IncidentAction> = new Set([
   'update',
   'impact-start',
   'cause',
+  'fix',
   'follow-up',
 ]);
 
@@ -72,7 +73,7 @@ export const incident = defineCommand({
   name: 'incident',
   summary: 'Declare an incident and work it: stage, severity, roles, notes, updates, cause, resolve',
   usage:
-    'incident declare "title" [sev1-4] <service…> | incident status|sev|role|note|update|impact-start|cause|follow-up|resolve|reopen [<number>] … | incident show|postmortem <number> | incident list [all]',
+    'incident declare "title" [sev1-4] <service…> | incident status|sev|role|note|update|impact-start|cause|fix|follow-up|resolve|reopen [<number>] … | incident show|postmortem <number> | incident list [all]',
   examples: [
     'incident declare "checkout 500s" sev1 api web',
     'incident status identified',
@@ -200,15 +201,9 @@ export const incident = defineCommand({
           await setImpactStart(deps, found, by, at),
         );
       }
-      case 'cause': {
-        const op = await ctx.ports.operations.get(
-          need(text || undefined, 'Name the operation: incident cause <operation id, as its card shows it>'),
-        );
-        return done(
-          `cause: ${describeOperation(op)}`,
-          await confirmCause(deps, found, by, { id: op.id, name: describeOperation(op) }),
-        );
-      }
+      case 'cause':
+      case 'fix':
+        return linkChange(ctx, deps, found, action, text);
       case 'follow-up': {
         const note = need(
           text || undefined,
@@ -256,6 +251,64 @@ async function card(ctx: CommandContext, found: Incident, withTimeline: boolean)
   const suspects = await suspectDeploys(ctx.store.operations, found, window);
   const timeline = withTimeline ? await ctx.store.incidents.timeline(found.id) : [];
   return incidentCard(found, suspects, ctx.clock.now(), timeline);
+}
+
+/**
+ * Names an operation as the incident's cause (a deploy) or its fix (a deploy or rollback), for the
+ * DORA figures: a deploy named as a cause counts as failed, one named as a fix as rework and as its
+ * cause's remediation. Allowed after the incident is resolved (postmortems name causes); while it is
+ * open, the link also joins its timeline as a note.
+ */
+async function linkChange(
+  ctx: CommandContext,
+  deps: IncidentDeps,
+  found: Incident,
+  relation: 'cause' | 'fix',
+  typed: string | undefined,
+): Promise<Reply> {
+  const number = String(found.number);
+  const prefix = need(
+    typed?.trim().split(/\s+/)[0],
+    `Name the operation by its id (the first 8 characters will do): incident ${relation} ${number} 3f2a9c1d`,
+  );
+  const matches = await ctx.store.operations.findByPrefix(prefix, 2);
+  const op = matches[0];
+  if (op === undefined || matches.length > 1) {
+    throw new DeckhandError(
+      'invalid_arguments',
+      op === undefined
+        ? `No operation's id starts with "${prefix}"; see recent ones with /ops history.`
+        : `More than one operation's id starts with "${prefix}"; give more of it.`,
+    );
+  }
+  if (op.kind === 'runbook' || (relation === 'cause' && op.kind !== 'deploy')) {
+    throw new DeckhandError(
+      'invalid_arguments',
+      relation === 'cause'
+        ? `${op.id.slice(0, 8)} is a ${op.kind}, not a deploy; an incident's cause is the deploy that brought it.`
+        : `${op.id.slice(0, 8)} is a runbook run; a fix is the deploy or rollback that remedied it.`,
+    );
+  }
+  const what = `${op.kind} ${op.service} ${op.ref} to ${op.environment} (${op.id.slice(0, 8)})`;
+  const added = await ctx.store.dora.link({
+    incidentId: found.id,
+    operationId: op.id,
+    relation,
+    linkedBy: ctx.invocation.actor,
+    linkedAt: ctx.clock.now(),
+  });
+  const said = relation === 'cause' ? `caused ${incidentName(found)}` : `fixed ${incidentName(found)}`;
+  if (!added) return reply('info', `Already recorded: ${what} ${said}`, { text: 'Nothing was changed.' });
+  // The cause is also the incident's own (its card and postmortem); a fix joins an open timeline as a note.
+  if (relation === 'cause') await confirmCause(deps, found, ctx.invocation, { id: op.id, name: what });
+  else if (found.status === 'open') await addNote(deps, found, ctx.invocation, `${what} ${said}`, 'note');
+  return reply('success', `Recorded: ${what} ${said}`, {
+    visibility: 'channel',
+    text:
+      relation === 'cause'
+        ? 'The DORA figures count it as a failed deploy.'
+        : 'The DORA figures count it as rework.',
+  });
 }
 
 async function postmortem(ctx: CommandContext, found: Incident): Promise<Reply> {

@@ -179,6 +179,7 @@ export async function createDeckhand(options: DeckhandOptions): Promise<Deckhand
     idempotency: store.idempotency,
     operations: store.operations,
     incidents: store.incidents,
+    dora: store.dora,
   };
   const policy = new Policy(catalog, options.directory(catalog), store.locks);
   const registry = new Registry(commands);

@@ -179,6 +179,27 @@ incident
     process.exitCode = await incidentExport(settings, loaded, reference, flags, new Date(), processOutput);
   });
 
+const report = program.command('report').description("Reports from Deckhand's own records");
+report
+  .command('weekly')
+  .description(
+    "The week's deploys, failures, rollbacks, incidents, DORA figures against the week before, and the audit chain's state",
+  )
+  .option(
+    '--week <date>',
+    'a date in the week to report (default: the last whole week, Monday to Sunday UTC)',
+  )
+  .option('--post <channel>', 'also post it to this Slack channel id (needs SLACK_BOT_TOKEN)')
+  .action(async (flags: { week?: string; post?: string }) => {
+    const loaded = await loadConfigFile(configPath());
+    const { reportWeekly } = await import('./cli/report-commands.ts');
+    const { systemClock } = await import('./core/clock.ts');
+    process.exitCode = await reportWeekly(loaded, settings, flags, {
+      clock: systemClock,
+      out: processOutput,
+    });
+  });
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {

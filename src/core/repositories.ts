@@ -1,3 +1,4 @@
+import type { DoraRecords } from '../dora/records.ts';
 import type { IncidentRepository } from '../incidents/incident.ts';
 import type { OperationRepository } from '../operations/repository.ts';
 import type { Actor, Decision, Surface, Target } from './vocabulary.ts';
@@ -114,4 +115,6 @@ export interface CoreStore {
   readonly operations: OperationRepository;
   /** Incidents and their timelines. */
   readonly incidents: IncidentRepository;
+  /** What the DORA figures read, and the incident links and first commits they add (migration 0013). */
+  readonly dora: DoraRecords;
 }

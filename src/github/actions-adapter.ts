@@ -6,6 +6,7 @@ import { realDeadlines, systemClock } from '../core/clock.ts';
 import { asDeckhandError, isDeckhandError, type DeckhandError } from '../core/errors.ts';
 import type { ApiCallRecorder } from '../metrics/api-calls.ts';
 import { createGitHubClient, type GitHubTuning } from './client.ts';
+import { compareCommits, pullRequestCommits, pullRequestsOfCommit } from './commit-history.ts';
 import { conditionalGet } from './conditional.ts';
 import { installationTokenFailed, refusedForCredentials } from './credential-errors.ts';
 import type { GitHubCredentials } from './credentials.ts';
@@ -15,10 +16,12 @@ import { MemoryEtagCache, type EtagCache } from './etag-cache.ts';
 import { InstallationTokenCache } from './installation-token-cache.ts';
 import type {
   CancelOutcome,
+  CommitInfo,
   DispatchRequest,
   DispatchResult,
   FindRunQuery,
   GitHubActions,
+  PullRequestInfo,
   RepoRef,
   RunListQuery,
   RunRef,
@@ -251,6 +254,23 @@ export class OctokitGitHubActions implements GitHubActions {
         throw error;
       }
     });
+  }
+
+  async compareCommits(
+    query: RepoRef & { base: string; head: string; limit: number },
+  ): Promise<CommitInfo[] | null> {
+    const action = `compare ${query.base.slice(0, 12)}...${query.head.slice(0, 12)}`;
+    return this.call(query, action, (octokit, signal) => compareCommits(octokit, query, signal));
+  }
+
+  async pullRequestsOfCommit(ref: RepoRef & { sha: string }): Promise<PullRequestInfo[]> {
+    const action = `list the pull requests of commit ${ref.sha.slice(0, 12)}`;
+    return this.call(ref, action, (octokit, signal) => pullRequestsOfCommit(octokit, ref, signal));
+  }
+
+  async pullRequestCommits(ref: RepoRef & { pullNumber: number; limit: number }): Promise<CommitInfo[]> {
+    const action = `list the commits of pull request #${ref.pullNumber}`;
+    return this.call(ref, action, (octokit, signal) => pullRequestCommits(octokit, ref, signal));
   }
 
   /**

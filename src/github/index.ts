@@ -1,9 +1,11 @@
 export type {
   CancelOutcome,
+  CommitInfo,
   DispatchRequest,
   DispatchResult,
   FindRunQuery,
   GitHubActions,
+  PullRequestInfo,
   RepoRef,
   RunRef,
   WorkflowJob,

@@ -107,6 +107,25 @@ export interface WorkflowJob {
 
 export type CancelOutcome = 'cancelling' | 'already_completed';
 
+/** A commit as the compare and pull request APIs list it. */
+export interface CommitInfo {
+  sha: string;
+  /** Git's author date: when the change was written (kept through rebases and cherry-picks). */
+  authoredAt: Date;
+  /** Git's committer date: when it was committed in this form (a squash merge: the merge). */
+  committedAt: Date;
+  /** Parent shas; one for a squash or rebase merge, two for a merge commit. */
+  parents: string[];
+}
+
+/** A pull request a commit belongs to, as `GET /repos/{owner}/{repo}/commits/{sha}/pulls` lists it. */
+export interface PullRequestInfo {
+  number: number;
+  /** The commit the merge made (a squash merge's single commit); null until merged. */
+  mergeCommitSha: string | null;
+  mergedAt: Date | null;
+}
+
 export interface GitHubActions {
   /**
    * Sends one workflow dispatch; never replayed after an answer that leaves its fate unknown. Never
@@ -131,4 +150,15 @@ export interface GitHubActions {
   /** The last `lines` lines of a job's log. */
   jobLogTail(ref: RepoRef & { jobId: number; lines: number }): Promise<string[]>;
   cancelRun(ref: RunRef): Promise<CancelOutcome>;
+  /**
+   * The commits reachable from `head` and not from `base` (GitHub's compare, `base...head`), oldest
+   * first, at most `limit` (≤ 100: one page, the oldest). Null when GitHub knows neither (404).
+   */
+  compareCommits(
+    query: RepoRef & { base: string; head: string; limit: number },
+  ): Promise<CommitInfo[] | null>;
+  /** The pull requests a commit is associated with (for a merged commit, the one that merged it). */
+  pullRequestsOfCommit(ref: RepoRef & { sha: string }): Promise<PullRequestInfo[]>;
+  /** A pull request's commits, oldest first, at most `limit` (≤ 100: one page, the oldest). */
+  pullRequestCommits(ref: RepoRef & { pullNumber: number; limit: number }): Promise<CommitInfo[]>;
 }

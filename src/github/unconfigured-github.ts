@@ -21,5 +21,8 @@ export function unconfiguredGitHub(): GitHubActions {
     listJobs: refuse,
     jobLogTail: refuse,
     cancelRun: refuse,
+    compareCommits: refuse,
+    pullRequestsOfCommit: refuse,
+    pullRequestCommits: refuse,
   };
 }

@@ -157,6 +157,26 @@ export interface WebSessionRow {
   expires_at: string;
 }
 
+/** An operation named as an incident's cause or fix (migration 0013). */
+export interface IncidentLinkRow {
+  incident_id: string;
+  operation_id: string;
+  relation: string;
+  linked_by: string;
+  linked_at: string;
+}
+
+/** A deploy's first commit, worked out once from GitHub (migration 0013). */
+export interface ChangeCommitRow {
+  operation_id: string;
+  head_sha: string;
+  base_sha: string | null;
+  first_sha: string;
+  first_at: string;
+  via: string;
+  recorded_at: string;
+}
+
 export interface Database {
   audit_entries: AuditEntryRow;
   locks: LockRow;
@@ -171,4 +191,6 @@ export interface Database {
 
   runbook_runs: RunbookRunRow;
   web_sessions: WebSessionRow;
+  incident_links: IncidentLinkRow;
+  change_commits: ChangeCommitRow;
 }

@@ -8,6 +8,7 @@ import { KyselySinkCursorRepository } from './kysely-sink-cursor-repository.ts';
 import { KyselySlackMessageRepository } from './kysely-slack-message-repository.ts';
 import { SqliteEventRepository } from './sqlite-event-repository.ts';
 import { KyselyIncidentRepository } from './kysely-incident-repository.ts';
+import { KyselyDoraRecords } from './kysely-dora-records.ts';
 import { KyselyIdempotencyRepository } from './kysely-idempotency-repository.ts';
 import { KyselyLockRepository } from './kysely-lock-repository.ts';
 import { KyselyOperationRepository } from './kysely-operation-repository.ts';
@@ -33,6 +34,7 @@ export class KyselyStore implements Store {
 
   readonly runbookRuns: KyselyRunbookRunRepository;
   readonly web: KyselyWebRepository;
+  readonly dora: KyselyDoraRecords;
   private readonly writer: SqliteWriter | undefined;
   private closed = false;
 
@@ -64,6 +66,7 @@ export class KyselyStore implements Store {
 
     this.runbookRuns = new KyselyRunbookRunRepository(db);
     this.web = new KyselyWebRepository(db);
+    this.dora = new KyselyDoraRecords(db);
   }
 
   async ready(): Promise<StoreReadiness> {

@@ -69,7 +69,7 @@ describe('working an incident', () => {
     ['incident role 1 comms alice', '"alice" is not a Slack user'],
     ['incident impact-start 1 tomorrow', 'is not a time I can read'],
     ['incident impact-start 1 2999-01-01T00:00Z', 'cannot start in the future'],
-    ['incident cause 1 nope', 'There is no operation nope'],
+    ['incident cause 1 nope', 'No operation\'s id starts with "nope"'],
     ['incident list closed', 'takes "open" (the default) or "all"'],
     ['incident reopen 1', 'is open; there is nothing to reopen'],
   ])('answers "%s" with what to do', async (line, expected) => {
@@ -124,7 +124,9 @@ describe('working an incident', () => {
     await h.run('incident declare "checkout 500s" sev2 api');
     await h.run('incident impact-start 1 30m ago');
     const cause = await h.run(`incident cause 1 ${deploy.id.slice(0, 8)}`);
-    expect(cause.reply.title).toBe('INC-1: cause: deploy api v1.2.3 to staging');
+    expect(cause.reply.title).toBe(
+      `Recorded: deploy api v1.2.3 to staging (${deploy.id.slice(0, 8)}) caused INC-1`,
+    );
     await h.run('incident follow-up 1 "alert on the 5xx rate"');
     h.clock.advance(20 * MINUTE);
     await h.run('incident status 1 monitoring');

@@ -1,11 +1,13 @@
 export { startGitHubSimulator } from './server.ts';
 export { defaultScenario } from './scenario.ts';
 export type {
+  CommitSeed,
   CompletedRun,
   Dispatch,
   Faults,
   GitHubSimulator,
   GitHubSimulatorOptions,
+  PullSeed,
   RepoSeed,
   Scenario,
   ScenarioOutcome,

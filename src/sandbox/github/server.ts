@@ -7,6 +7,7 @@ import { createPipeline, type RequestCounters } from './pipeline.ts';
 import { Progression } from './progression.ts';
 import { RateLimitWindow } from './rate-limit.ts';
 import { defaultScenario } from './scenario.ts';
+import { commitRoutes } from './routes-commits.ts';
 import { contentRoutes } from './routes-contents.ts';
 import { InstallationTokens } from './installation-tokens.ts';
 import { appRoutes, installationTokenGuard, simApp } from './routes-app.ts';
@@ -45,6 +46,7 @@ export async function startGitHubSimulator(options: GitHubSimulatorOptions): Pro
   jobRoutes(router, ctx);
   appRoutes(router, ctx);
   contentRoutes(router, ctx);
+  commitRoutes(router, ctx);
   const faults = new FaultBox();
   const handle = createPipeline({
     router,

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { renderRunName, type RunState, type SimEvent } from './run-model.ts';
 import { cancelAt, planRun, type PlanContext } from './run-plan.ts';
 import type { GitHubSnapshot, SavedRun } from './snapshot.ts';
-import type { Dispatch, RepoSeed, ScenarioOutcome, WorkflowSeed } from './types.ts';
+import type { CommitSeed, Dispatch, PullSeed, RepoSeed, ScenarioOutcome, WorkflowSeed } from './types.ts';
 
 export interface RepoRecord {
   id: number;
@@ -11,6 +11,9 @@ export interface RepoRecord {
   defaultBranch: string;
   createdAt: number;
   workflows: WorkflowSeed[];
+  /** The default branch's history, oldest first, and merged pull requests (see RepoSeed). */
+  commits: CommitSeed[];
+  pulls: PullSeed[];
 }
 
 /**
@@ -39,6 +42,8 @@ export class SimState implements PlanContext {
         defaultBranch: seed.defaultBranch ?? 'main',
         createdAt,
         workflows: seed.workflows,
+        commits: seed.commits ?? [],
+        pulls: seed.pulls ?? [],
       });
     });
   }

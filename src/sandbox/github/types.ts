@@ -27,6 +27,29 @@ export interface RepoSeed {
   repo: string;
   defaultBranch?: string;
   workflows: WorkflowSeed[];
+  /** The default branch's history, oldest first (what compare walks); none: compare answers 404. */
+  commits?: CommitSeed[];
+  /** Merged pull requests (what a squash-merged commit's pull request and its commits are read from). */
+  pulls?: PullSeed[];
+}
+
+/** A commit; `parents` defaults to the commit before it in its list. Times are ISO 8601. */
+export interface CommitSeed {
+  sha: string;
+  message: string;
+  authoredAt: string;
+  /** Defaults to `authoredAt`. */
+  committedAt?: string;
+  parents?: string[];
+}
+
+/** A merged pull request: its own commits, and the commit its merge made on the default branch. */
+export interface PullSeed {
+  number: number;
+  title: string;
+  mergeCommitSha: string;
+  mergedAt: string;
+  commits: CommitSeed[];
 }
 
 export interface Dispatch {

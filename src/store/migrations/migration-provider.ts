@@ -11,6 +11,7 @@ import * as incidents from './0009-incidents.ts';
 import * as runbookRuns from './0010-runbook-runs.ts';
 import * as incidentWork from './0011-incident-work.ts';
 import * as webUi from './0012-web-ui.ts';
+import * as doraRecords from './0013-dora-records.ts';
 
 /**
  * Migrations are listed in code rather than read from a folder, so they work the same from source,
@@ -29,6 +30,7 @@ const migrations: Readonly<Record<string, Migration>> = {
   '0010-runbook-runs': runbookRuns,
   '0011-incident-work': incidentWork,
   '0012-web-ui': webUi,
+  '0013-dora-records': doraRecords,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -22,7 +22,7 @@ export interface WebSessionsOptions {
 }
 
 /**
- * Sign-in and sessions of the web page, stored server-side (`web_sessions`, migration 0011) rather than
+ * Sign-in and sessions of the web page, stored server-side (`web_sessions`, migration 0012) rather than
  * in signed cookies: signing out ends a session everywhere at once, replicas sharing PostgreSQL share
  * them, a one-time link can be spent exactly once, and no signing key has to be configured. The table
  * holds only SHA-256 hashes of the tokens, so reading the database signs no one in.
