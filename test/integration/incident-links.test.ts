@@ -38,7 +38,7 @@ describe('incident cause and fix', () => {
     expect(incident?.fixIds).toEqual([fix.id]);
     await h.sinksCaughtUp();
     const lines = (await h.store.incidents.timeline(incident?.id ?? '')).map((e) => e.text);
-    expect(lines.some((l) => l.includes(`(${bad.id.slice(0, 8)}) caused INC-1`))).toBe(true);
+    expect(lines.some((l) => l.includes(`(operation ${bad.id.slice(0, 8)}) as the cause`))).toBe(true);
   });
 
   it('refuses an unknown operation and a rollback named as a cause', async () => {

@@ -32,6 +32,8 @@ const METHOD_SCOPES: Record<string, string | null> = {
   'views.update': null,
   'views.publish': null,
   'auth.test': null,
+  // Sign in with Slack: the app's client id and secret, no bot token (OpenID Connect).
+  'openid.connect.token': null,
 };
 
 /** Every `client.<family>.<method>(` call in src/, as Slack names the method. */
