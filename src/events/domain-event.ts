@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { incidentChange } from './incident-change.ts';
 
 /**
  * Every effect Deckhand has on the world, as one discriminated union on `type`. Events are written to
@@ -41,15 +42,6 @@ const lockSubject = { at, service: z.string(), environment: z.string() };
 /** The incident an event is about; `number` is what people read (`INC-7`). */
 const incidentSubject = { at, incidentId: z.string(), number: z.number() };
 const severity = z.enum(['sev1', 'sev2', 'sev3', 'sev4']);
-/** One change to an incident other than its declaration, severity, notes and resolution. */
-const incidentChange = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('stage'), from: z.string(), to: z.string() }),
-  z.object({ kind: z.literal('role'), role: z.string(), user: z.string() }),
-  z.object({ kind: z.literal('impact_start'), impactStartedAt: at }),
-  z.object({ kind: z.literal('cause'), operationId: z.string(), operation: z.string() }),
-  z.object({ kind: z.literal('follow_up'), text: z.string() }),
-  z.object({ kind: z.literal('reopened') }),
-]);
 
 export const domainEventSchema = z.discriminatedUnion('type', [
   z.object({
@@ -272,8 +264,7 @@ export const domainEventSchema = z.discriminatedUnion('type', [
   }),
 ]);
 
-/** One change to an incident, as `incident.changed` carries it. */
-export type IncidentChange = z.infer<typeof incidentChange>;
+export type { IncidentChange } from './incident-change.ts';
 
 /** Any domain event, before it is stored. */
 export type DomainEvent = z.infer<typeof domainEventSchema>;

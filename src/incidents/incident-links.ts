@@ -8,8 +8,12 @@ import { addNote, confirmCause } from './incident-work.ts';
 /**
  * Names an operation as the incident's cause (a deploy) or its fix (a deploy or rollback), for the
  * DORA figures: a deploy named as a cause counts as failed, one named as a fix as rework and as its
- * cause's remediation. Allowed after the incident is resolved (postmortems name causes); while it is
- * open, the link also joins its timeline as a note.
+ * cause's remediation. A cause is also the incident's confirmed cause (its card, its postmortem,
+ * `incident.changed` on its timeline). Allowed after the incident is resolved (postmortems name
+ * causes); a fix named while it is open joins its timeline as a note.
+ *
+ * @throws DeckhandError `invalid_arguments` for no id, an id no operation (or more than one) has,
+ *   a runbook run, or a cause that is not a deploy.
  */
 export async function linkChange(
   ctx: CommandContext,

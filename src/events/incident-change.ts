@@ -1,0 +1,17 @@
+import { z } from 'zod';
+
+/** A date as events carry it: a Date in memory, ISO 8601 text in the log. */
+const at = z.coerce.date();
+
+/** One change to an incident other than its declaration, severity, notes and resolution. */
+export const incidentChange = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('stage'), from: z.string(), to: z.string() }),
+  z.object({ kind: z.literal('role'), role: z.string(), user: z.string() }),
+  z.object({ kind: z.literal('impact_start'), impactStartedAt: at }),
+  z.object({ kind: z.literal('cause'), operationId: z.string(), operation: z.string() }),
+  z.object({ kind: z.literal('follow_up'), text: z.string() }),
+  z.object({ kind: z.literal('reopened') }),
+]);
+
+/** One change to an incident, as `incident.changed` carries it. */
+export type IncidentChange = z.infer<typeof incidentChange>;
