@@ -3,6 +3,7 @@
  * only), incidents with the operations named as their cause and fix (a link named twice is one), and
  * first commits kept once; then the figures computed from what was read.
  */
+import { incidentFixture } from '../support/incident-fixture.ts';
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { computeDora } from '../../src/dora/compute.ts';
@@ -82,27 +83,20 @@ describe.each(backends)('DORA records ($name)', (backend) => {
     await op('live', 'deploy', 'running', '2026-11-04T12:00');
     await op('old', 'deploy', 'succeeded', '2026-06-01T10:00');
 
-    const incident = await store.incidents.create({
-      id: 'incident-1',
-      title: 'checkout 500s',
-      severity: 'sev1',
-      services: ['api'],
-      status: 'resolved',
-      declaredBy: 'U000SRE',
-      declaredAt: at('2026-11-03T09:35'),
-      invocationId: 'inv-1',
-      resolvedAt: at('2026-11-03T11:00'),
-      summary: null,
-      channelId: 'C0INC1',
-      channelName: 'inc-1-checkout',
-      stage: 'resolved',
-      roles: { commander: null, comms: null, scribe: null },
-      impactStartedAt: null,
-      mitigatedAt: null,
-      causeOperationId: null,
-      followUps: [],
-      nextUpdateAt: null,
-    });
+    const incident = await store.incidents.create(
+      incidentFixture(at('2026-11-03T09:35'), {
+        id: 'incident-1',
+        title: 'checkout 500s',
+        severity: 'sev1',
+        status: 'resolved',
+        declaredBy: 'U000SRE',
+        invocationId: 'inv-1',
+        resolvedAt: at('2026-11-03T11:00'),
+        channelId: 'C0INC1',
+        channelName: 'inc-1-checkout',
+        stage: 'resolved',
+      }),
+    );
     const link = { incidentId: incident.id, linkedBy: 'U000SRE', linkedAt: at('2026-11-03T12:00') };
     expect(await store.dora.link({ ...link, operationId: 'bad', relation: 'cause' })).toBe(true);
     expect(await store.dora.link({ ...link, operationId: 'bad', relation: 'cause' })).toBe(false);

@@ -3,6 +3,7 @@
  * figures against the week before and the audit chain's state, printed; with --post, the same posted
  * through the chat client to the fake Slack API, with a ref people typed shown as typed.
  */
+import { incidentFixture } from '../support/incident-fixture.ts';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,27 +52,20 @@ beforeEach(async () => {
   await op('back0001', 'rollback', 'succeeded', '2026-11-03T10:00', '');
   await op('good0002', 'deploy', 'succeeded', '2026-11-04T10:00', 'v3');
   await op('good0003', 'deploy', 'succeeded', '2026-11-05T10:00', 'v4');
-  const incident = await store.incidents.create({
-    id: 'incident-1',
-    title: 'checkout 500s',
-    severity: 'sev1',
-    services: ['api'],
-    status: 'resolved',
-    declaredBy: 'U000SRE',
-    declaredAt: at('2026-11-03T09:35'),
-    invocationId: 'inv-1',
-    resolvedAt: at('2026-11-03T11:00'),
-    summary: null,
-    channelId: 'C0INC1',
-    channelName: 'inc-1',
-    stage: 'resolved',
-    roles: { commander: null, comms: null, scribe: null },
-    impactStartedAt: null,
-    mitigatedAt: null,
-    causeOperationId: null,
-    followUps: [],
-    nextUpdateAt: null,
-  });
+  const incident = await store.incidents.create(
+    incidentFixture(at('2026-11-03T09:35'), {
+      id: 'incident-1',
+      title: 'checkout 500s',
+      severity: 'sev1',
+      status: 'resolved',
+      declaredBy: 'U000SRE',
+      invocationId: 'inv-1',
+      resolvedAt: at('2026-11-03T11:00'),
+      channelId: 'C0INC1',
+      channelName: 'inc-1',
+      stage: 'resolved',
+    }),
+  );
   await store.dora.link({
     incidentId: incident.id,
     operationId: 'bad00001',

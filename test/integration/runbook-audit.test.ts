@@ -2,6 +2,7 @@ import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { exportAudit } from '../../src/store/audit-export.ts';
 import { renderText } from '../../src/surfaces/shell/render-text.ts';
+import { operationFixture } from '../support/operation-fixture.ts';
 import { startSandboxHarness, type SandboxHarness } from '../support/sandbox-harness.ts';
 
 describe('the audit log of a runbook run', () => {
@@ -60,28 +61,16 @@ describe('the audit log of a runbook run', () => {
     // A run a previous process left inside its restart: the step fails rather than repeating it.
     const now = h.clock.now();
     const id = 'op-left-behind-0000-4000-8000-000000000000';
-    await h.store.operations.create({
-      id,
-      kind: 'runbook',
-      service: 'api',
-      environment: 'staging',
-      ref: 'restart-api',
-      inputs: { env: 'staging' },
-      state: 'dispatching',
-      requester: 'U000ADMIN',
-      approver: null,
-      channel: 'shell',
-      surface: 'shell',
-      createdAt: now,
-      updatedAt: now,
-      stateChangedAt: now,
-      approvalExpiresAt: null,
-      dispatchedAt: null,
-      runId: null,
-      runUrl: null,
-      outcome: null,
-      version: 1,
-    });
+    await h.store.operations.create(
+      operationFixture(now, {
+        id,
+        kind: 'runbook',
+        service: 'api',
+        ref: 'restart-api',
+        inputs: { env: 'staging' },
+        requester: 'U000ADMIN',
+      }),
+    );
     const record = (stepId: string, running: boolean) => ({
       id: stepId,
       status: running ? ('running' as const) : ('pending' as const),

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { renderText } from '../../src/surfaces/shell/render-text.ts';
+import { operationFixture } from '../support/operation-fixture.ts';
 import { startSandboxHarness, type SandboxHarness } from '../support/sandbox-harness.ts';
 
 describe('runbook output <run> [step]', () => {
@@ -48,28 +49,18 @@ describe('runbook output <run> [step]', () => {
     h = await startSandboxHarness();
     const now = h.clock.now();
     const id = 'op-failed-run-0000-4000-8000-000000000000';
-    await h.store.operations.create({
-      id,
-      kind: 'runbook',
-      service: 'api',
-      environment: 'staging',
-      ref: 'restart-api',
-      inputs: { env: 'staging' },
-      state: 'failed',
-      requester: 'U000DEV',
-      approver: null,
-      channel: 'shell',
-      surface: 'shell',
-      createdAt: now,
-      updatedAt: now,
-      stateChangedAt: now,
-      approvalExpiresAt: null,
-      dispatchedAt: null,
-      runId: null,
-      runUrl: null,
-      outcome: 'step restart failed',
-      version: 1,
-    });
+    await h.store.operations.create(
+      operationFixture(now, {
+        id,
+        kind: 'runbook',
+        service: 'api',
+        ref: 'restart-api',
+        inputs: { env: 'staging' },
+        state: 'failed',
+        requester: 'U000DEV',
+        outcome: 'step restart failed',
+      }),
+    );
     const error = `the cluster said: ${'x'.repeat(5000)} (end)`;
     await h.store.runbookRuns.create(
       {

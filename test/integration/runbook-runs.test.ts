@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Operation } from '../../src/operations/types.ts';
 import { renderText } from '../../src/surfaces/shell/render-text.ts';
+import { operationFixture } from '../support/operation-fixture.ts';
 import { startSandboxHarness, type SandboxHarness } from '../support/sandbox-harness.ts';
 
 describe('runbook runs in the sandbox', () => {
@@ -99,28 +100,14 @@ describe('runbook runs in the sandbox', () => {
   /** A run as a previous process left it: its operation and step records, with no process driving it. */
   async function leftBehind(harness: SandboxHarness, restart: 'running' | 'succeeded'): Promise<Operation> {
     const now = harness.clock.now();
-    const op: Operation = {
+    const op: Operation = operationFixture(now, {
       id: 'op-left-behind-0000-4000-8000-000000000000',
       kind: 'runbook',
       service: 'api',
-      environment: 'staging',
       ref: 'restart-api',
       inputs: { env: 'staging' },
-      state: 'dispatching',
       requester: 'U000ADMIN',
-      approver: null,
-      channel: 'shell',
-      surface: 'shell',
-      createdAt: now,
-      updatedAt: now,
-      stateChangedAt: now,
-      approvalExpiresAt: null,
-      dispatchedAt: null,
-      runId: null,
-      runUrl: null,
-      outcome: null,
-      version: 1,
-    };
+    });
     expect(await harness.store.operations.create(op)).toBe('created');
     const record = (id: string, status: 'pending' | 'running' | 'succeeded') => ({
       id,

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { RunbookStepRecord } from '../../src/operations/runbook-run-repository.ts';
 import { createStore } from '../../src/store/create-store.ts';
 import { renderText } from '../../src/surfaces/shell/render-text.ts';
+import { operationFixture } from '../support/operation-fixture.ts';
 import { startSandboxHarness, type SandboxHarness } from '../support/sandbox-harness.ts';
 
 /** Runbooks written for these tests, beside a copy of the examples. */
@@ -182,28 +183,16 @@ describe('runbook step types', () => {
     const now = h.clock.now();
     const id = 'op-left-behind-0000-4000-8000-000000000000';
     expect(
-      await h.store.operations.create({
-        id,
-        kind: 'runbook',
-        service: 'api',
-        environment: 'staging',
-        ref: 'flush-cache',
-        inputs: { service: 'api', env: 'staging', scope: 'all' },
-        state: 'dispatching',
-        requester: 'U000ADMIN',
-        approver: null,
-        channel: 'shell',
-        surface: 'shell',
-        createdAt: now,
-        updatedAt: now,
-        stateChangedAt: now,
-        approvalExpiresAt: null,
-        dispatchedAt: null,
-        runId: null,
-        runUrl: null,
-        outcome: null,
-        version: 1,
-      }),
+      await h.store.operations.create(
+        operationFixture(now, {
+          id,
+          kind: 'runbook',
+          service: 'api',
+          ref: 'flush-cache',
+          inputs: { service: 'api', env: 'staging', scope: 'all' },
+          requester: 'U000ADMIN',
+        }),
+      ),
     ).toBe('created');
     const correlationId = `${id}/flush/01`;
     const pending = { attempts: 0, startedAt: null, endedAt: null, outputs: {}, error: null };

@@ -1,3 +1,4 @@
+import { incidentFixture } from '../support/incident-fixture.ts';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -124,27 +125,9 @@ describe.each(backends)('the web page’s store (%s)', (_name, open) => {
     expect(await ids({ limit: 1, offset: 1 })).toEqual(['b']);
 
     const [event] = await store.events.append([operationFailed(b, 'rollout failed', {}, later(1500))]);
-    const incident = await store.incidents.create({
-      id: 'i1',
-      title: 'down',
-      severity: 'sev2',
-      services: ['api'],
-      status: 'open',
-      declaredBy: 'U1',
-      declaredAt: later(1600),
-      invocationId: 'inv',
-      resolvedAt: null,
-      summary: null,
-      channelId: null,
-      channelName: null,
-      stage: 'investigating',
-      roles: { commander: null, comms: null, scribe: null },
-      impactStartedAt: null,
-      mitigatedAt: null,
-      causeOperationId: null,
-      followUps: [],
-      nextUpdateAt: null,
-    });
+    const incident = await store.incidents.create(
+      incidentFixture(later(1600), { id: 'i1', title: 'down', declaredBy: 'U1', invocationId: 'inv' }),
+    );
     await store.incidents.append({
       incidentId: incident.id,
       source: `event:${String(event?.seq)}`,

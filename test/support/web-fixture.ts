@@ -1,3 +1,4 @@
+import { incidentFixture } from './incident-fixture.ts';
 import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import type { RequestListener, Server } from 'node:http';
@@ -139,27 +140,9 @@ async function seedHistory(deckhand: Deckhand, clock: ManualClock): Promise<void
   const [event] = await deckhand.store.events.append([
     operationFailed(failed, 'rollout failed', {}, at(185)),
   ]);
-  const incident = await deckhand.store.incidents.create({
-    id: 'inc-1',
-    title: 'Checkout <i>down</i>',
-    severity: 'sev2',
-    services: ['api'],
-    status: 'open',
-    declaredBy: 'U000ADMIN',
-    declaredAt: at(180),
-    invocationId: 'inv-1',
-    resolvedAt: null,
-    summary: null,
-    channelId: null,
-    channelName: null,
-    stage: 'investigating',
-    roles: { commander: null, comms: null, scribe: null },
-    impactStartedAt: null,
-    mitigatedAt: null,
-    causeOperationId: null,
-    followUps: [],
-    nextUpdateAt: null,
-  });
+  const incident = await deckhand.store.incidents.create(
+    incidentFixture(at(180), { id: 'inc-1', title: 'Checkout <i>down</i>', invocationId: 'inv-1' }),
+  );
   await deckhand.store.incidents.append({
     incidentId: incident.id,
     source: `event:${String(event?.seq)}`,
