@@ -63,13 +63,15 @@ describe('the sandbox keeps its state under the data directory', () => {
         await before.step(500);
       }
       expect((await before.store.operations.get(id))?.state).toBe(crashIn);
-      const [run] = await runsOf(first, 'api');
-      // The crash: the simulators stop where they are, nothing more is saved, Deckhand is not stopped.
-      await first.close({ flush: false });
-      // A killed process does nothing more; this one shares the test's process, so it is told to stop
-      // driving (without a grace period), or it would take its lease back from the restarted one.
+      // The crash. A killed process does nothing more; this one shares the test's process, so it is
+      // told to stop driving at once (before anything else is awaited: a watch event already on its
+      // way would otherwise finish the step), or it would take its lease back from the restarted one.
       await before.deckhand.runner.stop(0);
       cleanup.push(() => before.store.close());
+      expect((await before.store.operations.get(id))?.state).toBe(crashIn);
+      const [run] = await runsOf(first, 'api');
+      // The simulators stop where they are, and nothing more is saved.
+      await first.close({ flush: false });
 
       clock.advance(2_000);
       const second = await persistentSandbox(dataDir, clock);
