@@ -1,6 +1,7 @@
 import type { CommandContext } from '../src/core/command.ts';
 import { formatDuration, formatTime } from '../src/core/duration.ts';
 import { DeckhandError } from '../src/core/errors.ts';
+import { findRunbookRun } from './runbook-run-lookup.ts';
 import { mention, typedText } from '../src/core/markup.ts';
 import { reply, type Reply } from '../src/core/message.ts';
 import type { RunbookStepRecord } from '../src/operations/runbook-run-repository.ts';
@@ -27,14 +28,7 @@ export async function runbookOutput(
   runId: string,
   stepId: string | undefined,
 ): Promise<Reply> {
-  const op = await ctx.ports.operations.get(runId);
-  const run = op.kind === 'runbook' ? await ctx.ports.operations.runbookRun(op.id) : null;
-  if (run === null) {
-    throw new DeckhandError(
-      'invalid_arguments',
-      `Operation ${op.id.slice(0, 8)} is not a runbook run; see what it did on its card or with /ops history.`,
-    );
-  }
+  const { op, run } = await findRunbookRun(ctx, runId, '; see what it did on its card or with /ops history.');
   await mayRead(ctx, op);
   const planned = plannedStepsOfRun(ctx.runbooks, ctx.catalog, op) ?? [];
   const wanted = stepId?.trim().toLowerCase();

@@ -1,6 +1,7 @@
 import type { CommandContext } from '../src/core/command.ts';
 import { formatDuration } from '../src/core/duration.ts';
 import { DeckhandError } from '../src/core/errors.ts';
+import { findRunbookRun } from './runbook-run-lookup.ts';
 import { typedText } from '../src/core/markup.ts';
 import { reply, type Reply } from '../src/core/message.ts';
 import { planRunbook } from '../src/runbooks/dry-run-plan.ts';
@@ -240,14 +241,7 @@ export async function runbookRetry(
   runId: string,
   from: string | undefined,
 ): Promise<Reply> {
-  const op = await ctx.ports.operations.get(runId);
-  const run = op.kind === 'runbook' ? await ctx.ports.operations.runbookRun(op.id) : null;
-  if (run === null) {
-    throw new DeckhandError(
-      'invalid_arguments',
-      `Operation ${op.id.slice(0, 8)} is not a runbook run. Start a runbook with: /ops runbook run <id> …`,
-    );
-  }
+  const { op, run } = await findRunbookRun(ctx, runId, '. Start a runbook with: /ops runbook run <id> …');
   if (op.state !== 'failed' && op.state !== 'cancelled') {
     throw new DeckhandError(
       'invalid_arguments',
