@@ -38,6 +38,8 @@ import { auditOutcomesSink } from './sinks/audit-outcomes.ts';
 import { incidentTimelineSink } from './incidents/timeline-sink.ts';
 import { remindDueUpdates } from './incidents/update-reminders.ts';
 import { createStore } from './store/create-store.ts';
+import { Chores } from './chores.ts';
+import { runWhenDue, type ScheduledJob } from './schedules/scheduled-job.ts';
 import { Registry as MetricsRegistry } from 'prom-client';
 import { countingAuditLog } from './metrics/audit-counting.ts';
 import { DeckhandMetrics } from './metrics/deckhand-metrics.ts';
@@ -97,6 +99,11 @@ export interface Deckhand {
    * reminders. `start` runs them every `housekeepingMs`; tests call this on a ManualClock.
    */
   housekeeping(): Promise<void>;
+  /**
+   * Adds a job done once per due instant across replicas (src/schedules/), checked with the
+   * housekeeping chores; returns a function that removes it. The Slack surface schedules the weekly digest.
+   */
+  scheduleJob(job: ScheduledJob): () => void;
   /** Stops in order (see SHUTDOWN_PHASES); safe to call twice. */
   stop(): Promise<void>;
 }
@@ -307,20 +314,36 @@ export async function createDeckhand(options: DeckhandOptions): Promise<Deckhand
           }),
         }),
   };
-  const housekeeping = async (): Promise<void> => {
-    // Expired approval requests are cancelled, expired locks recorded, and operations a dead replica
-    // left behind are taken over.
-    await operations.expireApprovals();
-    await locks.sweep();
-    await freeDeadLeases();
-    await runner.resumeAll();
-    await remindDueUpdates({
-      incidents: store.incidents,
-      events,
-      clock,
-      cadence: options.config.incidents.updateEvery,
+  const chores = new Chores(logger.child({ component: 'housekeeping' }));
+  // Expired approval requests are cancelled, expired locks recorded, operations a dead replica left
+  // behind taken over, due incident reminders sent, spent web sessions deleted.
+  chores.add({ name: 'approval expiry', run: () => operations.expireApprovals().then(() => undefined) });
+  chores.add({ name: 'lock expiry', run: () => locks.sweep().then(() => undefined) });
+  chores.add({ name: 'dead processes', run: freeDeadLeases });
+  chores.add({ name: 'operations', run: () => runner.resumeAll().then(() => undefined) });
+  chores.add({
+    name: 'incident reminders',
+    run: () =>
+      remindDueUpdates({
+        incidents: store.incidents,
+        events,
+        clock,
+        cadence: options.config.incidents.updateEvery,
+      }).then(() => undefined),
+  });
+  chores.add({ name: 'web sessions', run: () => store.web.pruneExpired(clock.now()).then(() => undefined) });
+  const housekeeping = (): Promise<void> => chores.runAll();
+  const scheduleJob = (job: ScheduledJob): (() => void) =>
+    chores.add({
+      name: job.name,
+      run: () =>
+        runWhenDue(job, {
+          runs: store.scheduledRuns,
+          clock,
+          owner,
+          logger: logger.child({ component: 'schedules' }),
+        }).then(() => undefined),
     });
-  };
   let timer: NodeJS.Timeout | undefined;
   lifecycle.onStop('acknowledgements', 'housekeeping', () => clearInterval(timer));
   lifecycle.onStop('sinks', 'sinks', async () => {
@@ -412,6 +435,7 @@ export async function createDeckhand(options: DeckhandOptions): Promise<Deckhand
       return resumed;
     },
     housekeeping,
+    scheduleJob,
     stop: () => lifecycle.stop(),
   };
 }

@@ -15,6 +15,7 @@ import type { GitHubActions } from '../github/port.ts';
 import { digestLines } from '../reports/digest-text.ts';
 import type { ChainState } from '../reports/weekly-digest.ts';
 import { postDigest, weeklyReport, type DigestChat } from '../reports/weekly-report.ts';
+import { serviceRepo } from '../reports/service-repo.ts';
 import { createStore } from '../store/create-store.ts';
 import type { Store } from '../store/types.ts';
 import type { Output } from './output.ts';
@@ -71,7 +72,7 @@ export async function reportWeekly(
       {
         records: store.dora,
         clock: io.clock,
-        lead: github === null ? null : { github, repoOf: (service) => repoOf(config, service) },
+        lead: github === null ? null : { github, repoOf: (service) => serviceRepo(config, service) },
         auditState: () => chainState(store, settings),
       },
       week,
@@ -97,13 +98,6 @@ function parseWeek(typed: string): Date {
     );
   }
   return at;
-}
-
-function repoOf(config: ConfigFile, service: string) {
-  const repo = config.services[service]?.github?.repo;
-  if (repo === undefined) return null;
-  const [owner = '', name = ''] = repo.split('/');
-  return { owner, repo: name };
 }
 
 function realGitHub(settings: ReportSettings): GitHubActions | null {

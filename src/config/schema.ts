@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseDuration, readsAsDuration } from '../core/duration.ts';
 import { incidentsSchema } from './incidents-schema.ts';
+import { reportsSchema } from './reports-schema.ts';
 import { alias, clockTime, duration, name, slackSubject } from './schema-primitives.ts';
 import { patternProblem } from '../core/safe-ref.ts';
 import { urlProblem } from '../runbooks/url-allow-list.ts';
@@ -172,6 +173,7 @@ export const configSchema = z
       .strict()
       .default({ maxDuration: '30d' }),
     incidents: incidentsSchema,
+    reports: reportsSchema,
     audit: z
       .object({
         checkpoints: z

@@ -177,6 +177,15 @@ export interface ChangeCommitRow {
   recorded_at: string;
 }
 
+/** A scheduled job's run at one due instant (migration 0014): who holds it, until when, when done. */
+export interface ScheduledRunRow {
+  job: string;
+  due_at: string;
+  owner: string | null;
+  lease_expires_at: string | null;
+  done_at: string | null;
+}
+
 export interface Database {
   audit_entries: AuditEntryRow;
   locks: LockRow;
@@ -193,4 +202,5 @@ export interface Database {
   web_sessions: WebSessionRow;
   incident_links: IncidentLinkRow;
   change_commits: ChangeCommitRow;
+  scheduled_runs: ScheduledRunRow;
 }

@@ -13,6 +13,7 @@ import { KyselyIdempotencyRepository } from './kysely-idempotency-repository.ts'
 import { KyselyLockRepository } from './kysely-lock-repository.ts';
 import { KyselyOperationRepository } from './kysely-operation-repository.ts';
 import { KyselyWebRepository } from './kysely-web-repository.ts';
+import { KyselyScheduledRunRepository } from './kysely-scheduled-run-repository.ts';
 import { SqliteAuditLog } from './sqlite-audit-log.ts';
 import { SqliteIdempotencyRepository } from './sqlite-idempotency-repository.ts';
 import { SqliteLockRepository } from './sqlite-lock-repository.ts';
@@ -35,6 +36,7 @@ export class KyselyStore implements Store {
   readonly runbookRuns: KyselyRunbookRunRepository;
   readonly web: KyselyWebRepository;
   readonly dora: KyselyDoraRecords;
+  readonly scheduledRuns: KyselyScheduledRunRepository;
   private readonly writer: SqliteWriter | undefined;
   private closed = false;
 
@@ -67,6 +69,7 @@ export class KyselyStore implements Store {
     this.runbookRuns = new KyselyRunbookRunRepository(db);
     this.web = new KyselyWebRepository(db);
     this.dora = new KyselyDoraRecords(db);
+    this.scheduledRuns = new KyselyScheduledRunRepository(db);
   }
 
   async ready(): Promise<StoreReadiness> {

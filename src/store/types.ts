@@ -3,6 +3,7 @@ import type { CoreStore } from '../core/repositories.ts';
 import type { EventRepository, SinkCursorRepository } from '../events/event-log.ts';
 import type { SlackMessageRepository } from './kysely-slack-message-repository.ts';
 import type { WebRepository } from '../surfaces/web/web-repository.ts';
+import type { ScheduledRunRepository } from '../schedules/scheduled-run-repository.ts';
 
 // The vocabulary and the repository interfaces are the core's (src/core/vocabulary.ts and
 // src/core/repositories.ts); they are re-exported here for code that still imports them from the store.
@@ -34,6 +35,8 @@ export interface Store extends CoreStore {
   readonly runbookRuns: RunbookRunRepository;
   /** The managers' web page: its reads (deploys, incidents) and its sessions. */
   readonly web: WebRepository;
+  /** Scheduled jobs' runs (the weekly digest), claimed once across replicas. */
+  readonly scheduledRuns: ScheduledRunRepository;
   /**
    * Whether the store can take writes now, for `/readyz`: SQLite's file is still the one at the
    * configured path and its write lock can be taken; PostgreSQL answers. Never throws.

@@ -711,6 +711,41 @@ function describeStore(name: string, makeBackend: () => Promise<Backend>): void 
         expect(await race(new Date(T0.getTime() + 2 * 3_600_000))).toBe(1);
       });
 
+      it('lets one replica do a scheduled run, and another take it over once its claim expires', async () => {
+        const due = new Date(T0.getTime() - 60_000);
+        const until = new Date(T0.getTime() + 600_000);
+        const claims = await Promise.all(
+          Array.from({ length: 10 }, (_, i) =>
+            (i % 2 === 0 ? store : replica).scheduledRuns.claim(
+              'reports.weekly',
+              due,
+              `r${String(i)}`,
+              T0,
+              until,
+            ),
+          ),
+        );
+        expect(claims.filter(Boolean)).toHaveLength(1);
+        expect(
+          await replica.scheduledRuns.claim(
+            'reports.weekly',
+            due,
+            'r1',
+            until,
+            new Date(until.getTime() + 1),
+          ),
+        ).toBe(true);
+        await replica.scheduledRuns.complete('reports.weekly', due, 'r1', until);
+        expect(await store.scheduledRuns.doneAt('reports.weekly', due)).toEqual(until);
+        const later = new Date(until.getTime() + 3_600_000);
+        expect(await store.scheduledRuns.claim('reports.weekly', due, 'r0', later, later)).toBe(false);
+        // A failed run given back is claimed at once by whoever checks next.
+        const next = new Date(due.getTime() + 7 * 86_400_000);
+        expect(await store.scheduledRuns.claim('reports.weekly', next, 'r0', T0, until)).toBe(true);
+        await store.scheduledRuns.release('reports.weekly', next, 'r0');
+        expect(await replica.scheduledRuns.claim('reports.weekly', next, 'r1', T0, until)).toBe(true);
+      });
+
       it('claims a key once across both', async () => {
         const claims = await Promise.all(
           Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? store : replica).idempotency.claim('k', T0)),

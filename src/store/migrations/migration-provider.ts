@@ -12,6 +12,7 @@ import * as runbookRuns from './0010-runbook-runs.ts';
 import * as incidentWork from './0011-incident-work.ts';
 import * as webUi from './0012-web-ui.ts';
 import * as doraRecords from './0013-dora-records.ts';
+import * as scheduledRuns from './0014-scheduled-runs.ts';
 
 /**
  * Migrations are listed in code rather than read from a folder, so they work the same from source,
@@ -31,6 +32,7 @@ const migrations: Readonly<Record<string, Migration>> = {
   '0011-incident-work': incidentWork,
   '0012-web-ui': webUi,
   '0013-dora-records': doraRecords,
+  '0014-scheduled-runs': scheduledRuns,
 };
 
 export const migrationProvider: MigrationProvider = {

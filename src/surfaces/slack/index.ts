@@ -10,6 +10,8 @@ import { progressCardSink } from './progress-card-sink.ts';
 import type { SlackClients, SlackConnection } from './slack-clients.ts';
 import { createSlackApp, refuseUnreadable, type SlackApp } from './slack-app.ts';
 import { slackIntake } from './slack-intake.ts';
+import { weeklyReportJob } from '../../reports/weekly-report-job.ts';
+import { serviceRepo } from '../../reports/service-repo.ts';
 
 export {
   checkSlackToken,
@@ -96,6 +98,37 @@ export function createSlackSurface(deckhand: Deckhand, options: SlackSurfaceOpti
       logger: logger.child({ component: 'incident-channels' }),
     }),
   );
+  const weekly = deckhand.catalog.config.reports.weekly;
+  if (weekly !== undefined) {
+    deckhand.scheduleJob(
+      weeklyReportJob(
+        weekly,
+        {
+          records: deckhand.store.dora,
+          clock,
+          lead: {
+            github: deckhand.ports.github,
+            repoOf: (service) => serviceRepo(deckhand.catalog.config, service),
+          },
+          auditState: async () => {
+            const check = await deckhand.web.chain.verify();
+            return check.ok
+              ? {
+                  ok: true,
+                  summary: `${String(check.count)} entries verified, head ${check.head}`,
+                  problems: [],
+                }
+              : {
+                  ok: false,
+                  summary: `The audit chain breaks at entry ${String(check.brokenSeq)}: ${check.reason}. Run deckhand audit verify for the details.`,
+                  problems: [check.reason],
+                };
+          },
+        },
+        chat,
+      ),
+    );
+  }
   const mode = socketMode ? 'socket-mode' : 'http';
   return {
     mode,
