@@ -9,6 +9,7 @@ import { canI } from './can-i.ts';
 import { cancel } from './cancel.ts';
 import { confirmRun } from './confirm-run.ts';
 import { help } from './help.ts';
+import { home } from './home.ts';
 import { incident } from './incident.ts';
 import { incidents } from './incidents.ts';
 import { lock } from './lock.ts';
@@ -33,6 +34,7 @@ export const commands: readonly Command[] = [
   locks,
   canI,
   whoami,
+  home,
   audit,
   incident,
   incidents,

@@ -68,7 +68,7 @@ export async function startSlack(config: ConfigFile, settings: Settings, flags: 
           : [slackCheckpointPublisher(webClientChat(clients.chat), checkpointChannel)],
     },
   });
-  const surface = createSlackSurface(deckhand, { connection, clients });
+  const surface = createSlackSurface(deckhand, { connection, clients, webUrl: settings.ui.publicUrl });
   const { url } = await surface.start({
     port: flags.port === undefined ? settings.port : Number(flags.port),
   });

@@ -62,6 +62,8 @@ export interface AuditLog {
   recent(filter: AuditFilter): Promise<AuditEntry[]>;
   /** Oldest first, streamed in pages; for export and verify. `afterSeq`: only entries after that one. */
   scan(filter?: AuditScanFilter): AsyncIterable<AuditEntry>;
+  /** How many entries of each decision were appended at or after `since` (App Home's counts for today). */
+  countByDecision(since: Date): Promise<Partial<Record<Decision, number>>>;
   /**
    * Recomputes the chain from the first entry. `observe` is told each entry that checked out, as
    * stored (its seq and hash), so a caller can compare it with a head recorded elsewhere.

@@ -13,6 +13,7 @@ export function countingAuditLog(audit: AuditLog, onAppended: () => void): Audit
     },
     recent: (filter) => audit.recent(filter),
     scan: (filter) => audit.scan(filter),
+    countByDecision: (since) => audit.countByDecision(since),
     verify: (observe) => audit.verify(observe),
   };
 }

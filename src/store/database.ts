@@ -186,6 +186,14 @@ export interface ScheduledRunRow {
   done_at: string | null;
 }
 
+/** Someone who opened Deckhand's App Home, and what was last published there (migration 0015). */
+export interface AppHomeViewerRow {
+  user_id: string;
+  opened_at: string;
+  view_hash: string | null;
+  content_hash: string | null;
+}
+
 export interface Database {
   audit_entries: AuditEntryRow;
   locks: LockRow;
@@ -203,4 +211,5 @@ export interface Database {
   incident_links: IncidentLinkRow;
   change_commits: ChangeCommitRow;
   scheduled_runs: ScheduledRunRow;
+  app_home_viewers: AppHomeViewerRow;
 }

@@ -12,6 +12,7 @@ import type {
   AuditScanFilter,
   AuditVerification,
 } from '../core/repositories.ts';
+import type { Decision } from '../core/vocabulary.ts';
 
 const DEFAULT_LIMIT = 20;
 const MAX_LIMIT = 1000;
@@ -52,6 +53,18 @@ export class KyselyAuditLog implements AuditLog {
       query = narrowed(query, filter);
       const rows = await query.orderBy('seq', 'desc').limit(limit).execute();
       return rows.map(rowToEntry);
+    });
+  }
+
+  countByDecision(since: Date): Promise<Partial<Record<Decision, number>>> {
+    return guarded(async () => {
+      const rows = await this.db
+        .selectFrom('audit_entries')
+        .select(['decision', (eb) => eb.fn.countAll<number | string>().as('n')])
+        .where('at', '>=', since.toISOString())
+        .groupBy('decision')
+        .execute();
+      return Object.fromEntries(rows.map((r) => [r.decision, Number(r.n)]));
     });
   }
 

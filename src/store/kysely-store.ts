@@ -14,6 +14,7 @@ import { KyselyLockRepository } from './kysely-lock-repository.ts';
 import { KyselyOperationRepository } from './kysely-operation-repository.ts';
 import { KyselyWebRepository } from './kysely-web-repository.ts';
 import { KyselyScheduledRunRepository } from './kysely-scheduled-run-repository.ts';
+import { KyselyAppHomeViewerRepository } from './kysely-app-home-viewer-repository.ts';
 import { SqliteAuditLog } from './sqlite-audit-log.ts';
 import { SqliteIdempotencyRepository } from './sqlite-idempotency-repository.ts';
 import { SqliteLockRepository } from './sqlite-lock-repository.ts';
@@ -37,6 +38,7 @@ export class KyselyStore implements Store {
   readonly web: KyselyWebRepository;
   readonly dora: KyselyDoraRecords;
   readonly scheduledRuns: KyselyScheduledRunRepository;
+  readonly appHomeViewers: KyselyAppHomeViewerRepository;
   private readonly writer: SqliteWriter | undefined;
   private closed = false;
 
@@ -70,6 +72,7 @@ export class KyselyStore implements Store {
     this.web = new KyselyWebRepository(db);
     this.dora = new KyselyDoraRecords(db);
     this.scheduledRuns = new KyselyScheduledRunRepository(db);
+    this.appHomeViewers = new KyselyAppHomeViewerRepository(db);
   }
 
   async ready(): Promise<StoreReadiness> {

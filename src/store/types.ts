@@ -4,6 +4,7 @@ import type { EventRepository, SinkCursorRepository } from '../events/event-log.
 import type { SlackMessageRepository } from './kysely-slack-message-repository.ts';
 import type { WebRepository } from '../surfaces/web/web-repository.ts';
 import type { ScheduledRunRepository } from '../schedules/scheduled-run-repository.ts';
+import type { AppHomeViewerRepository } from '../surfaces/slack/app-home-viewers.ts';
 
 // The vocabulary and the repository interfaces are the core's (src/core/vocabulary.ts and
 // src/core/repositories.ts); they are re-exported here for code that still imports them from the store.
@@ -37,6 +38,8 @@ export interface Store extends CoreStore {
   readonly web: WebRepository;
   /** Scheduled jobs' runs (the weekly digest), claimed once across replicas. */
   readonly scheduledRuns: ScheduledRunRepository;
+  /** Who opened Slack's App Home, and what it last showed them. */
+  readonly appHomeViewers: AppHomeViewerRepository;
   /**
    * Whether the store can take writes now, for `/readyz`: SQLite's file is still the one at the
    * configured path and its write lock can be taken; PostgreSQL answers. Never throws.

@@ -17,7 +17,7 @@
  * - option: plain_text of at most 75, value at most 150; at most 100 options
  *   (…/composition-objects/option-object, …/block-elements/select-menu-element)
  * - image: alt_text at most 2,000, image_url at most 3,000 (…/blocks/image-block)
- * - block_id and action_id: at most 255, unique within the message
+ * - block_id: at most 255, unique within the message; action_id: at most 255, unique within its block
  */
 
 const BLOCKS_PER_MESSAGE = 50;
@@ -98,6 +98,8 @@ class Checker {
 
   block(pointer: string, value: Json): void {
     if (!isObject(value)) return this.error(pointer, 'must be a block');
+    // An action_id must be unique within its block (@slack/types' Actionable.action_id), not the message.
+    this.actionIds.clear();
     this.unique(`${pointer}/block_id`, value.block_id, 'block');
     switch (value.type) {
       case 'section': {
@@ -175,6 +177,19 @@ export function checkMessage(params: { text?: unknown; blocks?: unknown }): Bloc
     checker.error('/blocks', `must have no more than ${String(BLOCKS_PER_MESSAGE)} items`);
   blocks.forEach((block: Json, i) => checker.block(`/blocks/${String(i)}`, block));
   return checker.errors.length === 0 ? null : { error: 'invalid_blocks', messages: checker.errors };
+}
+
+/**
+ * The blocks of a view (a modal or the App Home tab hold up to 100,
+ * https://docs.slack.dev/reference/views), checked block by block as in a message; Slack's messages
+ * with pointers under `/view`.
+ */
+export function checkViewBlocks(blocks: unknown, max = 100): string[] {
+  if (!Array.isArray(blocks) || blocks.length === 0 || blocks.length > max)
+    return [`[ERROR] must have 1 to ${String(max)} items [json-pointer:/view/blocks]`];
+  const checker = new Checker();
+  blocks.forEach((block: Json, i) => checker.block(`/view/blocks/${String(i)}`, block));
+  return checker.errors;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -12,7 +12,13 @@ import {
   type Params,
 } from './fake-slack-methods.ts';
 import { decodeBody, readText, tokenOf } from './read-body.ts';
-import { viewsOpen, type FakeViewsState, type OpenedView } from './fake-slack-views.ts';
+import {
+  viewsOpen,
+  viewsPublish,
+  type FakeViewsState,
+  type OpenedView,
+  type PublishedHomes,
+} from './fake-slack-views.ts';
 
 /** One Web API call as the fake received it. Form-encoded values stay strings, as Slack sees them. */
 export interface FakeSlackCall {
@@ -77,6 +83,8 @@ export interface FakeSlackApi {
   takeChannelName(name: string): void;
   /** From now on the bot may not post in `channel`, and Slack says why; null lets it post again. */
   refuseChannel(channel: string, error: ChannelRefusal | null): void;
+  /** Each user's Home tab as views.publish last set it, with its hash. */
+  readonly homes: ReadonlyMap<string, { view: Record<string, unknown>; hash: string }>;
   /** The modals views.open opened, in order, with the ids Slack gave them. */
   readonly views: readonly OpenedView[];
   /**
@@ -110,6 +118,7 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
   };
   const views: FakeViewsState = { views: [], exchanged: new Set(), now: options.now ?? Date.now };
   const calls: FakeSlackCall[] = [];
+  const homes: PublishedHomes = new Map();
   const responses: FakeSlackResponse[] = [];
   const limits = new Map<string, { retryAfter: number; left: number }>();
   const holds = new Map<string, { arrived: (call: FakeSlackCall) => void; gate: Promise<void> }[]>();
@@ -160,6 +169,9 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
       return json(res, 200, { ok: true, url: socketModeUrl });
     }
     if (!accepts(token)) return json(res, 200, { ok: false, error: 'invalid_auth' });
+    if (method === 'views.publish') {
+      return json(res, 200, { response_metadata: { warnings: [] }, ...viewsPublish(params, homes) });
+    }
     if (method === 'views.open') {
       return json(res, 200, { response_metadata: { warnings: [] }, ...viewsOpen(params, views) });
     }
@@ -252,6 +264,7 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
     },
     channels: state.channels,
     views: views.views,
+    homes,
     takeChannelName: (name) => {
       state.nextChannel += 1;
       state.channels.set(`C9TAKEN${String(state.nextChannel)}`, {

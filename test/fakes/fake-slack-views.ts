@@ -16,6 +16,7 @@
  * Errors come back as Slack writes them: `[ERROR] … [json-pointer:/view/…]`.
  */
 import type { Answer, Params } from './fake-slack-methods.ts';
+import { checkViewBlocks } from './fake-block-kit.ts';
 
 /** A view the fake opened: what was sent, with the id and team Slack adds. */
 export interface OpenedView {
@@ -178,4 +179,51 @@ function shortString(value: unknown, max: number): value is string {
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The Home tabs views.publish set, per user: the view as sent and its current hash. */
+export type PublishedHomes = Map<string, { view: Record<string, unknown>; hash: string; version: number }>;
+
+/**
+ * views.publish as Slack checks it (https://docs.slack.dev/reference/methods/views.publish): `user_id`
+ * required, `view` a JSON string of a `home` view of 1 to 100 valid blocks (at most 250 kB, private
+ * metadata at most 3,000, callback_id at most 255); a `hash` that is not the current view's answers
+ * `hash_conflict`, so two updates never overwrite each other unseen. Each publish gets a new hash.
+ */
+export function viewsPublish(params: Params, homes: PublishedHomes): Answer | Failure {
+  const user = typeof params.user_id === 'string' ? params.user_id : '';
+  if (!/^[UW][A-Z0-9]+$/.test(user)) return { ok: false, error: 'invalid_arguments' };
+  const raw = typeof params.view === 'string' ? params.view : JSON.stringify(params.view ?? null);
+  if (Buffer.byteLength(raw) > VIEW_MAX_BYTES) return { ok: false, error: 'view_too_large' };
+  let view: unknown;
+  try {
+    view = JSON.parse(raw);
+  } catch {
+    return { ok: false, error: 'invalid_arguments', response_metadata: { messages: ['view is not JSON'] } };
+  }
+  if (!isObject(view) || view.type !== 'home')
+    return {
+      ok: false,
+      error: 'invalid_arguments',
+      response_metadata: { messages: ['[ERROR] must be home [json-pointer:/view/type]'] },
+    };
+  const errors = checkViewBlocks(view.blocks);
+  if (view.private_metadata !== undefined && !shortString(view.private_metadata, 3000))
+    errors.push(
+      '[ERROR] must be a string of less than 3001 characters [json-pointer:/view/private_metadata]',
+    );
+  if (errors.length > 0)
+    return { ok: false, error: 'invalid_arguments', response_metadata: { messages: errors } };
+  const current = homes.get(user);
+  if (
+    typeof params.hash === 'string' &&
+    params.hash !== '' &&
+    current !== undefined &&
+    params.hash !== current.hash
+  )
+    return { ok: false, error: 'hash_conflict' };
+  const version = (current?.version ?? 0) + 1;
+  const hash = `${user}.${String(version)}`;
+  homes.set(user, { view, hash, version });
+  return { ok: true, view: { ...view, id: `VHOME${user}`, team_id: 'T000DECK', hash } };
 }

@@ -14,6 +14,7 @@ function memoryAudit(entries: AuditEntry[]): AuditLog & { scans: Pick<AuditFilte
     append: () => Promise.reject(new Error('not used')),
     recent: () => Promise.reject(new Error('not used')),
     verify: () => Promise.reject(new Error('not used')),
+    countByDecision: () => Promise.reject(new Error('not used')),
     async *scan(filter = {}) {
       scans.push(filter);
       await Promise.resolve();

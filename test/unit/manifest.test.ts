@@ -3,11 +3,16 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { commands } from '../../commands/index.ts';
 import { usageHint } from '../../src/surfaces/slack/usage-hint.ts';
+import { SUBSCRIBED_EVENTS } from '../../src/surfaces/slack/slack-intake.ts';
 
 interface Manifest {
   features: { slash_commands: { command: string; usage_hint: string; should_escape: boolean }[] };
   oauth_config: { scopes: { bot: string[] } };
-  settings: { socket_mode_enabled: boolean; interactivity: { is_enabled: boolean } };
+  settings: {
+    socket_mode_enabled: boolean;
+    interactivity: { is_enabled: boolean };
+    event_subscriptions?: { bot_events: string[] };
+  };
 }
 
 /**
@@ -69,6 +74,12 @@ describe('manifest.yml', () => {
     expect(unknown, 'add these methods and their scopes to METHOD_SCOPES').toEqual([]);
     const needed = new Set(['commands', ...used.flatMap((m) => METHOD_SCOPES[m] ?? [])]);
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([...needed].sort());
+  });
+
+  it('subscribes to exactly the events the HTTP intake lets through to Bolt', () => {
+    expect([...(manifest.settings.event_subscriptions?.bot_events ?? [])].sort()).toEqual(
+      [...SUBSCRIBED_EVENTS].sort(),
+    );
   });
 
   it('enables Socket Mode and interactivity', () => {

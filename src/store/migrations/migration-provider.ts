@@ -13,6 +13,7 @@ import * as incidentWork from './0011-incident-work.ts';
 import * as webUi from './0012-web-ui.ts';
 import * as doraRecords from './0013-dora-records.ts';
 import * as scheduledRuns from './0014-scheduled-runs.ts';
+import * as appHome from './0015-app-home.ts';
 
 /**
  * Migrations are listed in code rather than read from a folder, so they work the same from source,
@@ -33,6 +34,7 @@ const migrations: Readonly<Record<string, Migration>> = {
   '0012-web-ui': webUi,
   '0013-dora-records': doraRecords,
   '0014-scheduled-runs': scheduledRuns,
+  '0015-app-home': appHome,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -4,6 +4,7 @@ import type { Clock } from '../../core/clock.ts';
 import type { Dispatcher } from '../../core/dispatcher.ts';
 import { asDeckhandError } from '../../core/errors.ts';
 import { reply, type Reply } from '../../core/message.ts';
+import { channelOfHomeBlock } from './app-home-view.ts';
 import { slackMessage } from './render-blocks.ts';
 
 /** The action ids of Deckhand's buttons (`op_approve`, `op_deny`, `op_rollback`, …; see operationCard). */
@@ -44,7 +45,9 @@ export function registerCardActions(app: InstanceType<typeof App>, options: Card
     const arrived = options.clock.now().getTime();
     await ack();
     options.onAcknowledged?.('action', (options.clock.now().getTime() - arrived) / 1000);
-    const channel = body.channel?.id;
+    // A click on the App Home tab has no channel: its block names the approval's (see app-home-view.ts).
+    const fromHome = body.channel?.id === undefined ? channelOfHomeBlock(action.block_id) : undefined;
+    const channel = body.channel?.id ?? fromHome;
     const text = commandOfClick(action.action_id, action.value ?? '');
     if (channel === undefined || text === undefined) {
       options.logger.warn({ actionId: action.action_id }, 'ignored a card action it cannot read');
@@ -73,6 +76,11 @@ export function registerCardActions(app: InstanceType<typeof App>, options: Card
       answer = reply('error', 'Deckhand could not handle that', { text: asDeckhandError(error).userMessage });
     }
     if (answer === undefined) return;
+    if (fromHome !== undefined) {
+      // The clicker may not be in the approval's channel: they hear back in their messages with Deckhand.
+      await client.chat.postMessage({ channel: body.user.id, ...slackMessage(answer) });
+      return;
+    }
     await client.chat.postEphemeral({ channel, user: body.user.id, ...slackMessage(answer) });
   });
 }

@@ -10,6 +10,7 @@ import { progressCardSink } from './progress-card-sink.ts';
 import type { SlackClients, SlackConnection } from './slack-clients.ts';
 import { createSlackApp, refuseUnreadable, type SlackApp } from './slack-app.ts';
 import { slackIntake } from './slack-intake.ts';
+import { AppHome, appHomeSink, registerAppHome } from './app-home.ts';
 import { weeklyReportJob } from '../../reports/weekly-report-job.ts';
 import { serviceRepo } from '../../reports/service-repo.ts';
 
@@ -28,6 +29,8 @@ export interface SlackSurfaceOptions {
   ackDeadlineMs?: number;
   /** How to post to a command's response_url; default @slack/webhook with a 10 s timeout. */
   respond?: RespondTo;
+  /** Where browsers reach Deckhand (DECKHAND_PUBLIC_URL): the App Home links the managers' view there. */
+  webUrl?: string | undefined;
 }
 
 export interface SlackSurface {
@@ -98,6 +101,28 @@ export function createSlackSurface(deckhand: Deckhand, options: SlackSurfaceOpti
       logger: logger.child({ component: 'incident-channels' }),
     }),
   );
+  const home = new AppHome({
+    home: {
+      catalog: deckhand.catalog,
+      policy: deckhand.policy,
+      operations: deckhand.store.operations,
+      incidents: deckhand.store.incidents,
+      audit: deckhand.store.audit,
+      lastVerification: () => {
+        const last = deckhand.web.chain.last;
+        return last === null
+          ? null
+          : { ok: last.ok, count: last.count, at: last.at, ...(last.ok ? { head: last.head } : {}) };
+      },
+    },
+    viewers: deckhand.store.appHomeViewers,
+    client: clients.chat,
+    clock,
+    logger: logger.child({ component: 'app-home' }),
+    webUrl: options.webUrl,
+  });
+  registerAppHome(slackApp.app, home, logger.child({ component: 'app-home' }));
+  deckhand.follow(appHomeSink(home));
   const weekly = deckhand.catalog.config.reports.weekly;
   if (weekly !== undefined) {
     deckhand.scheduleJob(

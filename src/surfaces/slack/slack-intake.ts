@@ -3,6 +3,7 @@ import { isValidSlackRequest } from '@slack/bolt';
 import type { Logger } from 'pino';
 import getRawBody from 'raw-body';
 import { CARD_ACTIONS } from './card-actions.ts';
+import { HOME_BLOCK } from './app-home-view.ts';
 import { RUNBOOK_MODAL } from './runbook-modal.ts';
 import { readSlashCommand, type UnreadableSlashCommand } from './slash-command.ts';
 
@@ -197,9 +198,15 @@ function interactionProblems(payload: unknown): string[] {
     return [`type ${payload.type} is not one Deckhand handles (it posts buttons and one modal)`];
   const problems: string[] = [];
   if (!isObject(payload.user) || typeof payload.user.id !== 'string') problems.push('user.id is missing');
-  if (!isObject(payload.channel) || typeof payload.channel.id !== 'string')
-    problems.push('channel.id is missing');
   const actions = payload.actions;
+  // A click on the App Home tab comes from a `home` view with no channel; its block names one.
+  const onHome =
+    isObject(payload.view) &&
+    payload.view.type === 'home' &&
+    Array.isArray(actions) &&
+    actions.every((a) => isObject(a) && typeof a.block_id === 'string' && HOME_BLOCK.test(a.block_id));
+  if (!onHome && (!isObject(payload.channel) || typeof payload.channel.id !== 'string'))
+    problems.push('channel.id is missing');
   if (!Array.isArray(actions) || actions.length === 0) {
     problems.push('actions is missing or empty');
   } else {
@@ -235,8 +242,14 @@ function viewSubmissionProblems(payload: Record<string, unknown>): string[] {
 }
 
 /**
- * JSON bodies are the Events API's. Deckhand subscribes to no events, so only the URL verification
- * Slack sends when someone sets the request URL is answered (by Bolt).
+ * The Events API events Deckhand subscribes to (manifest.yml's `bot_events`); Bolt routes them to
+ * their handlers. Any other event is refused.
+ */
+export const SUBSCRIBED_EVENTS: ReadonlySet<string> = new Set(['app_home_opened']);
+
+/**
+ * JSON bodies are the Events API's: the URL verification Slack sends when someone sets the request
+ * URL, and an `event_callback` of an event Deckhand subscribes to (with a user), both answered by Bolt.
  */
 function checkJson(text: string): Refusal | null {
   let parsed: unknown;
@@ -247,10 +260,24 @@ function checkJson(text: string): Refusal | null {
   }
   if (isObject(parsed) && parsed.type === 'url_verification' && typeof parsed.challenge === 'string')
     return null;
+  if (isObject(parsed) && parsed.type === 'event_callback') {
+    const event = parsed.event;
+    if (!isObject(event) || typeof event.type !== 'string')
+      return { status: 400, error: 'invalid_event', problems: ['event is missing or has no type'] };
+    if (!SUBSCRIBED_EVENTS.has(event.type))
+      return {
+        status: 400,
+        error: 'unsupported_event',
+        problems: [`Deckhand does not subscribe to ${event.type.slice(0, 64)} events`],
+      };
+    if (typeof event.user !== 'string')
+      return { status: 400, error: 'invalid_event', problems: ['event.user is missing'] };
+    return null;
+  }
   return {
     status: 400,
     error: 'unsupported_event',
-    problems: ['Deckhand subscribes to no events; only url_verification is answered'],
+    problems: ['only url_verification and event callbacks Deckhand subscribes to are answered'],
   };
 }
 
