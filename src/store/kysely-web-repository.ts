@@ -18,7 +18,9 @@ export class KyselyWebRepository implements WebRepository {
 
   deploys(query: DeployQuery): Promise<Operation[]> {
     return guarded(async () => {
+      if (query.ids?.length === 0) return [];
       let q = this.db.selectFrom('operations').selectAll().where('kind', 'in', ['deploy', 'rollback']);
+      if (query.ids !== undefined) q = q.where('id', 'in', [...query.ids]);
       if (query.service !== undefined) q = q.where('service', '=', query.service);
       if (query.environment !== undefined) q = q.where('environment', '=', query.environment);
       if (query.outcome !== undefined) q = q.where('state', '=', query.outcome);

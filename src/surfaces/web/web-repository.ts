@@ -13,6 +13,8 @@ export interface DeployQuery {
   since?: Date;
   /** Created before (exclusive). */
   until?: Date;
+  /** Only these operations (a DORA figure's records); an empty list matches none. */
+  ids?: readonly string[];
   limit: number;
   /** Rows to skip, newest first (the page number × the page size). */
   offset: number;
