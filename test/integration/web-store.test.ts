@@ -123,6 +123,10 @@ describe.each(backends)('the web page’s store (%s)', (_name, open) => {
     expect(await ids({ ...page, outcome: 'failed', environment: 'staging' })).toEqual(['b']);
     expect(await ids({ ...page, since: later(1000), until: later(2000) })).toEqual(['b']);
     expect(await ids({ limit: 1, offset: 1 })).toEqual(['b']);
+    // A DORA figure's records: only those ids (a runbook run never), and none for an empty list.
+    expect(await ids({ ...page, ids: ['a', 'c', 'r', 'nope'] })).toEqual(['c', 'a']);
+    expect(await ids({ ...page, ids: ['a', 'c'], service: 'api' })).toEqual(['a']);
+    expect(await ids({ ...page, ids: [] })).toEqual([]);
 
     const [event] = await store.events.append([operationFailed(b, 'rollout failed', {}, later(1500))]);
     const incident = await store.incidents.create(
