@@ -144,6 +144,21 @@ describe.each(backends)('the web page’s store (%s)', (_name, open) => {
     expect(links.get('b')).toEqual([{ id: 'i1', number: 1, title: 'down' }]);
     expect(links.has('a')).toBe(false);
     expect((await store.web.incidents(10)).map((i) => i.number)).toEqual([1]);
+
+    // Named as the cause (and on the timeline too, for b): listed once.
+    for (const operationId of ['a', 'b']) {
+      await store.dora.link({
+        incidentId: 'i1',
+        operationId,
+        relation: 'cause',
+        linkedBy: 'U1',
+        linkedAt: later(1700),
+      });
+    }
+    const named = await store.web.incidentsOf(['a', 'b', 'c']);
+    expect(named.get('a')).toEqual([{ id: 'i1', number: 1, title: 'down' }]);
+    expect(named.get('b')).toEqual([{ id: 'i1', number: 1, title: 'down' }]);
+    expect(named.has('c')).toBe(false);
   });
 
   it('filters the audit log by command and the rest, pages by seq, and scans with the same filter', async () => {

@@ -35,7 +35,7 @@ export interface DeploysPageDeps {
 /**
  * The Deploys page: deploys and rollbacks, newest first, 50 a page, filtered by service, environment,
  * person (requester or approver), outcome and time (`since`/`until` read as `deckhand audit export`
- * reads them). Each row links its workflow run and the incidents whose timeline names it. With
+ * reads them). Each row links its workflow run and the incidents that name it (cause, fix, or on the timeline). With
  * `dora=<selection>` (and the DORA page's `service`, `environment`, `from`, `to`), it lists exactly
  * the deploys that DORA figure counts, worked out by the same computation, in place of the time filter.
  *
