@@ -51,6 +51,7 @@ program
         banner:
           'No Slack credentials (SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET or SLACK_APP_TOKEN): starting the local shell against the sandbox.',
         webPort: flags.port === undefined ? settings.port : Number(flags.port),
+        seedDemo: true,
       },
     );
   });

@@ -13,6 +13,7 @@ import { runShell } from '../surfaces/shell/shell.ts';
 import { serveWebLocally } from '../surfaces/web/serve-local.ts';
 import { closeFile, openAppendFile, prepareDataDir } from './data-dir.ts';
 import { openDeckhand, type OpenedDeckhand } from './open-deckhand.ts';
+import { seedSandboxDemo } from './seed-demo.ts';
 import { exitOnSignals } from './shutdown-signals.ts';
 
 export interface ShellFlags {
@@ -22,6 +23,8 @@ export interface ShellFlags {
   banner?: string;
   /** Serve the web page on loopback at this port and print a one-time sign-in link (npm start). */
   webPort?: number;
+  /** Seed the sandbox's demo history into an empty store (npm start; see seedSandboxDemo). */
+  seedDemo?: boolean;
 }
 
 /** `deckhand shell`: the dispatcher driven from this terminal, acting as a configured user. */
@@ -56,6 +59,12 @@ export async function startShell(config: ConfigFile, settings: Settings, flags: 
   const channel = flags.channel ?? config.shell.channel;
   const historyFile = join(settings.dataDir, 'shell-history');
   if (flags.banner !== undefined) process.stdout.write(`${flags.banner}\n`);
+  const seeded = flags.seedDemo === true ? await seedSandboxDemo(deckhand, settings) : null;
+  if (seeded !== null) {
+    process.stdout.write(
+      `Seeded a demo history into this new data directory: ${String(seeded.changes)} deploys and rollbacks over four weeks, a failed rollout and its rollback, an incident with its cause and fix.\n`,
+    );
+  }
   if (flags.webPort !== undefined) {
     process.stdout.write(`${await serveWebLocally(deckhand, { port: flags.webPort, user: actor })}\n`);
   }

@@ -18,7 +18,9 @@ export class KyselyWebRepository implements WebRepository {
 
   deploys(query: DeployQuery): Promise<Operation[]> {
     return guarded(async () => {
+      if (query.ids?.length === 0) return [];
       let q = this.db.selectFrom('operations').selectAll().where('kind', 'in', ['deploy', 'rollback']);
+      if (query.ids !== undefined) q = q.where('id', 'in', [...query.ids]);
       if (query.service !== undefined) q = q.where('service', '=', query.service);
       if (query.environment !== undefined) q = q.where('environment', '=', query.environment);
       if (query.outcome !== undefined) q = q.where('state', '=', query.outcome);
@@ -42,6 +44,25 @@ export class KyselyWebRepository implements WebRepository {
     return guarded(async () => {
       const links = new Map<string, IncidentLink[]>();
       if (operationIds.length === 0) return links;
+      const add = (
+        operationId: string,
+        row: { id: string; number: number | string; title: string },
+      ): void => {
+        const list = links.get(operationId) ?? [];
+        if (!list.some((l) => l.id === row.id)) {
+          list.push({ id: row.id, number: Number(row.number), title: row.title });
+        }
+        links.set(operationId, list);
+      };
+      // Named as an incident's cause or fix (`incident cause|fix`), whether or not it was on its timeline.
+      const named = await this.db
+        .selectFrom('incident_links')
+        .innerJoin('incidents', 'incidents.id', 'incident_links.incident_id')
+        .select(['incident_links.operation_id', 'incidents.id', 'incidents.number', 'incidents.title'])
+        .where('incident_links.operation_id', 'in', [...operationIds])
+        .orderBy('incidents.number')
+        .execute();
+      for (const row of named) add(row.operation_id, row);
       const events = await this.db
         .selectFrom('events')
         .select(['seq', 'operation_id'])
@@ -57,12 +78,7 @@ export class KyselyWebRepository implements WebRepository {
         .execute();
       for (const row of rows) {
         const operationId = operationOf.get(row.source);
-        if (operationId === undefined) continue;
-        const list = links.get(operationId) ?? [];
-        if (!list.some((l) => l.id === row.id)) {
-          list.push({ id: row.id, number: Number(row.number), title: row.title });
-        }
-        links.set(operationId, list);
+        if (operationId !== undefined) add(operationId, row);
       }
       return links;
     });

@@ -123,6 +123,10 @@ describe.each(backends)('the web page’s store (%s)', (_name, open) => {
     expect(await ids({ ...page, outcome: 'failed', environment: 'staging' })).toEqual(['b']);
     expect(await ids({ ...page, since: later(1000), until: later(2000) })).toEqual(['b']);
     expect(await ids({ limit: 1, offset: 1 })).toEqual(['b']);
+    // A DORA figure's records: only those ids (a runbook run never), and none for an empty list.
+    expect(await ids({ ...page, ids: ['a', 'c', 'r', 'nope'] })).toEqual(['c', 'a']);
+    expect(await ids({ ...page, ids: ['a', 'c'], service: 'api' })).toEqual(['a']);
+    expect(await ids({ ...page, ids: [] })).toEqual([]);
 
     const [event] = await store.events.append([operationFailed(b, 'rollout failed', {}, later(1500))]);
     const incident = await store.incidents.create(
@@ -140,6 +144,21 @@ describe.each(backends)('the web page’s store (%s)', (_name, open) => {
     expect(links.get('b')).toEqual([{ id: 'i1', number: 1, title: 'down' }]);
     expect(links.has('a')).toBe(false);
     expect((await store.web.incidents(10)).map((i) => i.number)).toEqual([1]);
+
+    // Named as the cause (and on the timeline too, for b): listed once.
+    for (const operationId of ['a', 'b']) {
+      await store.dora.link({
+        incidentId: 'i1',
+        operationId,
+        relation: 'cause',
+        linkedBy: 'U1',
+        linkedAt: later(1700),
+      });
+    }
+    const named = await store.web.incidentsOf(['a', 'b', 'c']);
+    expect(named.get('a')).toEqual([{ id: 'i1', number: 1, title: 'down' }]);
+    expect(named.get('b')).toEqual([{ id: 'i1', number: 1, title: 'down' }]);
+    expect(named.has('c')).toBe(false);
   });
 
   it('filters the audit log by command and the rest, pages by seq, and scans with the same filter', async () => {

@@ -96,4 +96,42 @@ describe.skipIf(!available)('the managers’ web page in Chromium', () => {
     await page.screenshot({ path: join(SHOTS, 'audit-verified.png'), fullPage: true });
     await context.close();
   }, 60_000);
+
+  it('draws the DORA charts under the CSP, and a figure links to exactly the deploys it counts', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('console', (m) => {
+      // The browser's own favicon request answers 404 (Deckhand has none); anything else is a problem.
+      if (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico')) problems.push(m.text());
+    });
+    page.on('pageerror', (e) => problems.push(e.message));
+    await page.goto(f.base + (await f.deckhand.web.mintLoginLink('U000ADMIN')));
+    await page.click('nav a[href="/ui/dora"]');
+    const production = page.locator('#dora-production-all');
+    const failed = production.locator('.dora-summary a[data-figure=failed]');
+    await expect(failed.innerText()).resolves.toBe('1');
+    await expect(production.locator('.dora-summary').innerText()).resolves.toContain('50%');
+    await page.waitForSelector('#dora-production-all canvas.dora-chart[data-drawn=true]');
+    await expect(page.locator('canvas.dora-chart[data-drawn=true]').count()).resolves.toBeGreaterThan(0);
+    expect(problems).toEqual([]);
+    await page.screenshot({ path: join(SHOTS, 'dora.png'), fullPage: true });
+
+    await failed.click();
+    await page.waitForURL(/dora=failed/);
+    await expect(page.locator('#dora-count').innerText()).resolves.toBe('1');
+    const rows = page.locator('#deploys tbody tr');
+    await expect(rows.count()).resolves.toBe(1);
+    await expect(rows.first().innerText()).resolves.toContain('v1.4.1');
+    await page.screenshot({ path: join(SHOTS, 'dora-failed-deploys.png'), fullPage: true });
+
+    await page.goBack();
+    const deploys = page.locator('#dora-production-all .dora-summary a[data-figure=deploys]').first();
+    await expect(deploys.innerText()).resolves.toBe('2 deploys');
+    await deploys.click();
+    await page.waitForURL(/dora=deploys/);
+    await expect(page.locator('#dora-count').innerText()).resolves.toBe('2');
+    await expect(page.locator('#deploys tbody tr').count()).resolves.toBe(2);
+    await context.close();
+  }, 60_000);
 });

@@ -192,6 +192,40 @@ describe('the managers’ web page', () => {
     expect(after).toContain(verification.head);
   });
 
+  it('serves the DORA page with script from Deckhand only, and Chart.js from its own node_modules', async () => {
+    const cookie = await signIn('U000ADMIN');
+    const dora = await get('/ui/dora?service=api&environment=production', cookie);
+    expect(dora.status).toBe(200);
+    const csp = dora.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).not.toContain('unsafe-eval');
+    const body = await dora.text();
+    expect(body).not.toMatch(/<script(?![^>]*\ssrc=)/);
+    expect(body).toContain('<script src="/ui/static/chart.umd.min.js" defer></script>');
+    // The Deploys page keeps running no script at all.
+    expect((await get('/ui/deploys', cookie)).headers.get('content-security-policy')).toContain(
+      "script-src 'none'",
+    );
+    const chart = await get('/ui/static/chart.umd.min.js', cookie);
+    expect(chart.status).toBe(200);
+    expect(chart.headers.get('content-type')).toMatch(/^text\/javascript/);
+    expect(await chart.text()).toContain('Chart.js v4');
+  });
+
+  it('lists the deploys a week’s figure counts, as many as the figure says; a made-up selection is refused', async () => {
+    const cookie = await signIn('U000ADMIN');
+    const page = await (await get('/ui/dora?service=api&environment=production', cookie)).text();
+    const week = /<td>(\d{4}-\d{2}-\d{2})<\/td>\s*<td><a href="([^"]+)" data-figure="deploys">(\d+)<\/a>/g;
+    const busy = [...page.matchAll(week)].find((m) => m[3] !== '0');
+    expect(busy?.[3]).toBe('2');
+    const listed = await (await get((busy?.[2] ?? '').replaceAll('&amp;', '&'), cookie)).text();
+    expect(listed).toContain('<strong id="dora-count">2</strong>');
+    expect(listed.match(/<tr>\s*<td><time/g)).toHaveLength(2);
+    expect((await get('/ui/deploys?dora=everything', cookie)).status).toBe(400);
+    expect((await get('/ui/dora?from=2026-13-01', cookie)).status).toBe(400);
+  });
+
   it('signs out: the session no longer opens anything', async () => {
     const cookie = await signIn('U000ADMIN');
     const csrf =

@@ -6,6 +6,8 @@ import { isFinal, type Operation, type OperationState } from '../../operations/t
 import { html, safeHref, type SafeHtml } from './html.ts';
 import { select, textInput, time } from './layout.ts';
 import { countParam, param, personParam, queryString } from './query.ts';
+import { doraHref } from './dora-range.ts';
+import { doraListing, SELECTION_WORDS, type DoraDeps, type DoraListing } from './dora-selection.ts';
 import type { IncidentLink, WebRepository } from './web-repository.ts';
 
 const PAGE_SIZE = 50;
@@ -26,12 +28,16 @@ export interface DeploysPageDeps {
   repository: Pick<WebRepository, 'deploys' | 'incidentsOf'>;
   catalog: Catalog;
   clock: Clock;
+  /** For the `dora` filter: the records a DORA figure counts. */
+  dora: DoraDeps;
 }
 
 /**
  * The Deploys page: deploys and rollbacks, newest first, 50 a page, filtered by service, environment,
  * person (requester or approver), outcome and time (`since`/`until` read as `deckhand audit export`
- * reads them). Each row links its workflow run and the incidents whose timeline names it.
+ * reads them). Each row links its workflow run and the incidents that name it (cause, fix, or on the timeline). With
+ * `dora=<selection>` (and the DORA page's `service`, `environment`, `from`, `to`), it lists exactly
+ * the deploys that DORA figure counts, worked out by the same computation, in place of the time filter.
  *
  * @throws DeckhandError `invalid_arguments` for a name not in the config or an unreadable time
  */
@@ -47,7 +53,8 @@ export async function deploysPage(deps: DeploysPageDeps, query: URLSearchParams)
     since: param(query, 'since'),
     until: param(query, 'until'),
   };
-  const window = parseAuditWindow({ since: filter.since, until: filter.until }, now);
+  const listing = await doraListing(deps.dora, query, now);
+  const window = listing === null ? parseAuditWindow({ since: filter.since, until: filter.until }, now) : {};
   const pageNumber = countParam(query, 'page') ?? 0;
   const ops = await deps.repository.deploys({
     ...(filter.service === undefined ? {} : { service: filter.service }),
@@ -55,6 +62,7 @@ export async function deploysPage(deps: DeploysPageDeps, query: URLSearchParams)
     ...(filter.person === undefined ? {} : { person: filter.person }),
     ...(filter.outcome === undefined ? {} : { outcome: filter.outcome }),
     ...window,
+    ...(listing === null ? {} : { ids: listing.ids }),
     limit: PAGE_SIZE + 1,
     offset: pageNumber * PAGE_SIZE,
   });
@@ -69,22 +77,24 @@ export async function deploysPage(deps: DeploysPageDeps, query: URLSearchParams)
     ${textInput('until', 'Until', filter.until, '2026-02-28')}
     <button type="submit">Filter</button>
   </form>`;
+  const kept = { ...filter, ...doraFields(query, listing) };
   const pager = html`<div class="pager">
     ${
       pageNumber > 0
-        ? html`<a href="/ui/deploys${queryString({ ...filter, page: pageNumber - 1 })}">← Newer</a>`
+        ? html`<a href="/ui/deploys${queryString({ ...kept, page: pageNumber - 1 })}">← Newer</a>`
         : ''
     }${
       ops.length > PAGE_SIZE
-        ? html`<a href="/ui/deploys${queryString({ ...filter, page: pageNumber + 1 })}">Older →</a>`
+        ? html`<a href="/ui/deploys${queryString({ ...kept, page: pageNumber + 1 })}">Older →</a>`
         : ''
     }
   </div>`;
+  const heading = listing === null ? '' : caption(listing);
   if (shown.length === 0)
-    return html`${form}
+    return html`${form}${heading}
       <p class="empty">No deploys match.</p>
       ${pager}`;
-  return html`${form}
+  return html`${form}${heading}
     <table id="deploys">
       <thead>
         <tr>
@@ -106,6 +116,28 @@ export async function deploysPage(deps: DeploysPageDeps, query: URLSearchParams)
       </tbody>
     </table>
     ${pager}`;
+}
+
+function caption(listing: DoraListing): SafeHtml {
+  const { scope, range } = listing.scoped;
+  const where = `${scope.service ?? 'all services'} in ${scope.environment ?? 'every environment'}`;
+  const weeks =
+    range.fromText === range.toText
+      ? `the week of ${range.fromText}`
+      : `the weeks ${range.fromText} to ${range.toText}`;
+  return html`<p id="dora-selection" class="banner">
+    <span
+      ><strong id="dora-count">${listing.ids.length}</strong> ${SELECTION_WORDS[listing.selection]}, ${where},
+      ${weeks} (by completion, UTC).</span
+    >
+    <a href="${doraHref(scope, range)}">Back to DORA</a> <a href="/ui/deploys">All deploys</a>
+  </p>`;
+}
+
+/** The `dora` filter's fields, kept on the pager's links. */
+function doraFields(query: URLSearchParams, listing: DoraListing | null): Record<string, string | undefined> {
+  if (listing === null) return {};
+  return { dora: listing.selection, from: query.get('from') ?? undefined, to: query.get('to') ?? undefined };
 }
 
 function row(op: Operation, incidents: IncidentLink[], now: Date): SafeHtml {

@@ -12,12 +12,16 @@ export interface Viewer {
 
 export type Section = 'deploys' | 'audit' | 'incidents' | 'dora';
 
-/** A whole page: the navigation (Audit only for `audit:read`), who is signed in, and the body. */
+/**
+ * A whole page: the navigation (Audit only for `audit:read`), who is signed in, and the body;
+ * `scripts` are Deckhand's own script files (paths under /ui/static/), run in order after parsing.
+ */
 export function page(
   title: string,
   section: Section | null,
   viewer: Viewer | null,
   body: SafeHtml,
+  scripts: readonly string[] = [],
 ): SafeHtml {
   const link = (to: Section, label: string): SafeHtml =>
     html`<a href="/ui/${to}" ${section === to ? html` aria-current="page"` : ''}>${label}</a>`;
@@ -28,6 +32,7 @@ export function page(
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>${title} · Deckhand</title>
         <link rel="stylesheet" href="/ui/static/deckhand.css" />
+        ${scripts.map((src) => html`<script src="${src}" defer></script>`)}
       </head>
       <body>
         <header>

@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SafeHtml } from './html.ts';
 
 /**
- * Headers on every answer under /ui. The page runs no script at all, so the policy allows none:
+ * Headers on every answer under /ui. The pages run no script (but the DORA page's, see
+ * SCRIPT_PAGE_HEADERS), so the policy allows none:
  * everything from Deckhand itself (`default-src 'self'`), no framing, no plugins, forms only back to
  * Deckhand. OWASP's Secure Headers project: https://owasp.org/www-project-secure-headers/
  */
@@ -15,9 +16,26 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'cache-control': 'no-store',
 };
 
-/** Sends a whole HTML page. */
-export function sendHtml(res: ServerResponse, status: number, page: SafeHtml): void {
-  res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8' });
+/**
+ * The headers of a page that runs Deckhand's own script files (the DORA page's charts): the same
+ * policy with `script-src 'self'`, so files from Deckhand run and nothing inline does (no
+ * 'unsafe-inline', no 'unsafe-eval'). Styles stay `'self'` (through default-src): Chart.js sets sizes
+ * through the CSSOM, which CSP does not govern.
+ */
+export const SCRIPT_PAGE_HEADERS: Readonly<Record<string, string>> = {
+  ...SECURITY_HEADERS,
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+};
+
+/** Sends a whole HTML page (with SCRIPT_PAGE_HEADERS' policy for a page that loads Deckhand's scripts). */
+export function sendHtml(
+  res: ServerResponse,
+  status: number,
+  page: SafeHtml,
+  headers: Readonly<Record<string, string>> = SECURITY_HEADERS,
+): void {
+  res.writeHead(status, { ...headers, 'content-type': 'text/html; charset=utf-8' });
   res.end(page.value);
 }
 

@@ -30,4 +30,13 @@ td.text { white-space: pre-wrap; word-break: break-word; max-width: 32rem; }
 .pager { margin-top: 1rem; display: flex; gap: 1rem; }
 .empty, .note { color: var(--muted); }
 .error { color: var(--bad); font-weight: 600; }
+h2 { font-size: 1.1rem; margin: 1.6rem 0 .6rem; }
+.dora-summary { width: auto; min-width: 36rem; }
+.charts { display: flex; flex-wrap: wrap; gap: 1rem; margin: 1rem 0; }
+.chart-box { position: relative; height: 220px; flex: 1 1 26rem; min-width: 0; }
+.band { display: inline-block; padding: 0 .45rem; border-radius: 4px; font-size: .8rem; font-weight: 600; color: #fff; }
+.band-elite { background: #2e7d32; }
+.band-high { background: #558b2f; }
+.band-medium { background: #ef6c00; }
+.band-low { background: #c0392b; }
 `;

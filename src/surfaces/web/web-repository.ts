@@ -13,6 +13,8 @@ export interface DeployQuery {
   since?: Date;
   /** Created before (exclusive). */
   until?: Date;
+  /** Only these operations (a DORA figure's records); an empty list matches none. */
+  ids?: readonly string[];
   limit: number;
   /** Rows to skip, newest first (the page number × the page size). */
   offset: number;
@@ -43,7 +45,10 @@ export interface WebTokenRecord {
 export interface WebRepository {
   /** Deploys and rollbacks, newest first. */
   deploys(query: DeployQuery): Promise<Operation[]>;
-  /** The incidents whose timeline names each operation (an event of the operation is on it). */
+  /**
+   * The incidents that name each operation: as their cause or fix (`incident_links`), or on their
+   * timeline (an event of the operation is on it).
+   */
   incidentsOf(operationIds: readonly string[]): Promise<Map<string, IncidentLink[]>>;
   /** Every incident, newest first, at most `limit`. */
   incidents(limit: number): Promise<Incident[]>;

@@ -16,15 +16,24 @@ import { deploysPage } from './deploys-page.ts';
 import { html, type SafeHtml } from './html.ts';
 import { incidentPage, incidentsPage } from './incidents-page.ts';
 import { page, type Section } from './layout.ts';
-import { overHttps, redirect, SECURITY_HEADERS, sendHtml, sendText } from './responses.ts';
+import {
+  overHttps,
+  redirect,
+  SCRIPT_PAGE_HEADERS,
+  SECURITY_HEADERS,
+  sendHtml,
+  sendText,
+} from './responses.ts';
 import { csrfMatches, WebSessions } from './sessions.ts';
 import { signInHelp, slackCallback, viewerOf, type SessionViewer } from './sign-in.ts';
 import { authorizeLocation, type SlackSignIn } from './slack-sign-in.ts';
-import { STYLESHEET } from './style.ts';
+import { StaticAssets } from './static-assets.ts';
+import { doraPage } from './dora-page.ts';
+import type { DoraRecords } from '../../dora/records.ts';
 import type { WebRepository } from './web-repository.ts';
 
 export interface WebSurfaceOptions {
-  store: { audit: AuditLog; incidents: IncidentRepository; web: WebRepository };
+  store: { audit: AuditLog; incidents: IncidentRepository; web: WebRepository; dora: DoraRecords };
   catalog: Catalog;
   policy: Pick<Policy, 'rolesOf' | 'has'>;
   /** The registered commands' names: the Audit page's command filter offers these. */
@@ -48,6 +57,9 @@ export interface WebSurface {
   chain: ChainState;
 }
 
+/** The DORA page's scripts, in order: Chart.js (defines `Chart`), then the page's own. */
+const DORA_SCRIPTS = ['/ui/static/chart.umd.min.js', '/ui/static/dora-charts.js'];
+
 /** Largest form body accepted (the forms post one token). */
 const MAX_FORM_BYTES = 4096;
 
@@ -64,9 +76,10 @@ export function createWebSurface(options: WebSurfaceOptions): WebSurface {
     ...(options.randomToken === undefined ? {} : { randomToken: options.randomToken }),
   });
   const chain = new ChainState(options.store.audit, options.clock);
+  const assets = new StaticAssets();
   const logger = options.logger;
   const listener: RequestListener = (req, res) => {
-    handle(options, sessions, chain, req, res).catch((error: unknown) => {
+    handle(options, sessions, chain, assets, req, res).catch((error: unknown) => {
       if (isDeckhandError(error) && error.code === 'invalid_arguments') {
         if (!res.headersSent)
           sendHtml(
@@ -106,6 +119,7 @@ async function handle(
   options: WebSurfaceOptions,
   sessions: WebSessions,
   chain: ChainState,
+  assets: StaticAssets,
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
@@ -114,13 +128,14 @@ async function handle(
   const method = req.method ?? 'GET';
   if (method !== 'GET' && method !== 'POST')
     return sendText(res, 405, 'Only GET and POST are answered here.');
-  if (method === 'GET' && path === '/ui/static/deckhand.css') {
+  const asset = method === 'GET' && path.startsWith('/ui/static/') ? await assets.get(path) : null;
+  if (asset !== null) {
     res.writeHead(200, {
       ...SECURITY_HEADERS,
-      'content-type': 'text/css; charset=utf-8',
+      'content-type': asset.contentType,
       'cache-control': 'max-age=300',
     });
-    res.end(STYLESHEET);
+    res.end(asset.body);
     return;
   }
   if (method === 'GET' && path === '/ui/login') {
@@ -187,7 +202,12 @@ async function handle(
       'Deploys',
       'deploys',
       await deploysPage(
-        { repository: options.store.web, catalog: options.catalog, clock: options.clock },
+        {
+          repository: options.store.web,
+          catalog: options.catalog,
+          clock: options.clock,
+          dora: { records: options.store.dora, catalog: options.catalog },
+        },
         query,
       ),
     );
@@ -201,14 +221,12 @@ async function handle(
     return show(`${incidentName(found.incident)}: ${found.incident.title}`, 'incidents', found.body);
   }
   if (path === '/ui/dora') {
-    return show(
-      'DORA metrics',
-      'dora',
-      html`<p class="note">
-        Coming: deployment frequency, lead time, change fail rate, recovery time and rework rate, computed
-        from Deckhand's own records.
-      </p>`,
+    const body = await doraPage(
+      { records: options.store.dora, catalog: options.catalog },
+      query,
+      options.clock.now(),
     );
+    return sendHtml(res, 200, page('DORA metrics', 'dora', viewer, body, DORA_SCRIPTS), SCRIPT_PAGE_HEADERS);
   }
   if (path === '/ui/audit' || download) {
     if (!viewer.auditRead) {
