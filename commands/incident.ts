@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { defineCommand, type CommandContext } from '../src/core/command.ts';
-import { parseDuration } from '../src/core/duration.ts';
 import { DeckhandError } from '../src/core/errors.ts';
 import { mention, parseUserRef } from '../src/core/markup.ts';
 import { reply, type Reply } from '../src/core/message.ts';
@@ -17,7 +16,7 @@ import {
 } from '../src/incidents/incident.ts';
 import { incidentCard } from '../src/incidents/incident-card.ts';
 import { incidentList } from '../src/incidents/incident-list.ts';
-import { linkChange } from '../src/incidents/incident-links.ts';
+import { linkChange, notIt } from '../src/incidents/incident-links.ts';
 import { resolveIncidentReference } from '../src/incidents/incident-reference.ts';
 import { changeSeverity, resolveIncident, type IncidentDeps } from '../src/incidents/incident-service.ts';
 import {
@@ -30,7 +29,9 @@ import {
 } from '../src/incidents/incident-work.ts';
 import { postmortemMarkdown } from '../src/incidents/postmortem.ts';
 import { gatherPostmortem } from '../src/incidents/postmortem-input.ts';
-import { suspectDeploys } from '../src/incidents/suspects.ts';
+import { rankedSuspects } from '../src/incidents/suspect-facts.ts';
+import { deadlinesOf } from '../src/core/clock.ts';
+import { CALL_TIMEOUTS } from '../src/config/timing.ts';
 
 const ACTIONS = [
   'declare',
@@ -43,6 +44,7 @@ const ACTIONS = [
   'impact-start',
   'cause',
   'fix',
+  'not-it',
   'follow-up',
   'resolve',
   'reopen',
@@ -60,6 +62,7 @@ const TAKES_MORE: ReadonlySet<IncidentAction> = new Set([
   'impact-start',
   'cause',
   'fix',
+  'not-it',
   'follow-up',
 ]);
 
@@ -73,7 +76,7 @@ export const incident = defineCommand({
   name: 'incident',
   summary: 'Declare an incident and work it: stage, severity, roles, notes, updates, cause, resolve',
   usage:
-    'incident declare "title" [sev1-4] <service…> | incident status|sev|role|note|update|impact-start|cause|fix|follow-up|resolve|reopen [<number>] … | incident show|postmortem <number> | incident list [all]',
+    'incident declare "title" [sev1-4] <service…> | incident status|sev|role|note|update|impact-start|cause|fix|not-it|follow-up|resolve|reopen [<number>] … | incident show|postmortem <number> | incident list [all]',
   examples: [
     'incident declare "checkout 500s" sev1 api web',
     'incident status identified',
@@ -204,6 +207,8 @@ export const incident = defineCommand({
       case 'cause':
       case 'fix':
         return linkChange(ctx, deps, found, action, text);
+      case 'not-it':
+        return notIt(ctx, deps, found, text);
       case 'follow-up': {
         const note = need(
           text || undefined,
@@ -247,8 +252,18 @@ async function resolved(
 }
 
 async function card(ctx: CommandContext, found: Incident, withTimeline: boolean): Promise<Reply> {
-  const window = parseDuration(ctx.catalog.config.incidents.suspectWindow);
-  const suspects = await suspectDeploys(ctx.store.operations, found, window);
+  const suspects = await rankedSuspects(
+    {
+      catalog: ctx.catalog,
+      operations: ctx.store.operations,
+      events: ctx.events,
+      dora: ctx.store.dora,
+      kubernetes: ctx.ports.kubernetes,
+      deadlines: deadlinesOf(ctx.clock),
+      deadlineMs: CALL_TIMEOUTS.statusMs,
+    },
+    found,
+  );
   const timeline = withTimeline ? await ctx.store.incidents.timeline(found.id) : [];
   return incidentCard(found, suspects, ctx.clock.now(), timeline);
 }
