@@ -17,6 +17,8 @@ import {
 import { incidentCard } from '../src/incidents/incident-card.ts';
 import { incidentList } from '../src/incidents/incident-list.ts';
 import { linkChange, notIt } from '../src/incidents/incident-links.ts';
+import { froze, thawed, withFreeze } from '../src/incidents/freeze-replies.ts';
+import { incidentDeps } from '../src/incidents/incident-remediation.ts';
 import { resolveIncidentReference } from '../src/incidents/incident-reference.ts';
 import { changeSeverity, resolveIncident, type IncidentDeps } from '../src/incidents/incident-service.ts';
 import {
@@ -107,16 +109,11 @@ export const incident = defineCommand({
     return { permission: 'incident:manage' };
   },
   async run(ctx, args) {
-    const deps: IncidentDeps = {
-      incidents: ctx.store.incidents,
-      events: ctx.events,
-      clock: ctx.clock,
-      cadence: ctx.catalog.config.incidents.updateEvery,
-    };
+    const deps: IncidentDeps = incidentDeps(ctx);
     const action: IncidentAction = args.action;
     if (action === 'declare') {
       const declared = await declareFromWords(ctx, deps, args.subject, args.rest);
-      return card(ctx, declared, true);
+      return withFreeze(await card(ctx, declared, true), await froze(ctx, declared));
     }
     if (action === 'list') return incidentList(ctx, args.subject);
     const words = [args.subject, args.rest].filter((w): w is string => w !== undefined && w !== '');
@@ -171,7 +168,12 @@ export const incident = defineCommand({
           need(text || undefined, `Give the new severity: incident sev ${String(found.number)} sev2`),
         );
         const changed = await changeSeverity(deps, found, by, to);
-        return done(`is ${to} now`, changed ? found : null, changed ? `It was ${found.severity}.` : '');
+        const answer = done(
+          `is ${to} now`,
+          changed ? found : null,
+          changed ? `It was ${found.severity}.` : '',
+        );
+        return changed ? withFreeze(answer, await froze(ctx, { ...found, severity: to })) : answer;
       }
       case 'role': {
         const [roleWord = '', who = ''] = text.split(/\s+/);
@@ -218,8 +220,10 @@ export const incident = defineCommand({
       }
       case 'resolve':
         return resolved(ctx, deps, found, text === '' ? null : text);
-      case 'reopen':
-        return card(ctx, await reopen(deps, found, by), false);
+      case 'reopen': {
+        const reopened = await reopen(deps, found, by);
+        return withFreeze(await card(ctx, reopened, false), await froze(ctx, reopened));
+      }
       case 'postmortem':
         return postmortem(ctx, found);
     }
@@ -248,9 +252,10 @@ async function resolved(
   summary: string | null,
 ): Promise<Reply> {
   const done = await resolveIncident(deps, found, ctx.invocation, summary);
-  return { ...(await card(ctx, done, false)), title: `Resolved: ${incidentName(done)} ${done.title}` };
+  const lifted = await thawed(ctx, done);
+  const answer = await card(ctx, done, false);
+  return withFreeze({ ...answer, title: `Resolved: ${incidentName(done)} ${done.title}` }, lifted);
 }
-
 async function card(ctx: CommandContext, found: Incident, withTimeline: boolean): Promise<Reply> {
   const suspects = await rankedSuspects(
     {
