@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Catalog } from '../src/config/catalog.ts';
+import { recordRemediation } from '../src/incidents/incident-remediation.ts';
 import { defineCommand } from '../src/core/command.ts';
 import { DeckhandError } from '../src/core/errors.ts';
 import { requestFor } from '../src/core/policy/actions.ts';
@@ -43,6 +44,7 @@ export const deploy = defineCommand({
       ctx.invocation,
     );
     ctx.logger.info({ operationId: op.id, workflow: workflow.workflow }, 'deploy requested');
+    await recordRemediation(ctx, op);
     const card = operationCard(op, await ctx.events.forOperation(op.id), ctx.clock.now());
     if (!defaulted) return card;
     const note = `No version given, so this deploys ${ref}, the default ref of ${service}. To deploy another: /ops deploy ${service} <version> to ${environment}`;

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { defineCommand, type CommandContext } from '../src/core/command.ts';
-import { parseDuration } from '../src/core/duration.ts';
 import { DeckhandError } from '../src/core/errors.ts';
 import { mention, parseUserRef } from '../src/core/markup.ts';
 import { reply, type Reply } from '../src/core/message.ts';
@@ -17,7 +16,9 @@ import {
 } from '../src/incidents/incident.ts';
 import { incidentCard } from '../src/incidents/incident-card.ts';
 import { incidentList } from '../src/incidents/incident-list.ts';
-import { linkChange } from '../src/incidents/incident-links.ts';
+import { linkChange, notIt } from '../src/incidents/incident-links.ts';
+import { froze, thawed, withFreeze } from '../src/incidents/freeze-replies.ts';
+import { incidentDeps } from '../src/incidents/incident-remediation.ts';
 import { resolveIncidentReference } from '../src/incidents/incident-reference.ts';
 import { changeSeverity, resolveIncident, type IncidentDeps } from '../src/incidents/incident-service.ts';
 import {
@@ -30,7 +31,9 @@ import {
 } from '../src/incidents/incident-work.ts';
 import { postmortemMarkdown } from '../src/incidents/postmortem.ts';
 import { gatherPostmortem } from '../src/incidents/postmortem-input.ts';
-import { suspectDeploys } from '../src/incidents/suspects.ts';
+import { rankedSuspects } from '../src/incidents/suspect-facts.ts';
+import { deadlinesOf } from '../src/core/clock.ts';
+import { CALL_TIMEOUTS } from '../src/config/timing.ts';
 
 const ACTIONS = [
   'declare',
@@ -43,6 +46,7 @@ const ACTIONS = [
   'impact-start',
   'cause',
   'fix',
+  'not-it',
   'follow-up',
   'resolve',
   'reopen',
@@ -60,6 +64,7 @@ const TAKES_MORE: ReadonlySet<IncidentAction> = new Set([
   'impact-start',
   'cause',
   'fix',
+  'not-it',
   'follow-up',
 ]);
 
@@ -73,7 +78,7 @@ export const incident = defineCommand({
   name: 'incident',
   summary: 'Declare an incident and work it: stage, severity, roles, notes, updates, cause, resolve',
   usage:
-    'incident declare "title" [sev1-4] <service…> | incident status|sev|role|note|update|impact-start|cause|fix|follow-up|resolve|reopen [<number>] … | incident show|postmortem <number> | incident list [all]',
+    'incident declare "title" [sev1-4] <service…> | incident status|sev|role|note|update|impact-start|cause|fix|not-it|follow-up|resolve|reopen [<number>] … | incident show|postmortem <number> | incident list [all]',
   examples: [
     'incident declare "checkout 500s" sev1 api web',
     'incident status identified',
@@ -104,16 +109,11 @@ export const incident = defineCommand({
     return { permission: 'incident:manage' };
   },
   async run(ctx, args) {
-    const deps: IncidentDeps = {
-      incidents: ctx.store.incidents,
-      events: ctx.events,
-      clock: ctx.clock,
-      cadence: ctx.catalog.config.incidents.updateEvery,
-    };
+    const deps: IncidentDeps = incidentDeps(ctx);
     const action: IncidentAction = args.action;
     if (action === 'declare') {
       const declared = await declareFromWords(ctx, deps, args.subject, args.rest);
-      return card(ctx, declared, true);
+      return withFreeze(await card(ctx, declared, true), await froze(ctx, declared));
     }
     if (action === 'list') return incidentList(ctx, args.subject);
     const words = [args.subject, args.rest].filter((w): w is string => w !== undefined && w !== '');
@@ -168,7 +168,12 @@ export const incident = defineCommand({
           need(text || undefined, `Give the new severity: incident sev ${String(found.number)} sev2`),
         );
         const changed = await changeSeverity(deps, found, by, to);
-        return done(`is ${to} now`, changed ? found : null, changed ? `It was ${found.severity}.` : '');
+        const answer = done(
+          `is ${to} now`,
+          changed ? found : null,
+          changed ? `It was ${found.severity}.` : '',
+        );
+        return changed ? withFreeze(answer, await froze(ctx, { ...found, severity: to })) : answer;
       }
       case 'role': {
         const [roleWord = '', who = ''] = text.split(/\s+/);
@@ -204,6 +209,8 @@ export const incident = defineCommand({
       case 'cause':
       case 'fix':
         return linkChange(ctx, deps, found, action, text);
+      case 'not-it':
+        return notIt(ctx, deps, found, text);
       case 'follow-up': {
         const note = need(
           text || undefined,
@@ -213,8 +220,10 @@ export const incident = defineCommand({
       }
       case 'resolve':
         return resolved(ctx, deps, found, text === '' ? null : text);
-      case 'reopen':
-        return card(ctx, await reopen(deps, found, by), false);
+      case 'reopen': {
+        const reopened = await reopen(deps, found, by);
+        return withFreeze(await card(ctx, reopened, false), await froze(ctx, reopened));
+      }
       case 'postmortem':
         return postmortem(ctx, found);
     }
@@ -243,12 +252,23 @@ async function resolved(
   summary: string | null,
 ): Promise<Reply> {
   const done = await resolveIncident(deps, found, ctx.invocation, summary);
-  return { ...(await card(ctx, done, false)), title: `Resolved: ${incidentName(done)} ${done.title}` };
+  const lifted = await thawed(ctx, done);
+  const answer = await card(ctx, done, false);
+  return withFreeze({ ...answer, title: `Resolved: ${incidentName(done)} ${done.title}` }, lifted);
 }
-
 async function card(ctx: CommandContext, found: Incident, withTimeline: boolean): Promise<Reply> {
-  const window = parseDuration(ctx.catalog.config.incidents.suspectWindow);
-  const suspects = await suspectDeploys(ctx.store.operations, found, window);
+  const suspects = await rankedSuspects(
+    {
+      catalog: ctx.catalog,
+      operations: ctx.store.operations,
+      events: ctx.events,
+      dora: ctx.store.dora,
+      kubernetes: ctx.ports.kubernetes,
+      deadlines: deadlinesOf(ctx.clock),
+      deadlineMs: CALL_TIMEOUTS.statusMs,
+    },
+    found,
+  );
   const timeline = withTimeline ? await ctx.store.incidents.timeline(found.id) : [];
   return incidentCard(found, suspects, ctx.clock.now(), timeline);
 }

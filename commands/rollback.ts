@@ -12,6 +12,7 @@ import { versionRecord } from '../src/operations/known-good.ts';
 import { describeChange } from '../src/operations/operation-name.ts';
 import type { Operation } from '../src/operations/types.ts';
 import { versionOf } from '../src/status/target-status.ts';
+import { recordRemediation } from '../src/incidents/incident-remediation.ts';
 
 export const rollback = defineCommand({
   name: 'rollback',
@@ -80,6 +81,7 @@ export const rollback = defineCommand({
       },
       ctx.invocation,
     );
+    await recordRemediation(ctx, op);
     const card = operationCard(op, await ctx.events.forOperation(op.id), ctx.clock.now());
     const tookOver =
       superseding === undefined

@@ -188,7 +188,7 @@ export async function createDeckhand(options: DeckhandOptions): Promise<Deckhand
     incidents: store.incidents,
     dora: store.dora,
   };
-  const policy = new Policy(catalog, options.directory(catalog), store.locks);
+  const policy = new Policy(catalog, options.directory(catalog), store.locks, store.incidents);
   const registry = new Registry(commands);
   const runbooks = await loadRunbookSet(options.runbooksDir, catalog);
   for (const failure of runbooks.failures) {
@@ -226,7 +226,13 @@ export async function createDeckhand(options: DeckhandOptions): Promise<Deckhand
     if (freed.length > 0) logger.info({ owners: freed }, 'took back the leases of processes that are gone');
   };
   const leaseMs = parseDuration(options.config.replicas.leaseTtl);
-  const target = new TargetLock({ locks, operations: store.operations, clock, logger });
+  const target = new TargetLock({
+    locks,
+    operations: store.operations,
+    clock,
+    logger,
+    incidents: store.incidents,
+  });
   const runner: OperationRunner = new OperationRunner(
     {
       catalog,

@@ -9,6 +9,10 @@ import type { ConfigFile } from '../config/schema.ts';
 import { StaticDirectory } from '../core/policy/directory.ts';
 import { createLogger } from '../logger.ts';
 import { progressPrinterSink } from '../surfaces/shell/progress-printer.ts';
+import { incidentChannelPrinterSink } from '../surfaces/shell/incident-channel-printer.ts';
+import { rankedSuspects } from '../incidents/suspect-facts.ts';
+import { deadlinesOf } from '../core/clock.ts';
+import { CALL_TIMEOUTS } from '../config/timing.ts';
 import { runShell } from '../surfaces/shell/shell.ts';
 import { serveWebLocally } from '../surfaces/web/serve-local.ts';
 import { closeFile, openAppendFile, prepareDataDir } from './data-dir.ts';
@@ -94,7 +98,33 @@ export async function startShell(config: ConfigFile, settings: Settings, flags: 
       interactive,
       history: interactive ? readHistory(historyFile) : [],
       onHistory: (lines) => writeFileSync(historyFile, lines.join('\n')),
-      progress: (write) => deckhand.follow(progressPrinterSink(write)),
+      progress: (write) => {
+        const stops = [
+          deckhand.follow(progressPrinterSink(write)),
+          deckhand.follow(
+            incidentChannelPrinterSink({
+              incidents: deckhand.store.incidents,
+              rank: (incident) =>
+                rankedSuspects(
+                  {
+                    catalog: deckhand.catalog,
+                    operations: deckhand.store.operations,
+                    events: deckhand.events,
+                    dora: deckhand.store.dora,
+                    kubernetes: deckhand.ports.kubernetes,
+                    deadlines: deadlinesOf(deckhand.clock),
+                    deadlineMs: CALL_TIMEOUTS.statusMs,
+                  },
+                  incident,
+                ),
+              write,
+            }),
+          ),
+        ];
+        return async () => {
+          for (const stop of stops) await stop();
+        };
+      },
       unsuccessful: async (ids) => {
         const ended = await Promise.all(ids.map((id) => deckhand.store.operations.get(id)));
         // Ended otherwise than succeeded (failed, cancelled, superseded); one still awaiting approval is not.

@@ -52,6 +52,16 @@ export function crossCheck(config: ConfigFile, ctx: z.RefinementCtx): void {
       });
     }
   }
+
+  // A freeze naming no environment would never lock anything, silently.
+  const frozen = config.incidents.freeze?.environment;
+  if (frozen !== undefined && !(frozen in config.environments)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['incidents', 'freeze', 'environment'],
+      message: `"${frozen}" is not an environment (by its name, not an alias); the environments are ${Object.keys(config.environments).join(', ')}`,
+    });
+  }
 }
 
 /**

@@ -22,6 +22,18 @@ const bookmark = z
   })
   .strict();
 
+/**
+ * An incident freeze: declaring an incident of one of these severities (or raising one into them)
+ * locks each of its services in `environment`, the incident holding the lock, until it resolves;
+ * deploys and rollbacks run from the incident's channel pass as its fixes.
+ */
+const freeze = z
+  .object({
+    severities: z.array(SEVERITY).min(1).describe('The severities that freeze, e.g. [sev1, sev2].'),
+    environment: name.describe('The environment locked, e.g. production.'),
+  })
+  .strict();
+
 /** The `incidents` section of deckhand.yml. */
 export const incidentsSchema = z
   .object({
@@ -31,6 +43,16 @@ export const incidentsSchema = z
     suspectWindow: duration
       .default('24h')
       .describe('How far before a declaration a completed deploy or rollback is listed as a suspect.'),
+    environment: name
+      .default('production')
+      .describe(
+        'The environment incidents are about: a suspect change there, to one of their services, scores as on the same target.',
+      ),
+    freeze: freeze
+      .optional()
+      .describe(
+        'Lock the services of severe incidents in one environment until they resolve; off when absent.',
+      ),
     responders: z
       .record(name, z.array(slackSubject))
       .default({})
@@ -56,6 +78,7 @@ export const incidentsSchema = z
   .default({
     defaultSeverity: 'sev3',
     suspectWindow: '24h',
+    environment: 'production',
     responders: {},
     updateEvery: {},
     archiveOnResolve: false,

@@ -1,9 +1,12 @@
 import type { ChangeCommit, DoraChange, DoraIncident } from './history.ts';
 
-/** How an incident names a change: the deploy that caused it, or a change made to fix it. */
-export type IncidentLinkRelation = 'cause' | 'fix';
+/**
+ * How an incident names a change: the deploy that caused it, a change made to fix it, or a suspect a
+ * person ruled out ("Not it" on the situation card; the DORA figures do not read it).
+ */
+export type IncidentLinkRelation = 'cause' | 'fix' | 'dismissed';
 
-/** A person's statement that an operation caused or fixed an incident (table `incident_links`). */
+/** A person's statement that an operation caused, fixed or did not cause an incident (table `incident_links`). */
 export interface IncidentLink {
   incidentId: string;
   operationId: string;
@@ -35,6 +38,8 @@ export interface DoraRecords {
   incidents(from: Date, until: Date): Promise<DoraIncident[]>;
   /** Records a link; true when added, false when the same link was already there. */
   link(link: IncidentLink): Promise<boolean>;
+  /** Every link of one incident, oldest first. */
+  linksOf(incidentId: string): Promise<IncidentLink[]>;
   /** The first commits already worked out for these operations. */
   commits(operationIds: readonly string[]): Promise<Map<string, StoredChangeCommit>>;
   /** Keeps a worked-out first commit; a second save for the same operation keeps the first. */

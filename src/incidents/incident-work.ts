@@ -114,6 +114,26 @@ export function confirmCause(
   );
 }
 
+/** Records that a suspect was ruled out ("Not it"); the link itself is stored by the caller. */
+export async function dismissSuspect(
+  deps: IncidentDeps,
+  incident: Incident,
+  invocation: Invocation,
+  operation: { id: string; name: string },
+): Promise<void> {
+  await change(
+    deps,
+    incident,
+    invocation,
+    {},
+    {
+      kind: 'suspect_dismissed',
+      operationId: operation.id,
+      operation: operation.name,
+    },
+  );
+}
+
 /** Adds a follow-up for the postmortem (allowed after resolution: that is when most are written). */
 export function addFollowUp(
   deps: IncidentDeps,

@@ -6,6 +6,8 @@ import { mention } from '../core/markup.ts';
 import { describeChange } from './operation-name.ts';
 import type { Lock } from '../core/repositories.ts';
 import type { Locks } from '../locks/locks.ts';
+import type { IncidentRepository } from '../incidents/incident.ts';
+import { freezingIncident } from '../incidents/incident-freeze.ts';
 import type { OperationRepository } from './repository.ts';
 import { isFinal, type Operation } from './types.ts';
 
@@ -15,6 +17,8 @@ export interface TargetLockDeps {
   operations: OperationRepository;
   clock: Clock;
   logger: Logger;
+  /** Whose freeze a lock held by `INC-<n>` is (incident-freeze.ts); without it, such a lock refuses like any hand lock. */
+  incidents?: Pick<IncidentRepository, 'byNumber'>;
 }
 
 /**
@@ -43,6 +47,10 @@ export class TargetLock {
       if (held.operationId === null) {
         // A lock taken by hand: its holder may change the target through it, and it stays theirs.
         if (held.holder === op.requester) return;
+        // An incident's freeze: a fix asked for from its channel goes through it, and it stays the incident's.
+        const incident =
+          this.deps.incidents === undefined ? null : await freezingIncident(held, this.deps.incidents);
+        if (incident !== null && incident.channelId === op.channel) return;
         throw new DeckhandError(
           'locked',
           `${op.service} in ${op.environment} is locked by ${mention(held.holder)}: “${held.reason}”.`,

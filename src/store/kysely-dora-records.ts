@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { ChangeCommit, DoraChange, DoraIncident } from '../dora/history.ts';
-import type { DoraRecords, IncidentLink, StoredChangeCommit } from '../dora/records.ts';
+import type { DoraRecords, IncidentLink, IncidentLinkRelation, StoredChangeCommit } from '../dora/records.ts';
 import type { Database } from './database.ts';
 import { guarded } from './store-error.ts';
 
@@ -70,7 +70,9 @@ export class KyselyDoraRecords implements DoraRecords {
           .execute();
         for (const link of found) {
           const entry = links.get(link.incident_id) ?? { cause: [], fix: [] };
-          (link.relation === 'cause' ? entry.cause : entry.fix).push(link.operation_id);
+          // A suspect ruled out is neither a cause nor a fix.
+          if (link.relation === 'cause') entry.cause.push(link.operation_id);
+          else if (link.relation === 'fix') entry.fix.push(link.operation_id);
           links.set(link.incident_id, entry);
         }
       }
@@ -103,6 +105,24 @@ export class KyselyDoraRecords implements DoraRecords {
         .onConflict((c) => c.columns(['incident_id', 'operation_id', 'relation']).doNothing())
         .executeTakeFirst();
       return Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0;
+    });
+  }
+
+  linksOf(incidentId: string): Promise<IncidentLink[]> {
+    return guarded(async () => {
+      const rows = await this.db
+        .selectFrom('incident_links')
+        .selectAll()
+        .where('incident_id', '=', incidentId)
+        .orderBy('linked_at')
+        .execute();
+      return rows.map((row) => ({
+        incidentId: row.incident_id,
+        operationId: row.operation_id,
+        relation: row.relation as IncidentLinkRelation,
+        linkedBy: row.linked_by,
+        linkedAt: new Date(row.linked_at),
+      }));
     });
   }
 

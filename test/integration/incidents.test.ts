@@ -61,7 +61,15 @@ describe('incidents', () => {
     expect(declared.reply.text).not.toContain('web');
     expect(declared.reply.buttons).toEqual([
       expect.objectContaining({ command: `rollback api staging after=${recent.id}`, style: 'danger' }),
+      expect.objectContaining({
+        label: 'Not it: deploy api v1.2.4',
+        command: `incident not-it 1 ${recent.id}`,
+      }),
     ]);
+    // Its evidence, read from Deckhand's records and the cluster.
+    expect(declared.reply.text).toMatch(/1\. deploy api v1\.2\.4 to staging by \S*U000ADMIN\S*, score 40 /);
+    expect(declared.reply.text).toContain('api in staging; the incident is in production');
+    expect(declared.reply.text).toContain('healthy since (no restarts, all replicas available)');
     expect(old.id).not.toBe(recent.id);
 
     // The button is the ordinary rollback through the dispatcher: the policy decides, for whoever clicks.

@@ -262,6 +262,14 @@ const REFUSED: Row[] = [
     '"apii" is not a service',
     'apii: [S000SRE]',
   ],
+  [
+    'an incident freeze of an environment that does not exist',
+    '  defaultSeverity: sev3',
+    '  defaultSeverity: sev3\n  freeze: { severities: [sev1], environment: prodution }',
+    'incidents.freeze.environment',
+    '"prodution" is not an environment',
+    'freeze: { severities',
+  ],
   // Durations past what can be meant.
   [
     'a lock maximum past a year',

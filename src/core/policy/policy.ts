@@ -4,6 +4,8 @@ import type { DeckhandErrorCode } from '../errors.ts';
 import { channelLink, mention } from '../markup.ts';
 import type { LockRepository } from '../repositories.ts';
 import type { Actor } from '../vocabulary.ts';
+import type { IncidentRepository } from '../../incidents/incident.ts';
+import { freezingIncident } from '../../incidents/incident-freeze.ts';
 import type { Directory } from './directory.ts';
 import { activeFreeze } from './freeze.ts';
 import { grantMatches } from './grants.ts';
@@ -57,12 +59,20 @@ const CODE_BY_RULE: Record<Check['rule'], DeckhandErrorCode> = {
   lock: 'locked',
 };
 
-/** Deny by default: a request passes only if a role grants it and no channel rule, freeze or lock stops it. */
+/** What the policy reads of incidents: whose channel a channel is, and which incident froze a target. */
+export type IncidentLookup = Pick<IncidentRepository, 'byChannel' | 'byNumber'>;
+
+/**
+ * Deny by default: a request passes only if a role grants it and no channel rule, freeze or lock stops
+ * it. An open incident's channel takes changes to the incident's services (its fixes) wherever the
+ * environment's channel rules apply, and passes the incident's own freeze lock (incident-freeze.ts).
+ */
 export class Policy {
   constructor(
     private readonly catalog: Catalog,
     private readonly directory: Directory,
     private readonly locks: LockRepository,
+    private readonly incidents?: IncidentLookup,
   ) {}
 
   /** The roles a user holds, directly or through a user group. */
@@ -126,12 +136,15 @@ export class Policy {
       request.environment === undefined ? undefined : this.catalog.environmentConfig(request.environment);
     if (request.change === true && env !== undefined && env.channels.length > 0) {
       const inChannel = env.channels.includes(actor.channel);
+      const incident = inChannel ? null : await this.incidentOfChannel(actor.channel, request.service);
       checks.push({
         rule: 'channel',
-        passed: inChannel,
+        passed: inChannel || incident !== null,
         detail: inChannel
           ? `${request.environment ?? ''} accepts changes from this channel`
-          : `changes to ${request.environment ?? ''} are only taken in ${env.channels.map(channelLink).join(', ')}`,
+          : incident !== null
+            ? `this is the channel of INC-${String(incident.number)}, which takes changes to its services`
+            : `changes to ${request.environment ?? ''} are only taken in ${env.channels.map(channelLink).join(', ')}`,
       });
     }
 
@@ -159,6 +172,8 @@ export class Policy {
           passed: true,
           detail: `${request.service} in ${request.environment} is held by a change under way (operation ${lock.operationId.slice(0, 8)}), which this can take over`,
         });
+      } else if (lock !== null && (await this.frozenFor(lock, actor.channel, request, checks, helpers))) {
+        // The incident freeze decided (incident-freeze.ts).
       } else if (lock !== null && lock.holder !== actor.user) {
         const until = lock.expiresAt === null ? '' : ` until ${formatTime(lock.expiresAt)}`;
         checks.push({
@@ -191,6 +206,42 @@ export class Policy {
       checks,
       helpers: [...helpers],
     };
+  }
+
+  /** The open incident whose channel `channel` is, if it is about `service`. */
+  private async incidentOfChannel(channel: string, service: string | undefined) {
+    const incident = this.incidents === undefined ? null : await this.incidents.byChannel(channel);
+    if (incident === null || incident.status !== 'open') return null;
+    return service === undefined || incident.services.includes(service) ? incident : null;
+  }
+
+  /**
+   * When `lock` is an open incident's freeze: passes a change asked for from that incident's channel
+   * (recorded as its fix by the command), refuses any other naming the incident and its channel, and
+   * says it decided (true). False for any other lock.
+   */
+  private async frozenFor(
+    lock: { holder: string; operationId: string | null; service: string; environment: string },
+    channel: string,
+    request: PermissionRequest,
+    checks: Check[],
+    helpers: Set<string>,
+  ): Promise<boolean> {
+    const incident = this.incidents === undefined ? null : await freezingIncident(lock, this.incidents);
+    if (incident === null) return false;
+    const name = `INC-${String(incident.number)}`;
+    const where =
+      incident.channelId === null ? 'its channel' : `its channel ${channelLink(incident.channelId)}`;
+    const passed = incident.channelId !== null && incident.channelId === channel;
+    checks.push({
+      rule: 'lock',
+      passed,
+      detail: passed
+        ? `${lock.service} in ${lock.environment} is frozen for ${name}; changes from its channel pass as its fixes`
+        : `${lock.service} in ${lock.environment} is frozen for ${name} (“${incident.title}”, ${incident.severity}): only ${request.permission.split(':')[0] ?? 'changes'}s asked for from ${where} pass, as its fixes`,
+    });
+    if (!passed && incident.roles.commander !== null) helpers.add(incident.roles.commander);
+    return true;
   }
 
   private async isMemberOfAny(user: Actor, subjects: string[]): Promise<boolean> {

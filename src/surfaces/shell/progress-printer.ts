@@ -12,8 +12,8 @@ export function progressPrinterSink(write: (line: string) => void): Sink {
   return {
     name: 'shell-progress',
     cursor: 'live',
-    // An open incident's timeline lines too: the shell has no incident channel, so they are shown here.
-    types: EVENT_TYPES.filter((type) => type.startsWith('operation.') || type === 'incident.timeline_added'),
+    // An incident's lines are the incident channel printer's (incident-channel-printer.ts).
+    types: EVENT_TYPES.filter((type) => type.startsWith('operation.')),
     handle(events) {
       for (const event of events) print(event, labels, write);
       return Promise.resolve();
@@ -63,12 +63,8 @@ function print(event: StoredEvent, labels: Map<string, string>, write: (line: st
     case 'incident.severity_changed':
     case 'incident.resolved':
     case 'incident.changed':
-      return;
     case 'incident.update_due':
-      write(`  ⚑ [INC-${String(event.number)}] ${terminalText(describeEvent(event))}`);
-      return;
     case 'incident.timeline_added':
-      write(`  ⚑ [INC-${String(event.number)}] ${terminalText(event.text)}`);
       return;
     default:
       exhaustive(event);

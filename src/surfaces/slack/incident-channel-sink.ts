@@ -1,13 +1,12 @@
 import type { Logger } from 'pino';
 import type { ConfigFile } from '../../config/schema.ts';
 import type { Clock } from '../../core/clock.ts';
-import { parseDuration } from '../../core/duration.ts';
 import { plainText } from '../../core/markup.ts';
 import type { StoredEvent } from '../../events/domain-event.ts';
 import type { Sink } from '../../events/sink.ts';
 import { incidentName, type Incident, type IncidentRepository } from '../../incidents/incident.ts';
 import { incidentCard } from '../../incidents/incident-card.ts';
-import { suspectDeploys } from '../../incidents/suspects.ts';
+import { rankedSuspects, type SuspectSources } from '../../incidents/suspect-facts.ts';
 import type { OperationRepository } from '../../operations/repository.ts';
 import type {
   SlackMessageLocation,
@@ -41,14 +40,15 @@ export function incidentChannelSink(deps: {
   chat: CardChat;
   channels: IncidentChannels;
   config: ConfigFile;
+  /** Where the card's suspect ranking reads its evidence (a cluster read is bounded by its deadline). */
+  suspects: SuspectSources;
   clock: Clock;
   logger: Logger;
 }): Sink {
   const cardKey = (incident: Incident): string => `incident-card:${incident.id}`;
 
   async function card(incident: Incident) {
-    const window = parseDuration(deps.config.incidents.suspectWindow);
-    const suspects = await suspectDeploys(deps.operations, incident, window);
+    const suspects = await rankedSuspects(deps.suspects, incident);
     const timeline = await deps.incidents.timeline(incident.id);
     return slackMessage(incidentCard(incident, suspects, deps.clock.now(), timeline));
   }

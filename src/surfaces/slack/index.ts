@@ -1,6 +1,8 @@
 import type { RequestListener, Server } from 'node:http';
 import type { Deckhand } from '../../app.ts';
 import { createHttpServer, listen } from '../../http/server.ts';
+import { deadlinesOf } from '../../core/clock.ts';
+import { CALL_TIMEOUTS } from '../../config/timing.ts';
 import { webClientChat } from './card-chat.ts';
 import { CardLinks } from './card-links.ts';
 import { incidentChannelSink } from './incident-channel-sink.ts';
@@ -97,6 +99,15 @@ export function createSlackSurface(deckhand: Deckhand, options: SlackSurfaceOpti
       chat,
       channels: webClientIncidentChannels(clients.chat),
       config: deckhand.catalog.config,
+      suspects: {
+        catalog: deckhand.catalog,
+        operations: deckhand.store.operations,
+        events: deckhand.events,
+        dora: deckhand.store.dora,
+        kubernetes: deckhand.ports.kubernetes,
+        deadlines: deadlinesOf(clock),
+        deadlineMs: CALL_TIMEOUTS.statusMs,
+      },
       clock,
       logger: logger.child({ component: 'incident-channels' }),
     }),
