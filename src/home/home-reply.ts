@@ -48,7 +48,7 @@ export function homeSections(model: HomeModel): { title: string; lines: string[]
       lines: [
         `${String(today.allowed)} allowed, ${String(today.denied)} denied, ${String(today.failed)} failed, ${String(today.invalid)} not understood`,
         last === null
-          ? 'The chain has not been verified since Deckhand started: deckhand audit verify, or Verify now on the Audit page.'
+          ? 'The chain: not verified here yet; check it with deckhand audit verify, or Verify now on the Audit page.'
           : last.ok
             ? `Chain verified up to entry ${String(last.count)} at ${formatTime(last.at)}${last.head === undefined ? '' : `, head ${last.head.slice(0, 16)}…`}`
             : `The chain did NOT verify at ${formatTime(last.at)}: run deckhand audit verify.`,
