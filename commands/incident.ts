@@ -5,7 +5,7 @@ import { DeckhandError } from '../src/core/errors.ts';
 import { mention, parseUserRef } from '../src/core/markup.ts';
 import { reply, type Reply } from '../src/core/message.ts';
 import { parseImpactTime } from '../src/incidents/impact-time.ts';
-import { declareFromWords } from '../src/incidents/incident-declaration.ts';
+import { askForDeclaration, declareFromWords, titleMissing } from '../src/incidents/incident-declaration.ts';
 import {
   incidentName,
   parseIncidentRef,
@@ -112,6 +112,10 @@ export const incident = defineCommand({
     };
     const action: IncidentAction = args.action;
     if (action === 'declare') {
+      // Slack has a form for it; the shell says how to type the title.
+      if (titleMissing(args.subject) && ctx.invocation.surface === 'slack') {
+        return askForDeclaration(ctx, args.rest);
+      }
       const declared = await declareFromWords(ctx, deps, args.subject, args.rest);
       return card(ctx, declared, true);
     }

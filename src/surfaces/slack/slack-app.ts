@@ -14,6 +14,7 @@ import type { CardLinks } from './card-links.ts';
 import type { Catalog } from '../../config/catalog.ts';
 import type { RunbookSet } from '../../runbooks/runbook-loader.ts';
 import { openRunbookModal, registerRunbookModal, TRIGGER_LIFETIME_MS } from './runbook-modal-handlers.ts';
+import { openDeclareModal, registerIncidentModal } from './incident-modal-handlers.ts';
 import {
   capText,
   OPS_COMMAND,
@@ -159,18 +160,31 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     // A run that lacks parameters asks for them in a modal, while the trigger is alive; when it
     // cannot be opened, the answer (each missing parameter named with its type) is shown instead.
     const forms = options.forms;
+    // So does a declaration without a title (the declare modal).
+    const asks = (outcome: Outcome): boolean =>
+      outcome.fresh &&
+      forms !== undefined &&
+      (outcome.reply.ask !== undefined || outcome.reply.declareForm !== undefined);
     const askedInModal = async (outcome: Outcome): Promise<boolean> => {
-      const ask = outcome.reply.ask;
-      if (!outcome.fresh || ask === undefined || forms === undefined) return false;
+      const { ask, declareForm } = outcome.reply;
+      if (!asks(outcome) || forms === undefined) return false;
       if (options.clock.now().getTime() - arrived >= TRIGGER_LIFETIME_MS) return false;
-      return openRunbookModal(client, command.triggerId, ask, command.channelId, {
-        ...forms,
-        logger: options.logger,
-      });
+      const modal = { ...forms, logger: options.logger };
+      if (declareForm !== undefined) {
+        return openDeclareModal(
+          client,
+          command.triggerId,
+          declareForm,
+          { channel: command.channelId },
+          modal,
+        );
+      }
+      if (ask === undefined) return false;
+      return openRunbookModal(client, command.triggerId, ask, command.channelId, modal);
     };
     const early = await raceDeadline(safe, deadline);
     if (early !== null) {
-      if (early.fresh && early.reply.ask !== undefined && forms !== undefined) {
+      if (asks(early)) {
         await ack();
         if (!(await askedInModal(early))) await respond({ ...toResponse(early), replace_original: false });
         return;
@@ -186,7 +200,10 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   });
 
   registerCardActions(app, options);
-  if (options.forms !== undefined) registerRunbookModal(app, { ...options, ...options.forms });
+  if (options.forms !== undefined) {
+    registerRunbookModal(app, { ...options, ...options.forms });
+    registerIncidentModal(app, { ...options, ...options.forms });
+  }
 
   app.error(async (error) => {
     options.logger.error({ err: error }, 'slack handler failed');

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import getRawBody from 'raw-body';
 import { CARD_ACTIONS } from './card-actions.ts';
 import { RUNBOOK_MODAL } from './runbook-modal.ts';
+import { INCIDENT_MODAL } from './incident-modal.ts';
 import { readSlashCommand, type UnreadableSlashCommand } from './slash-command.ts';
 
 /**
@@ -224,7 +225,7 @@ function viewSubmissionProblems(payload: Record<string, unknown>): string[] {
   const view = payload.view;
   if (!isObject(view)) return [...problems, 'view is missing'];
   if (typeof view.id !== 'string') problems.push('view.id is missing');
-  if (view.callback_id !== RUNBOOK_MODAL) {
+  if (view.callback_id !== RUNBOOK_MODAL && view.callback_id !== INCIDENT_MODAL) {
     problems.push(`view ${String(view.callback_id).slice(0, 64)} is not one of Deckhand's modals`);
   }
   if (typeof view.private_metadata !== 'string') problems.push('view.private_metadata is missing');
