@@ -18,8 +18,14 @@ import {
 import { incidentCard } from '../src/incidents/incident-card.ts';
 import { incidentList } from '../src/incidents/incident-list.ts';
 import { linkChange } from '../src/incidents/incident-links.ts';
+import { alreadyQuoted, parseQuoteRef, quoteMessage } from '../src/incidents/incident-quote.ts';
 import { resolveIncidentReference } from '../src/incidents/incident-reference.ts';
-import { changeSeverity, resolveIncident, type IncidentDeps } from '../src/incidents/incident-service.ts';
+import {
+  changeSeverity,
+  findIncident,
+  resolveIncident,
+  type IncidentDeps,
+} from '../src/incidents/incident-service.ts';
 import {
   addFollowUp,
   addNote,
@@ -48,6 +54,7 @@ const ACTIONS = [
   'reopen',
   'list',
   'postmortem',
+  'quote',
 ] as const;
 type IncidentAction = (typeof ACTIONS)[number];
 
@@ -120,6 +127,7 @@ export const incident = defineCommand({
       return card(ctx, declared, true);
     }
     if (action === 'list') return incidentList(ctx, args.subject);
+    if (action === 'quote') return quote(ctx, deps, args.subject, args.rest);
     const words = [args.subject, args.rest].filter((w): w is string => w !== undefined && w !== '');
     if (
       action === 'status' &&
@@ -265,4 +273,30 @@ async function postmortem(ctx: CommandContext, found: Incident): Promise<Reply> 
     ctx.clock.now(),
   );
   return reply('info', `Postmortem draft: ${incidentName(found)}`, { text: postmortemMarkdown(input) });
+}
+
+/**
+ * `incident quote <number>:<channel>:<ts>:<author> "text"`: a Slack message joins the timeline at the
+ * time it was posted. Only the Slack surface runs it, for a message someone marked with the timeline
+ * reaction or picked with a message shortcut (its idempotency key says so): it read the text from
+ * Slack itself, so a typed quote could never put words in someone's mouth or backdate them.
+ */
+async function quote(
+  ctx: CommandContext,
+  deps: IncidentDeps,
+  ref: string | undefined,
+  text: string | undefined,
+): Promise<Reply> {
+  if (!ctx.invocation.idempotencyKey.startsWith('slack:message:')) {
+    throw new DeckhandError(
+      'invalid_arguments',
+      `Add a message to an incident's timeline from Slack: react to it with :${ctx.catalog.config.incidents.timelineReaction}: in the incident channel, or use its message shortcut "Add to incident timeline".`,
+    );
+  }
+  const message = parseQuoteRef(ref ?? '');
+  const found = await findIncident(ctx.store.incidents, String(message.number));
+  if (!(await quoteMessage(deps, found, ctx.invocation, message, text ?? ''))) {
+    return reply('info', alreadyQuoted(found), { text: 'Nothing was changed.' });
+  }
+  return reply('success', `${incidentName(found)}: the message joined the timeline`);
 }

@@ -11,6 +11,18 @@ export const incidentChange = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('cause'), operationId: z.string(), operation: z.string() }),
   z.object({ kind: z.literal('follow_up'), text: z.string() }),
   z.object({ kind: z.literal('reopened') }),
+  /**
+   * A Slack message someone added to the timeline (a reaction or a message shortcut): where it is, who
+   * wrote it (null: no person, e.g. an app), its text as written, and when it was posted (its `ts`).
+   */
+  z.object({
+    kind: z.literal('message'),
+    channel: z.string(),
+    ts: z.string(),
+    author: z.string().nullable(),
+    text: z.string(),
+    postedAt: at,
+  }),
 ]);
 
 /** One change to an incident, as `incident.changed` carries it. */

@@ -28,6 +28,8 @@ export interface SourceMessage {
   ts: string;
   /** Who wrote it: a user id, or null for a message without one (a bot's, an app's). */
   author: string | null;
+  /** Its text as the shortcut's payload carried it (Slack's format), cut to fit the modal's metadata. */
+  text: string;
 }
 
 /** What the modal carries through Slack to its submission. */
@@ -165,6 +167,19 @@ export function declareCommandLine(values: DeclareValues): string {
   return ['incident', 'declare', title, values.severity, ...values.services].join(' ');
 }
 
+/**
+ * A declare context whose message text is cut until the whole fits a modal's private_metadata
+ * (3,000 characters as JSON).
+ */
+export function fittedContext(context: DeclareContext): DeclareContext {
+  let fitted = context;
+  while (JSON.stringify(fitted).length > VIEW_LIMITS.metadata && fitted.source !== undefined) {
+    const text = fitted.source.text;
+    fitted = { ...fitted, source: { ...fitted.source, text: text.slice(0, Math.floor(text.length * 0.75)) } };
+  }
+  return fitted;
+}
+
 /** Reads the modal's private_metadata back, or null when it is not one of Deckhand's declare modals. */
 export function readDeclareContext(metadata: unknown): DeclareContext | null {
   if (typeof metadata !== 'string') return null;
@@ -176,6 +191,7 @@ export function readDeclareContext(metadata: unknown): DeclareContext | null {
       source !== undefined &&
       (typeof source.channel !== 'string' ||
         typeof source.ts !== 'string' ||
+        typeof source.text !== 'string' ||
         (source.author !== null && typeof source.author !== 'string'))
     )
       return null;

@@ -16,6 +16,11 @@ import type { RunbookSet } from '../../runbooks/runbook-loader.ts';
 import { openRunbookModal, registerRunbookModal, TRIGGER_LIFETIME_MS } from './runbook-modal-handlers.ts';
 import { openDeclareModal, registerIncidentModal } from './incident-modal-handlers.ts';
 import {
+  quoteDeclaredFrom,
+  registerIncidentMessages,
+  type IncidentMessageOptions,
+} from './incident-messages.ts';
+import {
   capText,
   OPS_COMMAND,
   readSlashCommand,
@@ -46,6 +51,8 @@ export interface SlackAppOptions {
   onAcknowledged?: (request: 'command' | 'action', seconds: number) => void;
   /** The runbooks and names a run's parameter modal is made from; without them, no modal. */
   forms?: { runbooks: RunbookSet; catalog: Catalog };
+  /** The incidents, for messages picked into a timeline (reaction, shortcuts); without them, none are. */
+  incidents?: IncidentMessageOptions['incidents'];
 }
 
 export interface SlackApp {
@@ -202,7 +209,16 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   registerCardActions(app, options);
   if (options.forms !== undefined) {
     registerRunbookModal(app, { ...options, ...options.forms });
-    registerIncidentModal(app, { ...options, ...options.forms });
+    const messages =
+      options.incidents === undefined
+        ? undefined
+        : { ...options, catalog: options.forms.catalog, incidents: options.incidents };
+    registerIncidentModal(app, {
+      ...options,
+      ...options.forms,
+      ...(messages === undefined ? {} : { declared: quoteDeclaredFrom(messages) }),
+    });
+    if (messages !== undefined) registerIncidentMessages(app, messages);
   }
 
   app.error(async (error) => {

@@ -5,6 +5,7 @@ import getRawBody from 'raw-body';
 import { CARD_ACTIONS } from './card-actions.ts';
 import { RUNBOOK_MODAL } from './runbook-modal.ts';
 import { INCIDENT_MODAL } from './incident-modal.ts';
+import { MESSAGE_SHORTCUTS } from './incident-messages.ts';
 import { readSlashCommand, type UnreadableSlashCommand } from './slash-command.ts';
 
 /**
@@ -184,8 +185,8 @@ function checkForm(form: Map<string, string[]>): Refusal | null {
 /**
  * What is wrong with an interaction payload for Deckhand, which puts buttons on messages and opens
  * one modal: it must be a `block_actions` from a user in a channel, on one of Deckhand's buttons
- * (see CARD_ACTIONS), or the `view_submission` of the runbook parameter modal (see
- * viewSubmissionProblems). Shortcuts, menus and other views are not Deckhand's.
+ * (see CARD_ACTIONS), the `view_submission` of the runbook parameter or declare modal (see
+ * viewSubmissionProblems), or one of Deckhand's message shortcuts. Menus and other views are not Deckhand's.
  */
 function interactionProblems(payload: unknown): string[] {
   if (!isObject(payload))
@@ -194,8 +195,11 @@ function interactionProblems(payload: unknown): string[] {
     ];
   if (typeof payload.type !== 'string') return ['payload has no type'];
   if (payload.type === 'view_submission') return viewSubmissionProblems(payload);
+  if (payload.type === 'message_action') return messageActionProblems(payload);
   if (payload.type !== 'block_actions')
-    return [`type ${payload.type} is not one Deckhand handles (it posts buttons and one modal)`];
+    return [
+      `type ${payload.type} is not one Deckhand handles (it posts buttons, modals and message shortcuts)`,
+    ];
   const problems: string[] = [];
   if (!isObject(payload.user) || typeof payload.user.id !== 'string') problems.push('user.id is missing');
   if (!isObject(payload.channel) || typeof payload.channel.id !== 'string')
@@ -212,6 +216,24 @@ function interactionProblems(payload: unknown): string[] {
       }
     }
   }
+  return problems;
+}
+
+/**
+ * A message shortcut of Deckhand's (MESSAGE_SHORTCUTS), from a user in a channel, on a message with a
+ * `ts`, with the trigger a modal is opened with.
+ */
+function messageActionProblems(payload: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  const ours: unknown[] = Object.values(MESSAGE_SHORTCUTS);
+  if (!ours.includes(payload.callback_id))
+    problems.push(`shortcut ${String(payload.callback_id).slice(0, 64)} is not one of Deckhand's`);
+  if (!isObject(payload.user) || typeof payload.user.id !== 'string') problems.push('user.id is missing');
+  if (!isObject(payload.channel) || typeof payload.channel.id !== 'string')
+    problems.push('channel.id is missing');
+  if (!isObject(payload.message) || typeof payload.message.ts !== 'string')
+    problems.push('message.ts is missing');
+  if (typeof payload.trigger_id !== 'string') problems.push('trigger_id is missing');
   return problems;
 }
 
@@ -236,8 +258,9 @@ function viewSubmissionProblems(payload: Record<string, unknown>): string[] {
 }
 
 /**
- * JSON bodies are the Events API's. Deckhand subscribes to no events, so only the URL verification
- * Slack sends when someone sets the request URL is answered (by Bolt).
+ * JSON bodies are the Events API's: the URL verification Slack sends when someone sets the request
+ * URL, and the one event Deckhand subscribes to (manifest.yml): `reaction_added` on a message, from a
+ * user (https://docs.slack.dev/reference/events/reaction_added), which Bolt acknowledges and hands on.
  */
 function checkJson(text: string): Refusal | null {
   let parsed: unknown;
@@ -248,10 +271,23 @@ function checkJson(text: string): Refusal | null {
   }
   if (isObject(parsed) && parsed.type === 'url_verification' && typeof parsed.challenge === 'string')
     return null;
+  if (isObject(parsed) && parsed.type === 'event_callback' && isObject(parsed.event)) {
+    const event = parsed.event;
+    const item = event.item;
+    if (
+      event.type === 'reaction_added' &&
+      typeof event.user === 'string' &&
+      typeof event.reaction === 'string' &&
+      isObject(item) &&
+      typeof item.type === 'string' &&
+      (item.type !== 'message' || (typeof item.channel === 'string' && typeof item.ts === 'string'))
+    )
+      return null;
+  }
   return {
     status: 400,
     error: 'unsupported_event',
-    problems: ['Deckhand subscribes to no events; only url_verification is answered'],
+    problems: ['Deckhand subscribes to reaction_added only; url_verification is answered'],
   };
 }
 
