@@ -9,7 +9,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MAX_TITLE } from '../../src/incidents/incident-declaration.ts';
 import { QUOTE_MAX } from '../../src/incidents/incident-quote.ts';
-import { sendMessageAction, sendReaction } from '../fakes/event-request.ts';
+import { messageActionPayload, sendMessageAction, sendReaction } from '../fakes/event-request.ts';
+import { sendSignedBody } from '../fakes/signed-request.ts';
 import { sendInteraction, viewSubmissionPayload } from '../fakes/interaction-request.ts';
 import {
   caughtUp,
@@ -221,5 +222,30 @@ describe('messages on an incident timeline', () => {
     );
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain('<#C0DEPLOYS>');
+  });
+
+  it('refuses shortcuts and events that are not Deckhand’s before Bolt sees them', async () => {
+    h = await startIncidentStack();
+    const other = await sendInteraction(
+      h.stack.baseUrl,
+      messageActionPayload({
+        userId: 'U000ADMIN',
+        channelId: 'C0DEPLOYS',
+        callbackId: 'someone_elses',
+        message: { ts: '1767607200.000001', text: 'hi' },
+      }),
+      SIGNING_SECRET,
+    );
+    expect(other.status).toBe(400);
+    const event = await sendSignedBody(
+      h.stack.baseUrl,
+      JSON.stringify({
+        type: 'event_callback',
+        event: { type: 'message', text: 'hi', channel: 'C0DEPLOYS' },
+      }),
+      { signingSecret: SIGNING_SECRET, contentType: 'application/json' },
+    );
+    expect(event.status).toBe(400);
+    expect(h.slack.views).toHaveLength(0);
   });
 });
