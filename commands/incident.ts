@@ -18,14 +18,9 @@ import {
 import { incidentCard } from '../src/incidents/incident-card.ts';
 import { incidentList } from '../src/incidents/incident-list.ts';
 import { linkChange } from '../src/incidents/incident-links.ts';
-import { alreadyQuoted, parseQuoteRef, quoteMessage } from '../src/incidents/incident-quote.ts';
+import { quoteFromSlack } from '../src/incidents/incident-quote.ts';
 import { resolveIncidentReference } from '../src/incidents/incident-reference.ts';
-import {
-  changeSeverity,
-  findIncident,
-  resolveIncident,
-  type IncidentDeps,
-} from '../src/incidents/incident-service.ts';
+import { changeSeverity, resolveIncident, type IncidentDeps } from '../src/incidents/incident-service.ts';
 import {
   addFollowUp,
   addNote,
@@ -127,7 +122,7 @@ export const incident = defineCommand({
       return card(ctx, declared, true);
     }
     if (action === 'list') return incidentList(ctx, args.subject);
-    if (action === 'quote') return quote(ctx, deps, args.subject, args.rest);
+    if (action === 'quote') return quoteFromSlack(ctx, deps, args.subject, args.rest);
     const words = [args.subject, args.rest].filter((w): w is string => w !== undefined && w !== '');
     if (
       action === 'status' &&
@@ -273,30 +268,4 @@ async function postmortem(ctx: CommandContext, found: Incident): Promise<Reply> 
     ctx.clock.now(),
   );
   return reply('info', `Postmortem draft: ${incidentName(found)}`, { text: postmortemMarkdown(input) });
-}
-
-/**
- * `incident quote <number>:<channel>:<ts>:<author> "text"`: a Slack message joins the timeline at the
- * time it was posted. Only the Slack surface runs it, for a message someone marked with the timeline
- * reaction or picked with a message shortcut (its idempotency key says so): it read the text from
- * Slack itself, so a typed quote could never put words in someone's mouth or backdate them.
- */
-async function quote(
-  ctx: CommandContext,
-  deps: IncidentDeps,
-  ref: string | undefined,
-  text: string | undefined,
-): Promise<Reply> {
-  if (!ctx.invocation.idempotencyKey.startsWith('slack:message:')) {
-    throw new DeckhandError(
-      'invalid_arguments',
-      `Add a message to an incident's timeline from Slack: react to it with :${ctx.catalog.config.incidents.timelineReaction}: in the incident channel, or use its message shortcut "Add to incident timeline".`,
-    );
-  }
-  const message = parseQuoteRef(ref ?? '');
-  const found = await findIncident(ctx.store.incidents, String(message.number));
-  if (!(await quoteMessage(deps, found, ctx.invocation, message, text ?? ''))) {
-    return reply('info', alreadyQuoted(found), { text: 'Nothing was changed.' });
-  }
-  return reply('success', `${incidentName(found)}: the message joined the timeline`);
 }

@@ -1,8 +1,10 @@
+import type { CommandContext } from '../core/command.ts';
 import { DeckhandError } from '../core/errors.ts';
+import { reply, type Reply } from '../core/message.ts';
 import type { Invocation } from '../core/invocation.ts';
 import { incidentChanged } from '../events/incident-event-constructors.ts';
 import { incidentName, type Incident } from './incident.ts';
-import type { IncidentDeps } from './incident-service.ts';
+import { findIncident, type IncidentDeps } from './incident-service.ts';
 import { assertOpen } from './incident-work.ts';
 
 /**
@@ -105,4 +107,30 @@ export async function quoteMessage(
 /** What `incident quote` says when the message is already on the timeline. */
 export function alreadyQuoted(incident: Incident): string {
   return `That message is on ${incidentName(incident)}'s timeline already.`;
+}
+
+/**
+ * `incident quote <number>:<channel>:<ts>:<author> "text"`: a Slack message joins the timeline at the
+ * time it was posted. Only the Slack surface runs it, for a message someone marked with the timeline
+ * reaction or picked with a message shortcut (its idempotency key says so): it read the text from
+ * Slack itself, so a typed quote could never put words in someone's mouth or backdate them.
+ */
+export async function quoteFromSlack(
+  ctx: CommandContext,
+  deps: IncidentDeps,
+  ref: string | undefined,
+  text: string | undefined,
+): Promise<Reply> {
+  if (!ctx.invocation.idempotencyKey.startsWith('slack:message:')) {
+    throw new DeckhandError(
+      'invalid_arguments',
+      `Add a message to an incident's timeline from Slack: react to it with :${ctx.catalog.config.incidents.timelineReaction}: in the incident channel, or use its message shortcut "Add to incident timeline".`,
+    );
+  }
+  const message = parseQuoteRef(ref ?? '');
+  const found = await findIncident(ctx.store.incidents, String(message.number));
+  if (!(await quoteMessage(deps, found, ctx.invocation, message, text ?? ''))) {
+    return reply('info', alreadyQuoted(found), { text: 'Nothing was changed.' });
+  }
+  return reply('success', `${incidentName(found)}: the message joined the timeline`);
 }

@@ -7,6 +7,7 @@ import { decodeSlackText } from '../../core/slack-text.ts';
 import type { Clock } from '../../core/clock.ts';
 import { slackMessage } from './render-blocks.ts';
 import { boltLogger } from './bolt-logger.ts';
+import { refuseUnreadable, tooLong, unreadableOutcome } from './slash-command-refusals.ts';
 import { registerCardActions } from './card-actions.ts';
 import { boltClientOptions, type SlackTimeouts } from './slack-clients.ts';
 import type { ApiCallRecorder } from '../../metrics/api-calls.ts';
@@ -15,18 +16,8 @@ import type { Catalog } from '../../config/catalog.ts';
 import type { RunbookSet } from '../../runbooks/runbook-loader.ts';
 import { openRunbookModal, registerRunbookModal, TRIGGER_LIFETIME_MS } from './runbook-modal-handlers.ts';
 import { openDeclareModal, registerIncidentModal } from './incident-modal-handlers.ts';
-import {
-  quoteDeclaredFrom,
-  registerIncidentMessages,
-  type IncidentMessageOptions,
-} from './incident-messages.ts';
-import {
-  capText,
-  OPS_COMMAND,
-  readSlashCommand,
-  SLASH_COMMAND_TEXT_LIMIT,
-  type UnreadableSlashCommand,
-} from './slash-command.ts';
+import * as incidentMessages from './incident-messages.ts';
+import { capText, OPS_COMMAND, readSlashCommand, SLASH_COMMAND_TEXT_LIMIT } from './slash-command.ts';
 
 export interface SlackAppOptions {
   dispatcher: Dispatcher;
@@ -52,7 +43,7 @@ export interface SlackAppOptions {
   /** The runbooks and names a run's parameter modal is made from; without them, no modal. */
   forms?: { runbooks: RunbookSet; catalog: Catalog };
   /** The incidents, for messages picked into a timeline (reaction, shortcuts); without them, none are. */
-  incidents?: IncidentMessageOptions['incidents'];
+  incidents?: incidentMessages.IncidentMessageOptions['incidents'];
 }
 
 export interface SlackApp {
@@ -216,9 +207,9 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     registerIncidentModal(app, {
       ...options,
       ...options.forms,
-      ...(messages === undefined ? {} : { declared: quoteDeclaredFrom(messages) }),
+      ...(messages === undefined ? {} : { declared: incidentMessages.quoteDeclaredFrom(messages) }),
     });
-    if (messages !== undefined) registerIncidentMessages(app, messages);
+    if (messages !== undefined) incidentMessages.registerIncidentMessages(app, messages);
   }
 
   app.error(async (error) => {
@@ -265,51 +256,6 @@ class InFlight {
   }
 }
 
-/**
- * Audits a slash command that cannot be run as read (a field missing or repeated, or text longer than
- * Slack allows): one entry, decision `invalid`, saying why. The HTTP intake and Socket Mode share it.
- */
-export async function refuseUnreadable(
-  options: Pick<SlackAppOptions, 'dispatcher' | 'clock' | 'newId' | 'logger'>,
-  unreadable: UnreadableSlashCommand,
-): Promise<void> {
-  try {
-    await options.dispatcher.refuse(
-      {
-        id: options.newId(),
-        actor: unreadable.actor,
-        channel: unreadable.channel,
-        text: unreadable.text,
-        surface: 'slack',
-        receivedAt: options.clock.now(),
-      },
-      `refused an unreadable Slack command: ${unreadable.problems.join('; ')}`,
-    );
-  } catch (error) {
-    options.logger.error({ err: error }, 'could not audit a refused Slack command');
-  }
-}
-
-function unreadableOutcome(problems: string[]): Outcome {
-  return {
-    fresh: true,
-    decision: 'invalid',
-    reply: reply('error', 'Deckhand could not read that command', {
-      text: `Slack's request was incomplete (${problems.join('; ')}), so nothing was run. Type the command again.`,
-    }),
-  };
-}
-
-function tooLong(length: number): Outcome {
-  return {
-    fresh: true,
-    decision: 'invalid',
-    reply: reply('error', 'That command is too long', {
-      text: `It is ${length.toLocaleString('en')} characters; Deckhand reads at most ${SLASH_COMMAND_TEXT_LIMIT.toLocaleString('en')}, as many as Slack lets anyone type. Nothing was run. Shorten it (a lock reason needs a sentence, not a document).`,
-    }),
-  };
-}
-
 /** The dispatcher answers every mistake itself; this is for when it could not even start. */
 function failedOutcome(error: unknown, logger: Logger): Outcome {
   logger.error({ err: error }, 'dispatch failed');
@@ -345,3 +291,5 @@ async function raceDeadline<T>(promise: Promise<T>, ms: number): Promise<T | nul
     clearTimeout(timer);
   }
 }
+
+export { refuseUnreadable } from './slash-command-refusals.ts';

@@ -219,10 +219,7 @@ function interactionProblems(payload: unknown): string[] {
   return problems;
 }
 
-/**
- * A message shortcut of Deckhand's (MESSAGE_SHORTCUTS), from a user in a channel, on a message with a
- * `ts`, with the trigger a modal is opened with.
- */
+/** One of Deckhand's message shortcuts (MESSAGE_SHORTCUTS), by a user, on a message, with a trigger. */
 function messageActionProblems(payload: Record<string, unknown>): string[] {
   const problems: string[] = [];
   const ours: unknown[] = Object.values(MESSAGE_SHORTCUTS);
