@@ -4,7 +4,7 @@ import { DeckhandError } from '../src/core/errors.ts';
 import { mention, parseUserRef } from '../src/core/markup.ts';
 import { reply, type Reply } from '../src/core/message.ts';
 import { parseImpactTime } from '../src/incidents/impact-time.ts';
-import { declareFromWords } from '../src/incidents/incident-declaration.ts';
+import { askForDeclaration, declareFromWords, titleMissing } from '../src/incidents/incident-declaration.ts';
 import {
   incidentName,
   parseIncidentRef,
@@ -19,6 +19,7 @@ import { incidentList } from '../src/incidents/incident-list.ts';
 import { linkChange, notIt } from '../src/incidents/incident-links.ts';
 import { froze, thawed, withFreeze } from '../src/incidents/freeze-replies.ts';
 import { incidentDeps } from '../src/incidents/incident-remediation.ts';
+import { quoteFromSlack } from '../src/incidents/incident-quote.ts';
 import { resolveIncidentReference } from '../src/incidents/incident-reference.ts';
 import { changeSeverity, resolveIncident, type IncidentDeps } from '../src/incidents/incident-service.ts';
 import {
@@ -52,6 +53,7 @@ const ACTIONS = [
   'reopen',
   'list',
   'postmortem',
+  'quote',
 ] as const;
 type IncidentAction = (typeof ACTIONS)[number];
 
@@ -112,10 +114,15 @@ export const incident = defineCommand({
     const deps: IncidentDeps = incidentDeps(ctx);
     const action: IncidentAction = args.action;
     if (action === 'declare') {
+      // Slack has a form for it; the shell says how to type the title.
+      if (titleMissing(args.subject) && ctx.invocation.surface === 'slack') {
+        return askForDeclaration(ctx, args.rest);
+      }
       const declared = await declareFromWords(ctx, deps, args.subject, args.rest);
       return withFreeze(await card(ctx, declared, true), await froze(ctx, declared));
     }
     if (action === 'list') return incidentList(ctx, args.subject);
+    if (action === 'quote') return quoteFromSlack(ctx, deps, args.subject, args.rest);
     const words = [args.subject, args.rest].filter((w): w is string => w !== undefined && w !== '');
     if (
       action === 'status' &&

@@ -68,6 +68,13 @@ export const incidentsSchema = z
       .boolean()
       .default(false)
       .describe('Archive the incident channel when the incident is resolved (reopening unarchives it).'),
+    timelineReaction: z
+      .string()
+      .regex(/^[a-z0-9_+'-]{1,100}$/, 'an emoji name without colons, as Slack names it: pushpin')
+      .default('pushpin')
+      .describe(
+        'The reaction (emoji name, no colons) that adds a message in an incident channel to its timeline.',
+      ),
     bookmarks: z
       .array(bookmark)
       .max(20)
@@ -82,5 +89,6 @@ export const incidentsSchema = z
     responders: {},
     updateEvery: {},
     archiveOnResolve: false,
+    timelineReaction: 'pushpin',
     bookmarks: [],
   });

@@ -58,6 +58,20 @@ export interface Reply {
    * which names each missing value and what it takes.
    */
   ask?: ParamsRequest;
+  /**
+   * Set when `incident declare` came without a title from a surface with forms: it asks for the
+   * declaration in one (Slack's declare modal), whose submission runs `incident declare` as typed.
+   */
+  declareForm?: DeclareFormRequest;
+}
+
+/**
+ * An incident declaration to ask for in a form: what was typed beside the missing title (a severity
+ * word, service names as the config spells them) and, for a declaration from a message, that message.
+ */
+export interface DeclareFormRequest {
+  severity?: string;
+  services: string[];
 }
 
 /** A runbook run that lacked parameters: which runbook, what was typed (name → text), and whether it was a dry run. */

@@ -1,5 +1,5 @@
 import { formatDuration, formatTime } from '../core/duration.ts';
-import { link, mention } from '../core/markup.ts';
+import { channelLink, link, mention } from '../core/markup.ts';
 import { exhaustive, type DomainEvent, type IncidentChange } from './domain-event.ts';
 
 /**
@@ -104,6 +104,8 @@ function describeChange(change: IncidentChange): string {
       return `ruled out ${change.operation} (operation ${change.operationId.slice(0, 8)}): not it`;
     case 'reopened':
       return 'reopened the incident';
+    case 'message':
+      return `added a message${change.author === null ? '' : ` by ${mention(change.author)}`} in ${channelLink(change.channel)}: “${change.text}”`;
     default:
       exhaustive(change);
       return '';

@@ -13,6 +13,18 @@ export const incidentChange = z.discriminatedUnion('kind', [
   /** "Not it": a person ruled a suspect change out (it moves under "ruled out" on the card). */
   z.object({ kind: z.literal('suspect_dismissed'), operationId: z.string(), operation: z.string() }),
   z.object({ kind: z.literal('reopened') }),
+  /**
+   * A Slack message someone added to the timeline (a reaction or a message shortcut): where it is, who
+   * wrote it (null: no person, e.g. an app), its text as written, and when it was posted (its `ts`).
+   */
+  z.object({
+    kind: z.literal('message'),
+    channel: z.string(),
+    ts: z.string(),
+    author: z.string().nullable(),
+    text: z.string(),
+    postedAt: at,
+  }),
 ]);
 
 /** One change to an incident, as `incident.changed` carries it. */

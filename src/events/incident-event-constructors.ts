@@ -59,7 +59,9 @@ export function incidentChanged(
   at: Date,
 ): EventOf<'incident.changed'> {
   const safe: IncidentChange =
-    change.kind === 'follow_up' ? { kind: 'follow_up', text: typedText(change.text) } : change;
+    change.kind === 'follow_up' || change.kind === 'message'
+      ? { ...change, text: typedText(change.text) }
+      : change;
   return { type: 'incident.changed', ...incidentSubject(incident, at), by, change: safe, invocationId };
 }
 

@@ -1,10 +1,39 @@
 import type { CommandContext } from '../core/command.ts';
 import { DeckhandError } from '../core/errors.ts';
+import { reply, type Reply } from '../core/message.ts';
 import { SEVERITIES, type Incident, type Severity } from './incident.ts';
 import { declareIncident, type IncidentDeps } from './incident-service.ts';
 
 /** A title people read in a channel topic (Slack: 250 characters) with the number and severity. */
 export const MAX_TITLE = 150;
+
+/** What `incident declare` without a title answers: how to type one. */
+const TITLE_NEEDED = 'Give the incident a title, in quotes: incident declare "checkout 500s" sev1 api';
+
+/**
+ * The answer to `incident declare` without a title from Slack, which has forms: a request for the
+ * declare modal, filled in with the severity and services typed (words it cannot place are left for
+ * the modal, which asks again). Other surfaces get {@link declareFromWords}'s error saying how to type it.
+ */
+export function askForDeclaration(ctx: CommandContext, rest: string | undefined): Reply {
+  let severity: Severity | undefined;
+  const services: string[] = [];
+  for (const word of (rest ?? '').split(/\s+/).filter((w) => w !== '')) {
+    const sev = SEVERITIES.find((s) => s === word.toLowerCase());
+    if (sev !== undefined) severity ??= sev;
+    const service = ctx.catalog.findService(word);
+    if (service !== undefined && !services.includes(service)) services.push(service);
+  }
+  return reply('info', 'Declare an incident', {
+    text: TITLE_NEEDED,
+    declareForm: { ...(severity === undefined ? {} : { severity }), services },
+  });
+}
+
+/** True when `incident declare` came without a title. */
+export function titleMissing(title: string | undefined): boolean {
+  return title === undefined || title.trim() === '';
+}
 
 /**
  * Reads `incident declare "title" [sev1-4] <service…>` and declares it: the title in quotes, an
@@ -21,10 +50,7 @@ export async function declareFromWords(
 ): Promise<Incident> {
   const typed = title?.trim();
   if (typed === undefined || typed === '') {
-    throw new DeckhandError(
-      'invalid_arguments',
-      'Give the incident a title, in quotes: incident declare "checkout 500s" sev1 api',
-    );
+    throw new DeckhandError('invalid_arguments', TITLE_NEEDED);
   }
   if (typed.length > MAX_TITLE) {
     throw new DeckhandError(

@@ -7,6 +7,7 @@ import type { Sink } from '../events/sink.ts';
 import { describeOperation } from '../operations/operation-name.ts';
 import type { OperationRepository } from '../operations/repository.ts';
 import type { IncidentRepository } from './incident.ts';
+import { messageSource } from './incident-quote.ts';
 
 /**
  * What reaches a timeline: the incident's own events, and every change Deckhand makes to its
@@ -41,7 +42,7 @@ export const TIMELINE_TYPES: readonly EventType[] = [
  * incident's timeline, then announces the entry with `incident.timeline_added` (the Slack surface
  * posts it in the incident channel; the shell prints it).
  *
- * Safe to run twice for a batch: an entry is keyed by `event:<seq>`, and one already announced is not
+ * Safe to run twice for a batch: an entry is keyed by `event:<seq>` (a Slack message by `message:<channel>:<ts>`), and one already announced is not
  * announced again. An entry whose announcement was cut short (a crash between the two writes) is
  * announced when the batch is read again; the channel sink posts each entry once whatever arrives twice.
  */
@@ -60,12 +61,12 @@ export function incidentTimelineSink(deps: {
         if (touched.length === 0) continue;
         const text = await lineFor(event, deps.operations);
         if (text === null) continue;
+        const { source, at } = entryKey(event);
         for (const incident of touched) {
-          const source = `event:${String(event.seq)}`;
           await deps.incidents.append({
             incidentId: incident.id,
             source,
-            at: event.at,
+            at,
             kind: event.type,
             text,
             invocationId: 'invocationId' in event ? event.invocationId : null,
@@ -78,6 +79,18 @@ export function incidentTimelineSink(deps: {
       }
     },
   };
+}
+
+/**
+ * An entry's source and time: the event's, except for a Slack message added to the timeline, which
+ * is keyed by its channel and `ts` (so it joins once, however often it is picked) and placed at the
+ * time it was posted.
+ */
+function entryKey(event: StoredEvent): { source: string; at: Date } {
+  if (event.type === 'incident.changed' && event.change.kind === 'message') {
+    return { source: messageSource(event.change.channel, event.change.ts), at: event.change.postedAt };
+  }
+  return { source: `event:${String(event.seq)}`, at: event.at };
 }
 
 async function incidentsTouched(event: StoredEvent, incidents: IncidentRepository) {

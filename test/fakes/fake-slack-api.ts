@@ -1,101 +1,31 @@
 import { FakeOpenId } from './fake-slack-openid.ts';
+import type {
+  FakeSlackApi,
+  FakeSlackCall,
+  FakeSlackOptions,
+  FakeSlackResponse,
+} from './fake-slack-api-types.ts';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { checkMessage } from './fake-block-kit.ts';
 import {
-  type FakeChannel,
+  type FakeMessage,
   METHODS,
-  type ChannelRefusal,
   type FakeSlackIdentity,
   type FakeSlackState,
-  type Params,
 } from './fake-slack-methods.ts';
 import { decodeBody, readText, tokenOf } from './read-body.ts';
-import {
-  viewsOpen,
-  viewsPublish,
-  type FakeViewsState,
-  type OpenedView,
-  type PublishedHomes,
-} from './fake-slack-views.ts';
+import { CONVERSATION_METHODS } from './fake-slack-conversations.ts';
+import { viewsOpen, viewsPublish, type FakeViewsState, type PublishedHomes } from './fake-slack-views.ts';
 
-/** One Web API call as the fake received it. Form-encoded values stay strings, as Slack sees them. */
-export interface FakeSlackCall {
-  method: string;
-  params: Params;
-  token: string | null;
-  contentType: 'form' | 'json' | 'none';
-  /** 429 when the fake rate-limited this attempt, 200 otherwise (Slack reports errors in the body). */
-  status: number;
-}
-
-/** What Bolt's respond() (or anyone) posted to a response_url, and whether the fake took it. */
-export interface FakeSlackResponse {
-  id: string;
-  body: Record<string, unknown>;
-  /** 200 when taken; 400 for blocks Slack would refuse; 404 once the URL has been used 5 times. */
-  status: number;
-}
-
-export interface FakeSlackOptions {
-  identity?: Partial<FakeSlackIdentity>;
-  /** User group id → members, for usergroups.users.list. Unknown groups answer no_such_subteam. */
-  groups?: Record<string, string[]>;
-  /** Tokens Slack would accept; by default any bot or user token (xoxb-/xoxp-) passes. */
-  tokens?: string[];
-  /** Slack's clock, in ms since the epoch, for a trigger_id's 3 s; default the real one. */
-  now?: () => number;
-}
-
-/** A call held open until the test lets it go: a slow Slack without sleeping. */
-export interface HeldCall {
-  /** Resolves when the held call has arrived. */
-  reached: Promise<FakeSlackCall>;
-  release(): void;
-}
-
-export interface FakeSlackApi {
-  /** The Web API base, with the trailing slash WebClient's slackApiUrl expects: http://127.0.0.1:N/api/ */
-  url: string;
-  calls: FakeSlackCall[];
-  responses: FakeSlackResponse[];
-  callsTo(method: string): FakeSlackCall[];
-  /** A fresh response_url on the fake: POST /response/<id>. */
-  responseUrl(id?: string): string;
-  /** Resolves with the first response posted to that id (or to any id), including one already received. */
-  waitForResponse(id?: string): Promise<FakeSlackResponse>;
-  /** The next `times` calls of `method` get HTTP 429 with Retry-After: retryAfterSeconds. */
-  rateLimit(method: string, retryAfterSeconds: number, times?: number): void;
-  /** The next call of `method` waits until released. */
-  hold(method: string): HeldCall;
-  /**
-   * Slack is down (true) or back (false): while down, every connection is cut before an answer, as
-   * when Slack or the network between is gone. Cut attempts are counted, not recorded as calls.
-   */
-  setDown(down: boolean): void;
-  /** Requests cut while Slack was down. */
-  readonly refused: number;
-  setGroup(group: string, members: string[]): void;
-  /** The channels the fake holds (created through conversations.create, or taken with takeChannelName). */
-  readonly channels: ReadonlyMap<string, FakeChannel>;
-  /** A channel of this name exists already: conversations.create answers name_taken for it. */
-  takeChannelName(name: string): void;
-  /** From now on the bot may not post in `channel`, and Slack says why; null lets it post again. */
-  refuseChannel(channel: string, error: ChannelRefusal | null): void;
-  /** Each user's Home tab as views.publish last set it, with its hash. */
-  readonly homes: ReadonlyMap<string, { view: Record<string, unknown>; hash: string }>;
-  /** The modals views.open opened, in order, with the ids Slack gave them. */
-  readonly views: readonly OpenedView[];
-  /**
-   * Where `apps.connections.open` sends Socket Mode clients (a `ws://` URL of a test's WebSocket
-   * server, see fake-socket-mode.ts). Unset, the method answers as for an app without Socket Mode.
-   */
-  setSocketModeUrl(url: string): void;
-  /** Sign in with Slack: who the authorize page signs in, and the app's client credentials. */
-  readonly openId: FakeOpenId;
-  close(): Promise<void>;
-}
+export type {
+  FakeSlackApi,
+  FakeSlackCall,
+  FakeSlackOptions,
+  FakeSlackResponse,
+  HeldCall,
+} from './fake-slack-api-types.ts';
 
 const DEFAULT_IDENTITY: FakeSlackIdentity = {
   teamId: 'T000DECK',
@@ -115,6 +45,7 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
     nextTs: 0,
     nextChannel: 0,
     refusals: new Map(),
+    history: new Map(),
   };
   const views: FakeViewsState = { views: [], exchanged: new Set(), now: options.now ?? Date.now };
   const calls: FakeSlackCall[] = [];
@@ -127,6 +58,8 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
   let down = false;
   let refused = 0;
   let socketModeUrl: string | null = null;
+  const cuts = new Set<string>();
+  let userTs = 0;
   const openId = new FakeOpenId();
 
   const accepts = (token: string | null): boolean =>
@@ -175,9 +108,15 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
     if (method === 'views.open') {
       return json(res, 200, { response_metadata: { warnings: [] }, ...viewsOpen(params, views) });
     }
-    const handler = METHODS[method];
+    const handler = METHODS[method] ?? CONVERSATION_METHODS[method];
     if (handler === undefined) return json(res, 200, { ok: false, error: 'unknown_method' });
-    json(res, 200, { ...handler(params, state), response_metadata: { warnings: [] } });
+    const answer = handler(params, state);
+    // Slack did it, but its answer never arrives: the caller is cut off (or crashed) before reading it.
+    if (cuts.delete(method)) {
+      req.socket.destroy();
+      return;
+    }
+    json(res, 200, { response_metadata: { warnings: [] }, ...answer });
   }
 
   /**
@@ -275,7 +214,29 @@ export async function startFakeSlackApi(options: FakeSlackOptions = {}): Promise
         pins: new Set(),
         bookmarks: [],
         archived: false,
+        creator: 'U000SOMEONE',
       });
+    },
+    cutAfter: (method) => {
+      cuts.add(method);
+    },
+    postUserMessage: (channel, user, text, options = {}) => {
+      userTs += 1;
+      const seconds = Math.floor((options.at ?? new Date(1767607200_000)).getTime() / 1000);
+      const ts = `${String(seconds)}.${String(userTs).padStart(6, '0')}`;
+      state.messages.add(ts);
+      const message: FakeMessage = {
+        type: 'message',
+        ts,
+        text,
+        user,
+        ...(options.threadTs === undefined ? {} : { thread_ts: options.threadTs }),
+      };
+      const kept = state.history.get(channel) ?? [];
+      const parent = kept.find((m) => m.ts === options.threadTs);
+      if (parent !== undefined) parent.thread_ts = parent.ts;
+      state.history.set(channel, [...kept, message]);
+      return ts;
     },
     setGroup: (group, members) => {
       state.groups.set(group, [...members]);

@@ -28,6 +28,19 @@ export interface FakeSlackState {
   nextChannel: number;
   /** Channels where the bot may not post, and what Slack answers there. */
   refusals: Map<string, ChannelRefusal>;
+  /** Channel id → its messages in the order posted (people's and the bot's), for conversations.history. */
+  history: Map<string, FakeMessage[]>;
+}
+
+/** A message as conversations.history answers it (the fields Deckhand reads). */
+export interface FakeMessage {
+  type: 'message';
+  ts: string;
+  text: string;
+  user?: string;
+  bot_id?: string;
+  /** Set on a thread's replies (and its parent, once it has replies): the parent's ts. */
+  thread_ts?: string;
 }
 
 /** A channel the fake created (or a test took the name of): its members, topic, purpose and pins. */
@@ -40,6 +53,8 @@ export interface FakeChannel {
   /** Bookmarks in the channel header, in the order added (bookmarks.add). */
   bookmarks: Array<{ title: string; link: string }>;
   archived: boolean;
+  /** Who created it (conversations.list's `creator`). */
+  creator: string;
 }
 
 export type Params = Record<string, unknown>;
@@ -105,6 +120,16 @@ export const METHODS: Record<string, MethodHandler> = {
     const bad = contentRefusal(params);
     if (bad !== null) return bad;
     const ts = newTs(state);
+    const threadTs = str(params, 'thread_ts');
+    const kept: FakeMessage = {
+      type: 'message',
+      ts,
+      text: str(params, 'text') ?? '',
+      user: state.identity.botUserId,
+      bot_id: state.identity.botId,
+      ...(threadTs === undefined ? {} : { thread_ts: threadTs }),
+    };
+    state.history.set(channel, [...(state.history.get(channel) ?? []), kept]);
     return {
       ok: true,
       channel,
@@ -185,6 +210,7 @@ export const METHODS: Record<string, MethodHandler> = {
       pins: new Set(),
       bookmarks: [],
       archived: false,
+      creator: state.identity.botUserId,
     });
     return {
       ok: true,
@@ -211,47 +237,6 @@ export const METHODS: Record<string, MethodHandler> = {
   // Topic and purpose: at most 250 characters (too_long), https://docs.slack.dev/reference/methods/conversations.setTopic
   'conversations.setTopic': (params, state) => setText(params, state, 'topic'),
   'conversations.setPurpose': (params, state) => setText(params, state, 'purpose'),
-
-  // https://docs.slack.dev/reference/methods/bookmarks.add: channel_id, title, type (only `link`) and
-  // link; a conversation holds at most 100 bookmarks.
-  'bookmarks.add': (params, state) => {
-    const id = str(params, 'channel_id');
-    const channel = id === undefined ? undefined : state.channels.get(id);
-    if (id === undefined || channel === undefined) return { ok: false, error: 'channel_not_found' };
-    if (channel.archived) return { ok: false, error: 'is_archived' };
-    const title = str(params, 'title');
-    const link = str(params, 'link');
-    if (title === undefined || str(params, 'type') !== 'link' || link === undefined)
-      return { ok: false, error: 'invalid_arguments' };
-    if (!/^https?:\/\//.test(link)) return { ok: false, error: 'invalid_link' };
-    if (channel.bookmarks.length >= 100) return { ok: false, error: 'too_many_bookmarks' };
-    channel.bookmarks.push({ title, link });
-    return {
-      ok: true,
-      bookmark: { id: `Bk${String(channel.bookmarks.length)}`, channel_id: id, title, link, type: 'link' },
-    };
-  },
-
-  // https://docs.slack.dev/reference/methods/conversations.archive (already_archived) and
-  // conversations.unarchive (not_archived). Nothing can be posted in an archived channel.
-  'conversations.archive': (params, state) => {
-    const id = str(params, 'channel');
-    const channel = id === undefined ? undefined : state.channels.get(id);
-    if (id === undefined || channel === undefined) return { ok: false, error: 'channel_not_found' };
-    if (channel.archived) return { ok: false, error: 'already_archived' };
-    channel.archived = true;
-    state.refusals.set(id, 'is_archived');
-    return { ok: true };
-  },
-  'conversations.unarchive': (params, state) => {
-    const id = str(params, 'channel');
-    const channel = id === undefined ? undefined : state.channels.get(id);
-    if (id === undefined || channel === undefined) return { ok: false, error: 'channel_not_found' };
-    if (!channel.archived) return { ok: false, error: 'not_archived' };
-    channel.archived = false;
-    state.refusals.delete(id);
-    return { ok: true };
-  },
 
   'pins.add': (params, state) => {
     const channel = str(params, 'channel');

@@ -10,8 +10,8 @@
  *   block) and close of at most 24, private_metadata at most 3,000, callback_id at most 255.
  * - input blocks: a plain_text label and hint of at most 2,000, block_id at most 255 and unique, and
  *   an element Deckhand uses: plain_text_input (max_length at most 3,000, initial_value within it),
- *   static_select (1 to 100 options of at most 75 characters, value at most 150; initial_option one
- *   of them), number_input (is_decimal_allowed required; min_value at most max_value), radio_buttons
+ *   static_select and multi_static_select (1 to 100 options of at most 75 characters, value at most
+ *   150; initial_option, or a multi select's initial_options, among them), number_input (is_decimal_allowed required; min_value at most max_value), radio_buttons
  *   (1 to 10 options).
  * Errors come back as Slack writes them: `[ERROR] … [json-pointer:/view/…]`.
  */
@@ -118,8 +118,9 @@ function inputElement(err: (p: string, m: string) => void, at: string, element: 
       return;
     }
     case 'static_select':
+    case 'multi_static_select':
     case 'radio_buttons': {
-      const most = element.type === 'static_select' ? 100 : 10;
+      const most = element.type === 'radio_buttons' ? 10 : 100;
       const options = element.options;
       if (!Array.isArray(options) || options.length === 0 || options.length > most)
         return err(`${at}/options`, `must have 1 to ${String(most)} items`);
@@ -135,6 +136,14 @@ function inputElement(err: (p: string, m: string) => void, at: string, element: 
       const initial = element.initial_option;
       if (initial !== undefined && (!isObject(initial) || !values.includes(String(initial.value))))
         err(`${at}/initial_option`, 'must match one of the options');
+      const initials = element.initial_options;
+      if (
+        initials !== undefined &&
+        (element.type !== 'multi_static_select' ||
+          !Array.isArray(initials) ||
+          !initials.every((o: unknown) => isObject(o) && values.includes(String(o.value))))
+      )
+        err(`${at}/initial_options`, 'must match the options');
       return;
     }
     case 'number_input': {

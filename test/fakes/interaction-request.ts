@@ -65,7 +65,8 @@ export async function sendButtonClick(
 /** One field's state in a view_submission, as Slack sends it for each element type. */
 export type ViewFieldState =
   | { type: 'plain_text_input' | 'number_input'; value: string | null }
-  | { type: 'static_select' | 'radio_buttons'; selected_option: { value: string } | null };
+  | { type: 'static_select' | 'radio_buttons'; selected_option: { value: string } | null }
+  | { type: 'multi_static_select'; selected_options: { value: string }[] };
 
 /**
  * A view_submission payload as Slack posts it when someone submits a modal: the view as it was

@@ -4,16 +4,23 @@ import { describe, expect, it } from 'vitest';
 import { commands } from '../../commands/index.ts';
 import { usageHint } from '../../src/surfaces/slack/usage-hint.ts';
 import { SUBSCRIBED_EVENTS } from '../../src/surfaces/slack/slack-intake.ts';
+import { MESSAGE_SHORTCUTS } from '../../src/surfaces/slack/incident-messages.ts';
 
 interface Manifest {
-  features: { slash_commands: { command: string; usage_hint: string; should_escape: boolean }[] };
+  features: {
+    slash_commands: { command: string; usage_hint: string; should_escape: boolean }[];
+    shortcuts: { name: string; type: string; callback_id: string; description: string }[];
+  };
   oauth_config: { scopes: { bot: string[] } };
   settings: {
     socket_mode_enabled: boolean;
     interactivity: { is_enabled: boolean };
-    event_subscriptions?: { bot_events: string[] };
+    event_subscriptions: { bot_events: string[] };
   };
 }
+
+/** The bot scope each Events API event needs (Slack's event reference, "Required scopes"). */
+const EVENT_SCOPES: Record<string, string> = { reaction_added: 'reactions:read' };
 
 /**
  * The bot scope each Web API method needs (Slack's method reference, "Required scopes"); null for a
@@ -33,6 +40,9 @@ const METHOD_SCOPES: Record<string, string | null> = {
   'pins.add': 'pins:write',
   'bookmarks.add': 'bookmarks:write',
   'usergroups.users.list': 'usergroups:read',
+  'conversations.history': 'channels:history',
+  'conversations.replies': 'channels:history',
+  'conversations.list': 'channels:read',
   'views.open': null,
   'views.update': null,
   'views.publish': null,
@@ -72,14 +82,28 @@ describe('manifest.yml', () => {
     const used = webApiMethodsCalled();
     const unknown = used.filter((m) => !(m in METHOD_SCOPES));
     expect(unknown, 'add these methods and their scopes to METHOD_SCOPES').toEqual([]);
-    const needed = new Set(['commands', ...used.flatMap((m) => METHOD_SCOPES[m] ?? [])]);
+    const events = manifest.settings.event_subscriptions.bot_events;
+    expect(events.filter((e) => !(e in EVENT_SCOPES))).toEqual([]);
+    const needed = new Set([
+      'commands',
+      ...used.flatMap((m) => METHOD_SCOPES[m] ?? []),
+      ...events.flatMap((e) => EVENT_SCOPES[e] ?? []),
+    ]);
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([...needed].sort());
   });
 
   it('subscribes to exactly the events the HTTP intake lets through to Bolt', () => {
-    expect([...(manifest.settings.event_subscriptions?.bot_events ?? [])].sort()).toEqual(
+    expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual(
       [...SUBSCRIBED_EVENTS].sort(),
     );
+  });
+
+  it('declares the message shortcuts', () => {
+    // Slack shows a shortcut's name in a message's menu: at most 24 characters.
+    expect(manifest.features.shortcuts.map((s) => [s.type, s.callback_id])).toEqual(
+      Object.values(MESSAGE_SHORTCUTS).map((id) => ['message', id]),
+    );
+    for (const s of manifest.features.shortcuts) expect(s.name.length).toBeLessThanOrEqual(24);
   });
 
   it('enables Socket Mode and interactivity', () => {

@@ -13,14 +13,11 @@ import type {
   SlackMessageRepository,
 } from '../../store/kysely-slack-message-repository.ts';
 import { describeEvent } from '../../events/describe-event.ts';
-import { slackErrorCode, type CardChat } from './card-chat.ts';
-import { incidentChannelName } from './incident-channel-name.ts';
+import type { CardChat } from './card-chat.ts';
+import { createOrAdopt } from './incident-channel-create.ts';
 import type { IncidentChannels } from './incident-channels.ts';
 import { mrkdwnMessage, slackMessage } from './render-blocks.ts';
 import { slackMrkdwn } from '../../core/markup.ts';
-
-/** Names tried before giving up on `name_taken` (`…`, `…-2`, … `…-9`). */
-const NAME_ATTEMPTS = 9;
 
 /**
  * An incident's Slack channel: on `incident.declared` it creates `inc-<number>-<date>-<slug>`
@@ -29,9 +26,10 @@ const NAME_ATTEMPTS = 9;
  * pins it. Each timeline entry (`incident.timeline_added`) becomes a line in the channel, and the card
  * is edited (once per batch) to show the newest state.
  *
- * Durable (`incident-channels`): every step is recorded as it is done (the channel on the incident,
- * the card and each line in `slack_messages`), so a batch read again skips what was done; a channel
- * created just before a crash, before it was recorded, is met as `name_taken` and the next name is used.
+ * Durable (`incident-channels`): a resumable sequence. The channel's name is recorded before it is
+ * created and its id once it is (see createOrAdopt: a create cut short is found again and adopted,
+ * never made twice); each later step (invite, topic, purpose, card, pin, each bookmark, each line) is
+ * recorded in `slack_messages` as it is done, so a batch read again does only what was not done.
  */
 export function incidentChannelSink(deps: {
   incidents: IncidentRepository;
@@ -53,27 +51,37 @@ export function incidentChannelSink(deps: {
     return slackMessage(incidentCard(incident, suspects, deps.clock.now(), timeline));
   }
 
+  /** Runs a step of opening the channel once: recorded (in slack_messages) when done, skipped after. */
+  async function step(incident: Incident, name: string, channel: string, run: () => Promise<void>) {
+    const key = `incident-step:${incident.id}:${name}`;
+    if ((await deps.messages.get(key)) !== null) return;
+    await run();
+    await deps.messages.save(key, { channel, ts: '' }, deps.clock.now());
+  }
+
   async function open(incident: Incident): Promise<Incident> {
-    let current = incident;
-    if (current.channelId === null) {
-      const created = await createChannel(current);
-      await deps.incidents.update(current.id, { channelId: created.id, channelName: created.name });
-      current = { ...current, channelId: created.id, channelName: created.name };
-    }
+    const current = incident.channelId === null ? await createOrAdopt(deps, incident) : incident;
     const channel = current.channelId ?? '';
-    await deps.channels.invite(channel, await invitees(current));
+    await step(current, 'invite', channel, async () => {
+      await deps.channels.invite(channel, await invitees(current));
+    });
     const title = plainText(current.title);
-    await deps.channels.setTopic(channel, `${incidentName(current)} ${current.severity}: ${title}`);
-    await deps.channels.setPurpose(
-      channel,
-      `Incident ${incidentName(current)} on ${current.services.join(', ')}, declared through Deckhand. Its timeline is posted here.`,
+    await step(current, 'topic', channel, () =>
+      deps.channels.setTopic(channel, `${incidentName(current)} ${current.severity}: ${title}`),
+    );
+    await step(current, 'purpose', channel, () =>
+      deps.channels.setPurpose(
+        channel,
+        `Incident ${incidentName(current)} on ${current.services.join(', ')}, declared through Deckhand. Its timeline is posted here.`,
+      ),
     );
     let location = await deps.messages.get(cardKey(current));
     if (location === null) {
       location = await deps.chat.post(channel, await card(current));
       await deps.messages.save(cardKey(current), location, deps.clock.now());
     }
-    await deps.channels.pin(location.channel, location.ts);
+    const pinned = location;
+    await step(current, 'pin', channel, () => deps.channels.pin(pinned.channel, pinned.ts));
     await addBookmarks(current, channel, location);
     return current;
   }
@@ -102,19 +110,6 @@ export function incidentChannelSink(deps: {
     if ((await deps.messages.get(key)) !== null) return;
     const location = await deps.chat.post(incident.channelId, message);
     await deps.messages.save(key, location, deps.clock.now());
-  }
-
-  async function createChannel(incident: Incident): Promise<{ id: string; name: string }> {
-    for (let attempt = 1; attempt <= NAME_ATTEMPTS; attempt += 1) {
-      const name = incidentChannelName(incident, attempt);
-      try {
-        return await deps.channels.create(name);
-      } catch (error) {
-        if (slackErrorCode(error) !== 'name_taken') throw error;
-        deps.logger.info({ name }, 'incident channel name taken; trying the next');
-      }
-    }
-    throw new Error(`every channel name for ${incidentName(incident)} is taken`);
   }
 
   async function invitees(incident: Incident): Promise<string[]> {

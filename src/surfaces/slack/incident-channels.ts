@@ -9,6 +9,11 @@ import { slackErrorCode } from './card-chat.ts';
 export interface IncidentChannels {
   /** conversations.create; throws with code `name_taken` when the name is in use. */
   create(name: string): Promise<{ id: string; name: string }>;
+  /**
+   * The public channel of that name (conversations.list, every page), or null: its topic and purpose,
+   * how many members it has, and whether this bot created it.
+   */
+  find(name: string): Promise<FoundChannel | null>;
   /** conversations.invite, at most {@link INVITE_BATCH} users a call. */
   invite(channel: string, users: readonly string[]): Promise<void>;
   /** conversations.setTopic: plain text, at most 250 characters. */
@@ -27,6 +32,20 @@ export interface IncidentChannels {
   unarchive(channel: string): Promise<void>;
 }
 
+/** A channel found by name, with what tells whether Deckhand made it for an incident. */
+export interface FoundChannel {
+  id: string;
+  name: string;
+  topic: string;
+  purpose: string;
+  members: number;
+  createdByBot: boolean;
+}
+
+/** Channels per conversations.list page (Slack: at most 1000, fewer recommended), and pages read at most. */
+const LIST_PAGE = 200;
+const LIST_PAGES = 100;
+
 /**
  * Users per conversations.invite call. Slack takes up to 1000 ids a call
  * (https://docs.slack.dev/reference/methods/conversations.invite); smaller batches keep one refused
@@ -42,7 +61,36 @@ export const TOPIC_MAX = 250;
 
 /** Over the surface's chat client (no retries of its own; see slack-clients.ts). */
 export function webClientIncidentChannels(client: webApi.WebClient): IncidentChannels {
+  let self: Promise<string | undefined> | undefined;
+  const botUser = (): Promise<string | undefined> => {
+    self ??= client.auth.test().then((r) => r.user_id);
+    return self;
+  };
   return {
+    async find(name) {
+      let cursor: string | undefined;
+      for (let page = 0; page < LIST_PAGES; page++) {
+        const res = await client.conversations.list({
+          types: 'public_channel',
+          limit: LIST_PAGE,
+          ...(cursor === undefined ? {} : { cursor }),
+        });
+        const found = res.channels?.find((c) => c.name === name);
+        if (found?.id !== undefined) {
+          return {
+            id: found.id,
+            name,
+            topic: found.topic?.value ?? '',
+            purpose: found.purpose?.value ?? '',
+            members: found.num_members ?? 0,
+            createdByBot: found.creator !== undefined && found.creator === (await botUser()),
+          };
+        }
+        cursor = res.response_metadata?.next_cursor;
+        if (cursor === undefined || cursor === '') return null;
+      }
+      return null;
+    },
     async create(name) {
       const res = await client.conversations.create({ name, is_private: false });
       const id = res.channel?.id;

@@ -77,6 +77,7 @@ export function createSlackSurface(deckhand: Deckhand, options: SlackSurfaceOpti
     ackDeadlineMs: options.ackDeadlineMs,
     calls: deckhand.metrics,
     forms: { runbooks: deckhand.runbooks, catalog: deckhand.catalog },
+    incidents: deckhand.store.incidents,
     onAcknowledged: (request, seconds) => deckhand.metrics.acknowledgement.observe({ request }, seconds),
   });
   deckhand.follow(

@@ -9,6 +9,7 @@ import { planRunbook } from '../../runbooks/dry-run-plan.ts';
 import type { RunbookSet } from '../../runbooks/runbook-loader.ts';
 import type { RunbookFile } from '../../runbooks/runbook-schema.ts';
 import { slackErrorCode } from './card-chat.ts';
+import { commandWord } from './command-word.ts';
 import { slackMessage, truncate } from './render-blocks.ts';
 import {
   paramBlockId,
@@ -153,7 +154,7 @@ export function checkSubmission(
     );
   }
   for (const [name, value] of Object.entries(values)) {
-    if (quoted(value) === null) {
+    if (commandWord(value) === null) {
       errors[paramBlockId(name)] ??= 'Use either double or single quotes in this value, not both.';
     }
   }
@@ -162,20 +163,8 @@ export function checkSubmission(
 
 /** `runbook run <id> key=value … [--dry-run]`, each value quoted when it has spaces or quotes. */
 export function commandLine(context: ModalContext, values: Record<string, string>): string {
-  const words = Object.entries(values).map(([k, v]) => `${k}=${quoted(v) ?? v}`);
+  const words = Object.entries(values).map(([k, v]) => `${k}=${commandWord(v) ?? v}`);
   return ['runbook', 'run', context.runbook, ...words, ...(context.dryRun ? ['--dry-run'] : [])].join(' ');
-}
-
-/**
- * A value as one word of a command line (see tokenizer.ts): as it is when it has no space and no
- * quotation mark, else in the first pair of quotes whose family it does not use. Null when it uses
- * both families (the modal asks for another value).
- */
-function quoted(value: string): string | null {
-  if (!/[\s"'“”‘’„‚‛‟＂＇«»‹›「」『』〝〞〟]/.test(value)) return value;
-  if (!/["“”‟＂〞〟„]/.test(value)) return `"${value}"`;
-  if (!/['‘’‛＇‚]/.test(value)) return `'${value}'`;
-  return null;
 }
 
 function gone(id: string): Reply {
@@ -184,7 +173,8 @@ function gone(id: string): Reply {
   });
 }
 
-async function tell(
+/** Tells the submitter of a modal an answer, privately in `channel`; a refusal by Slack is logged. */
+export async function tell(
   client: WebClient,
   channel: string,
   user: string,

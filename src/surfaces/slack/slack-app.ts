@@ -7,6 +7,7 @@ import { decodeSlackText } from '../../core/slack-text.ts';
 import type { Clock } from '../../core/clock.ts';
 import { slackMessage } from './render-blocks.ts';
 import { boltLogger } from './bolt-logger.ts';
+import { refuseUnreadable, tooLong, unreadableOutcome } from './slash-command-refusals.ts';
 import { registerCardActions } from './card-actions.ts';
 import { boltClientOptions, type SlackTimeouts } from './slack-clients.ts';
 import type { ApiCallRecorder } from '../../metrics/api-calls.ts';
@@ -14,13 +15,9 @@ import type { CardLinks } from './card-links.ts';
 import type { Catalog } from '../../config/catalog.ts';
 import type { RunbookSet } from '../../runbooks/runbook-loader.ts';
 import { openRunbookModal, registerRunbookModal, TRIGGER_LIFETIME_MS } from './runbook-modal-handlers.ts';
-import {
-  capText,
-  OPS_COMMAND,
-  readSlashCommand,
-  SLASH_COMMAND_TEXT_LIMIT,
-  type UnreadableSlashCommand,
-} from './slash-command.ts';
+import { openDeclareModal, registerIncidentModal } from './incident-modal-handlers.ts';
+import * as incidentMessages from './incident-messages.ts';
+import { capText, OPS_COMMAND, readSlashCommand, SLASH_COMMAND_TEXT_LIMIT } from './slash-command.ts';
 
 export interface SlackAppOptions {
   dispatcher: Dispatcher;
@@ -45,6 +42,8 @@ export interface SlackAppOptions {
   onAcknowledged?: (request: 'command' | 'action', seconds: number) => void;
   /** The runbooks and names a run's parameter modal is made from; without them, no modal. */
   forms?: { runbooks: RunbookSet; catalog: Catalog };
+  /** The incidents, for messages picked into a timeline (reaction, shortcuts); without them, none are. */
+  incidents?: incidentMessages.IncidentMessageOptions['incidents'];
 }
 
 export interface SlackApp {
@@ -159,18 +158,31 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     // A run that lacks parameters asks for them in a modal, while the trigger is alive; when it
     // cannot be opened, the answer (each missing parameter named with its type) is shown instead.
     const forms = options.forms;
+    // So does a declaration without a title (the declare modal).
+    const asks = (outcome: Outcome): boolean =>
+      outcome.fresh &&
+      forms !== undefined &&
+      (outcome.reply.ask !== undefined || outcome.reply.declareForm !== undefined);
     const askedInModal = async (outcome: Outcome): Promise<boolean> => {
-      const ask = outcome.reply.ask;
-      if (!outcome.fresh || ask === undefined || forms === undefined) return false;
+      const { ask, declareForm } = outcome.reply;
+      if (!asks(outcome) || forms === undefined) return false;
       if (options.clock.now().getTime() - arrived >= TRIGGER_LIFETIME_MS) return false;
-      return openRunbookModal(client, command.triggerId, ask, command.channelId, {
-        ...forms,
-        logger: options.logger,
-      });
+      const modal = { ...forms, logger: options.logger };
+      if (declareForm !== undefined) {
+        return openDeclareModal(
+          client,
+          command.triggerId,
+          declareForm,
+          { channel: command.channelId },
+          modal,
+        );
+      }
+      if (ask === undefined) return false;
+      return openRunbookModal(client, command.triggerId, ask, command.channelId, modal);
     };
     const early = await raceDeadline(safe, deadline);
     if (early !== null) {
-      if (early.fresh && early.reply.ask !== undefined && forms !== undefined) {
+      if (asks(early)) {
         await ack();
         if (!(await askedInModal(early))) await respond({ ...toResponse(early), replace_original: false });
         return;
@@ -186,7 +198,19 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   });
 
   registerCardActions(app, options);
-  if (options.forms !== undefined) registerRunbookModal(app, { ...options, ...options.forms });
+  if (options.forms !== undefined) {
+    registerRunbookModal(app, { ...options, ...options.forms });
+    const messages =
+      options.incidents === undefined
+        ? undefined
+        : { ...options, catalog: options.forms.catalog, incidents: options.incidents };
+    registerIncidentModal(app, {
+      ...options,
+      ...options.forms,
+      ...(messages === undefined ? {} : { declared: incidentMessages.quoteDeclaredFrom(messages) }),
+    });
+    if (messages !== undefined) incidentMessages.registerIncidentMessages(app, messages);
+  }
 
   app.error(async (error) => {
     options.logger.error({ err: error }, 'slack handler failed');
@@ -232,51 +256,6 @@ class InFlight {
   }
 }
 
-/**
- * Audits a slash command that cannot be run as read (a field missing or repeated, or text longer than
- * Slack allows): one entry, decision `invalid`, saying why. The HTTP intake and Socket Mode share it.
- */
-export async function refuseUnreadable(
-  options: Pick<SlackAppOptions, 'dispatcher' | 'clock' | 'newId' | 'logger'>,
-  unreadable: UnreadableSlashCommand,
-): Promise<void> {
-  try {
-    await options.dispatcher.refuse(
-      {
-        id: options.newId(),
-        actor: unreadable.actor,
-        channel: unreadable.channel,
-        text: unreadable.text,
-        surface: 'slack',
-        receivedAt: options.clock.now(),
-      },
-      `refused an unreadable Slack command: ${unreadable.problems.join('; ')}`,
-    );
-  } catch (error) {
-    options.logger.error({ err: error }, 'could not audit a refused Slack command');
-  }
-}
-
-function unreadableOutcome(problems: string[]): Outcome {
-  return {
-    fresh: true,
-    decision: 'invalid',
-    reply: reply('error', 'Deckhand could not read that command', {
-      text: `Slack's request was incomplete (${problems.join('; ')}), so nothing was run. Type the command again.`,
-    }),
-  };
-}
-
-function tooLong(length: number): Outcome {
-  return {
-    fresh: true,
-    decision: 'invalid',
-    reply: reply('error', 'That command is too long', {
-      text: `It is ${length.toLocaleString('en')} characters; Deckhand reads at most ${SLASH_COMMAND_TEXT_LIMIT.toLocaleString('en')}, as many as Slack lets anyone type. Nothing was run. Shorten it (a lock reason needs a sentence, not a document).`,
-    }),
-  };
-}
-
 /** The dispatcher answers every mistake itself; this is for when it could not even start. */
 function failedOutcome(error: unknown, logger: Logger): Outcome {
   logger.error({ err: error }, 'dispatch failed');
@@ -312,3 +291,5 @@ async function raceDeadline<T>(promise: Promise<T>, ms: number): Promise<T | nul
     clearTimeout(timer);
   }
 }
+
+export { refuseUnreadable } from './slash-command-refusals.ts';

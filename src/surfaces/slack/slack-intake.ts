@@ -5,6 +5,8 @@ import getRawBody from 'raw-body';
 import { CARD_ACTIONS } from './card-actions.ts';
 import { HOME_BLOCK } from './app-home-view.ts';
 import { RUNBOOK_MODAL } from './runbook-modal.ts';
+import { INCIDENT_MODAL } from './incident-modal.ts';
+import { MESSAGE_SHORTCUTS } from './incident-messages.ts';
 import { readSlashCommand, type UnreadableSlashCommand } from './slash-command.ts';
 
 /**
@@ -184,8 +186,8 @@ function checkForm(form: Map<string, string[]>): Refusal | null {
 /**
  * What is wrong with an interaction payload for Deckhand, which puts buttons on messages and opens
  * one modal: it must be a `block_actions` from a user in a channel, on one of Deckhand's buttons
- * (see CARD_ACTIONS), or the `view_submission` of the runbook parameter modal (see
- * viewSubmissionProblems). Shortcuts, menus and other views are not Deckhand's.
+ * (see CARD_ACTIONS), the `view_submission` of the runbook parameter or declare modal (see
+ * viewSubmissionProblems), or one of Deckhand's message shortcuts. Menus and other views are not Deckhand's.
  */
 function interactionProblems(payload: unknown): string[] {
   if (!isObject(payload))
@@ -194,8 +196,11 @@ function interactionProblems(payload: unknown): string[] {
     ];
   if (typeof payload.type !== 'string') return ['payload has no type'];
   if (payload.type === 'view_submission') return viewSubmissionProblems(payload);
+  if (payload.type === 'message_action') return messageActionProblems(payload);
   if (payload.type !== 'block_actions')
-    return [`type ${payload.type} is not one Deckhand handles (it posts buttons and one modal)`];
+    return [
+      `type ${payload.type} is not one Deckhand handles (it posts buttons, modals and message shortcuts)`,
+    ];
   const problems: string[] = [];
   if (!isObject(payload.user) || typeof payload.user.id !== 'string') problems.push('user.id is missing');
   const actions = payload.actions;
@@ -221,6 +226,21 @@ function interactionProblems(payload: unknown): string[] {
   return problems;
 }
 
+/** One of Deckhand's message shortcuts (MESSAGE_SHORTCUTS), by a user, on a message, with a trigger. */
+function messageActionProblems(payload: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  const ours: unknown[] = Object.values(MESSAGE_SHORTCUTS);
+  if (!ours.includes(payload.callback_id))
+    problems.push(`shortcut ${String(payload.callback_id).slice(0, 64)} is not one of Deckhand's`);
+  if (!isObject(payload.user) || typeof payload.user.id !== 'string') problems.push('user.id is missing');
+  if (!isObject(payload.channel) || typeof payload.channel.id !== 'string')
+    problems.push('channel.id is missing');
+  if (!isObject(payload.message) || typeof payload.message.ts !== 'string')
+    problems.push('message.ts is missing');
+  if (typeof payload.trigger_id !== 'string') problems.push('trigger_id is missing');
+  return problems;
+}
+
 /**
  * A view_submission Bolt can read and Deckhand's handler can answer: from a user, of a view with
  * an id, Deckhand's callback_id, its private_metadata and its state's values (objects by block).
@@ -231,7 +251,7 @@ function viewSubmissionProblems(payload: Record<string, unknown>): string[] {
   const view = payload.view;
   if (!isObject(view)) return [...problems, 'view is missing'];
   if (typeof view.id !== 'string') problems.push('view.id is missing');
-  if (view.callback_id !== RUNBOOK_MODAL) {
+  if (view.callback_id !== RUNBOOK_MODAL && view.callback_id !== INCIDENT_MODAL) {
     problems.push(`view ${String(view.callback_id).slice(0, 64)} is not one of Deckhand's modals`);
   }
   if (typeof view.private_metadata !== 'string') problems.push('view.private_metadata is missing');
@@ -243,13 +263,16 @@ function viewSubmissionProblems(payload: Record<string, unknown>): string[] {
 
 /**
  * The Events API events Deckhand subscribes to (manifest.yml's `bot_events`); Bolt routes them to
- * their handlers. Any other event is refused.
+ * their handlers. Any other event is refused: `app_home_opened` publishes the Home tab;
+ * `reaction_added` on a message, from a user (https://docs.slack.dev/reference/events/reaction_added),
+ * may add it to an incident's timeline.
  */
-export const SUBSCRIBED_EVENTS: ReadonlySet<string> = new Set(['app_home_opened']);
+export const SUBSCRIBED_EVENTS: ReadonlySet<string> = new Set(['app_home_opened', 'reaction_added']);
 
 /**
  * JSON bodies are the Events API's: the URL verification Slack sends when someone sets the request
- * URL, and an `event_callback` of an event Deckhand subscribes to (with a user), both answered by Bolt.
+ * URL, and an `event_callback` of an event Deckhand subscribes to, in the shape its handler reads,
+ * both answered by Bolt.
  */
 function checkJson(text: string): Refusal | null {
   let parsed: unknown;
@@ -272,7 +295,20 @@ function checkJson(text: string): Refusal | null {
       };
     if (typeof event.user !== 'string')
       return { status: 400, error: 'invalid_event', problems: ['event.user is missing'] };
-    return null;
+    if (event.type !== 'reaction_added') return null;
+    const item = event.item;
+    if (
+      typeof event.reaction === 'string' &&
+      isObject(item) &&
+      typeof item.type === 'string' &&
+      (item.type !== 'message' || (typeof item.channel === 'string' && typeof item.ts === 'string'))
+    )
+      return null;
+    return {
+      status: 400,
+      error: 'invalid_event',
+      problems: ['reaction_added needs reaction and item (a message with channel and ts)'],
+    };
   }
   return {
     status: 400,
