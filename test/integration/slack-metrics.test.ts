@@ -175,6 +175,7 @@ describe('GET /metrics', () => {
         'incident-timeline',
         'incident-channels',
         'slack-progress-cards',
+        'slack-app-home',
       ]),
     );
     expect(scrape.value('deckhand_sink_lag_events')).toBe(0);
@@ -267,6 +268,7 @@ describe('GET /metrics', () => {
         'incident-timeline',
         'incident-channels',
         'slack-progress-cards',
+        'slack-app-home',
       ]),
       request: new Set(['command', 'action']),
     };

@@ -20,7 +20,11 @@ interface Manifest {
 }
 
 /** The bot scope each Events API event needs (Slack's event reference, "Required scopes"). */
-const EVENT_SCOPES: Record<string, string> = { reaction_added: 'reactions:read' };
+/** The bot scope each subscribed event needs (Slack's event reference); null for one that needs none. */
+const EVENT_SCOPES: Record<string, string | null> = {
+  reaction_added: 'reactions:read',
+  app_home_opened: null,
+};
 
 /**
  * The bot scope each Web API method needs (Slack's method reference, "Required scopes"); null for a
