@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { pino } from 'pino';
 import { ManualClock } from '../src/core/clock.ts';
 import { startDeckhandStack } from '../test/fakes/deckhand-stack.ts';
@@ -11,6 +12,7 @@ import { doraScale } from './dora-scale.ts';
 import { SCENARIOS } from './scenarios.ts';
 import { formatTable, type Row } from './table.ts';
 import { auditPageTable, measureAuditPage } from './audit-page.ts';
+import { fuzzCommands, fuzzReport } from './fuzz-commands.ts';
 
 /**
  * `npm run bench`: how long Slack waits for Deckhand's acknowledgement, next to a Bolt app that does
@@ -114,3 +116,8 @@ console.log(auditPageTable(auditFigures));
 console.log(`(${((performance.now() - auditStarted) / 1000).toFixed(1)} s, most of it writing the entries)`);
 console.log('');
 for (const line of await doraScale()) console.log(line);
+
+// The fuzz bench: 100,000 generated inputs through the grammar and every command (bench/fuzz-commands.ts).
+const fuzzSeed = Number(process.env.FAST_CHECK_SEED ?? randomInt(2 ** 31 - 1));
+console.log('');
+for (const line of fuzzReport(await fuzzCommands(100_000, fuzzSeed), fuzzSeed)) console.log(line);

@@ -1,4 +1,4 @@
-import type { CoreV1Event, V1Deployment, V1Pod } from '@kubernetes/client-node';
+import type { EventsV1Event, V1Deployment, V1Pod } from '@kubernetes/client-node';
 import { typedText } from '../core/markup.ts';
 import type {
   DeploymentStatus,
@@ -51,8 +51,41 @@ export function summarizePod(pod: V1Pod): PodSummary {
   };
 }
 
-function lastSeen(event: CoreV1Event): Date | undefined {
-  return event.lastTimestamp ?? event.eventTime ?? event.metadata.creationTimestamp;
+/**
+ * An `events.k8s.io/v1` Event in the core/v1 shape `relevantWarnings` reads: `regarding` is the
+ * involved object, `note` the message; a repeated event's count and last time are in `series`
+ * (new recorders) or the `deprecated*` fields (legacy ones) (Kubernetes API, Event v1 events.k8s.io).
+ */
+export function eventsV1AsCore(event: EventsV1Event): EventLike {
+  const last: Date | undefined =
+    event.series?.lastObservedTime ?? event.deprecatedLastTimestamp ?? event.eventTime ?? undefined;
+  return {
+    involvedObject: { kind: event.regarding?.kind, name: event.regarding?.name },
+    ...(event.type === undefined ? {} : { type: event.type }),
+    ...(event.reason === undefined ? {} : { reason: event.reason }),
+    ...(event.note === undefined ? {} : { message: event.note }),
+    count: event.series?.count ?? event.deprecatedCount ?? 1,
+    ...(last === undefined || last === null ? {} : { lastTimestamp: last }),
+  };
+}
+
+/**
+ * What `relevantWarnings` reads of an Event: a core/v1 Event (client-node's `CoreV1Event`) is one, and
+ * `eventsV1AsCore` makes one of an `events.k8s.io/v1` Event.
+ */
+export interface EventLike {
+  involvedObject: { kind?: string | undefined; name?: string | undefined };
+  type?: string;
+  reason?: string;
+  message?: string;
+  count?: number;
+  lastTimestamp?: Date;
+  eventTime?: Date;
+  metadata?: { creationTimestamp?: Date };
+}
+
+function lastSeen(event: EventLike): Date | undefined {
+  return event.lastTimestamp ?? event.eventTime ?? event.metadata?.creationTimestamp;
 }
 
 /**
@@ -61,7 +94,7 @@ function lastSeen(event: CoreV1Event): Date | undefined {
  * their pods (an hour by default), so a crash loop of a pod already replaced is not reported.
  */
 export function relevantWarnings(
-  events: CoreV1Event[],
+  events: EventLike[],
   deployment: string,
   podNames: Set<string>,
   now: Date,

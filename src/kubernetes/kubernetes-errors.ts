@@ -1,6 +1,11 @@
 import { ApiException } from '@kubernetes/client-node';
 import { DeckhandError } from '../core/errors.ts';
-import { KubernetesError, unreachable, type KubernetesFailureReason } from './kubernetes-failure.ts';
+import {
+  KubernetesError,
+  unreachable,
+  type KubernetesFailureReason,
+  type MissingPermission,
+} from './kubernetes-failure.ts';
 
 interface StatusLike {
   message?: string;
@@ -25,6 +30,60 @@ function statusOf(error: ApiException<unknown>): StatusLike {
     }
   }
   return body !== null && typeof body === 'object' ? body : {};
+}
+
+/**
+ * The permission a Forbidden Status names. The API server words it one way (k8s.io/apiserver
+ * `responsewriters.forbiddenMessage`): `… cannot patch resource "deployments/scale" in API group
+ * "apps" in the namespace "staging"`; undefined when the message is not in that form (a webhook's).
+ */
+export function missingPermissionOf(message: string): MissingPermission | undefined {
+  const found = /cannot (\S+) resource "([^"]+)" in API group "([^"]*)"(?: in the namespace "([^"]+)")?/.exec(
+    message,
+  );
+  if (found === null) return undefined;
+  const [, verb = '', resource = '', group = '', namespace] = found;
+  return { verb, resource, group, ...(namespace === undefined ? {} : { namespace }) };
+}
+
+/** `patch deployments/scale (API group apps) in namespace staging`: a missing permission for people. */
+export function describePermission(p: MissingPermission): string {
+  const group = p.group === '' ? 'the core API group' : `API group ${p.group}`;
+  const where = p.namespace === undefined ? 'cluster-wide' : `in namespace ${p.namespace}`;
+  return `${p.verb} ${p.resource} (${group}) ${where}`;
+}
+
+/** The sentence for a 401 or 403: what was refused, and where to look. */
+function refusal(context: string, action: string, code: number, detail: string): string {
+  const missing = code === 403 ? missingPermissionOf(detail) : undefined;
+  if (missing !== undefined) {
+    return (
+      `Kubernetes context ${context} refused ${action}: Deckhand's service account may not ` +
+      `${describePermission(missing)}. Grant it, and check the Role in deploy/ (deploy/rbac/) ` +
+      `or the RBAC for that context.`
+    );
+  }
+  return `Kubernetes context ${context} refused ${action} (HTTP ${code}: ${detail}); check the credentials and RBAC for that context (the Role in deploy/).`;
+}
+
+/**
+ * A 403 whose body the SDK did not keep (client-node's Watch keeps only the status line), for a
+ * request whose permission the caller knows: the same sentence and facts as a Forbidden Status gives.
+ */
+export function forbiddenWithout(
+  context: string,
+  action: string,
+  permission: MissingPermission,
+  cause: unknown,
+): KubernetesError {
+  const detail = `cannot ${permission.verb} resource "${permission.resource}" in API group "${permission.group}"${
+    permission.namespace === undefined ? '' : ` in the namespace "${permission.namespace}"`
+  }`;
+  return new KubernetesError(
+    { context, action, reason: 'forbidden', detail, httpStatus: 403, missingPermission: permission },
+    refusal(context, action, 403, detail),
+    { cause },
+  );
 }
 
 /** The network-level reason behind a failed fetch: `connect ECONNREFUSED 127.0.0.1:6443`. */
@@ -79,10 +138,17 @@ export function kubernetesError(error: unknown, context: string, action: string)
   if (error instanceof ApiException) {
     const body = statusOf(error);
     const detail = redact(body.message ?? `HTTP ${error.code}`);
-    const failure = { ...facts, reason: reasonOfStatus(error.code), detail, httpStatus: error.code };
+    const missing = error.code === 403 ? missingPermissionOf(detail) : undefined;
+    const failure = {
+      ...facts,
+      reason: reasonOfStatus(error.code),
+      detail,
+      httpStatus: error.code,
+      ...(missing === undefined ? {} : { missingPermission: missing }),
+    };
     const message =
       error.code === 401 || error.code === 403
-        ? `Kubernetes context ${context} refused ${action} (HTTP ${error.code}: ${detail}); check the credentials and RBAC for that context.`
+        ? refusal(context, action, error.code, detail)
         : `Kubernetes context ${context}: ${action} failed (HTTP ${error.code}: ${detail}).`;
     return new KubernetesError(failure, message, { cause: error });
   }

@@ -33,6 +33,20 @@ export interface KubernetesFailure {
   httpStatus?: number;
   /** The deadline that passed, in milliseconds, when the cluster did not answer in time. */
   timeoutMs?: number;
+  /** For a 403 from RBAC: the permission the API server found missing. */
+  missingPermission?: MissingPermission;
+}
+
+/**
+ * What RBAC refused, as the API server names it in a Forbidden Status: the verb (`patch`), the
+ * resource with its subresource (`deployments/scale`), the API group (`apps`; '' for core) and the
+ * namespace (absent at the cluster scope).
+ */
+export interface MissingPermission {
+  verb: string;
+  resource: string;
+  group: string;
+  namespace?: string;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { Watch, type KubeConfig } from '@kubernetes/client-node';
 import type { Deadlines } from '../core/clock.ts';
 import { progressOf, type DeploymentLike } from './deployment-report.ts';
-import { httpStatus, kubernetesError } from './kubernetes-errors.ts';
+import { forbiddenWithout, httpStatus, kubernetesError } from './kubernetes-errors.ts';
 import { KubernetesError } from './kubernetes-failure.ts';
 import type { KubernetesTarget, RolloutJudgement, RolloutProgress } from './port.ts';
 import { notAnswered } from './request-deadline.ts';
@@ -101,47 +101,58 @@ export function followRollout(
         if (!opened) fail(notAnswered(target.context, `watching the rollout of ${where}`, opening.ms));
       };
       openBy.addEventListener('abort', notOpened, { once: true });
-      const controller = await watch.watch(
-        path,
-        { fieldSelector: `metadata.name=${target.deployment}`, resourceVersion, allowWatchBookmarks: true },
-        (type: string, object: unknown) => {
-          if (finished) return;
-          const raw = (object ?? {}) as DeploymentLike & {
-            code?: number;
-            metadata?: { resourceVersion?: string };
+      const controller = await watch
+        .watch(
+          path,
+          { fieldSelector: `metadata.name=${target.deployment}`, resourceVersion, allowWatchBookmarks: true },
+          (type: string, object: unknown) => {
+            if (finished) return;
+            const raw = (object ?? {}) as DeploymentLike & {
+              code?: number;
+              metadata?: { resourceVersion?: string };
+            };
+            if (type === 'ERROR') {
+              if (raw.code === 410) expired = true;
+              return;
+            }
+            silentReconnects = 0;
+            lastSeen = raw.metadata?.resourceVersion ?? lastSeen;
+            if (type === 'DELETED') gone();
+            else if (type === 'ADDED' || type === 'MODIFIED') observe(raw);
+          },
+          (error: unknown) => {
+            if (finished) return;
+            if (expired || httpStatus(error) === 410) {
+              relist().catch(fail);
+              return;
+            }
+            // client-node's own opening deadline (30 s) passed before ours: the server never answered.
+            if (!opened && isTimeout(error)) {
+              notOpened();
+              return;
+            }
+            // client-node ends a watch after 30 s without data; a rollout can be quiet far longer
+            // (a crash loop changes pods, not the deployment, until its deadline), so that is normal.
+            const idle = isTimeout(error);
+            // The server ending the stream is normal too, unless it keeps doing so without events.
+            const closed = error === null || error === undefined;
+            if (idle || (closed && ++silentReconnects <= MAX_SILENT_RECONNECTS)) {
+              watchFrom(lastSeen).catch(fail);
+              return;
+            }
+            fail(error ?? new Error('the watch kept closing without events'));
+          },
+        )
+        .catch((error: unknown) => {
+          if (httpStatus(error) !== 403) throw error;
+          const permission = {
+            verb: 'watch',
+            resource: 'deployments',
+            group: 'apps',
+            namespace: target.namespace,
           };
-          if (type === 'ERROR') {
-            if (raw.code === 410) expired = true;
-            return;
-          }
-          silentReconnects = 0;
-          lastSeen = raw.metadata?.resourceVersion ?? lastSeen;
-          if (type === 'DELETED') gone();
-          else if (type === 'ADDED' || type === 'MODIFIED') observe(raw);
-        },
-        (error: unknown) => {
-          if (finished) return;
-          if (expired || httpStatus(error) === 410) {
-            relist().catch(fail);
-            return;
-          }
-          // client-node's own opening deadline (30 s) passed before ours: the server never answered.
-          if (!opened && isTimeout(error)) {
-            notOpened();
-            return;
-          }
-          // client-node ends a watch after 30 s without data; a rollout can be quiet far longer
-          // (a crash loop changes pods, not the deployment, until its deadline), so that is normal.
-          const idle = isTimeout(error);
-          // The server ending the stream is normal too, unless it keeps doing so without events.
-          const closed = error === null || error === undefined;
-          if (idle || (closed && ++silentReconnects <= MAX_SILENT_RECONNECTS)) {
-            watchFrom(lastSeen).catch(fail);
-            return;
-          }
-          fail(error ?? new Error('the watch kept closing without events'));
-        },
-      );
+          throw forbiddenWithout(target.context, `watching the rollout of ${where}`, permission, error);
+        });
       opened = true;
       openBy.removeEventListener('abort', notOpened);
       // Kept until the end: a quick reconnect can start the next watch before this call returns.

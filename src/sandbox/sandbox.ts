@@ -12,6 +12,7 @@ import {
   type KubernetesSimulator,
   type SeedDeployment,
 } from './kubernetes/index.ts';
+import type { RbacMode } from './kubernetes/rbac.ts';
 import { SandboxStateFile, type SandboxSnapshot } from './sandbox-state.ts';
 import { startServiceEndpoints, type ServiceEndpoints } from './service-endpoints.ts';
 
@@ -60,6 +61,8 @@ export interface SandboxOptions {
    */
   runName?: string | null;
 
+  /** The Kubernetes simulator's RBAC mode (see KubernetesSimulatorOptions.rbac); absent, it allows everything. */
+  kubernetesRbac?: RbacMode;
   /** Make the GitHub simulator act for this GitHub App (installation tokens only, expiring). */
   githubApp?: SimulatedGitHubApp;
   host?: string;
@@ -108,6 +111,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     seed: { deployments },
     ...(options.host === undefined ? {} : { host: options.host }),
     ...(saved === undefined ? {} : { restore: saved.kubernetes }),
+    ...(options.kubernetesRbac === undefined ? {} : { rbac: options.kubernetesRbac }),
     onChange,
   });
 

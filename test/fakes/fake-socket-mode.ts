@@ -43,8 +43,16 @@ export interface FakeSocketMode {
   ): Promise<Ack>;
   /** Sends an envelope again exactly as it was (a redelivery), to `to` or the next connection in turn. */
   redeliver(envelopeId: string, options?: { to?: number; reason?: string }): Promise<Ack>;
-  /** The next acknowledgement of this envelope is lost: the fake closes its connection on receiving it. */
-  loseAckOf(envelopeId: string): void;
+  /**
+   * The next acknowledgement of this envelope is lost. `close` (the default): the fake closes its
+   * connection on receiving it, and the envelope goes to the next connection. `timeout`: the connection
+   * stays, and the fake sends the envelope again on it with `retry_attempt` + 1 and `retry_reason`
+   * `timeout`, as Slack does when no acknowledgement reached it in time; the delivery's promise then
+   * resolves with the acknowledgement of that retry.
+   */
+  loseAckOf(envelopeId: string, how?: 'close' | 'timeout'): void;
+  /** Acknowledgements that were sent but lost (`loseAckOf`). */
+  readonly lostAcks: Ack[];
   /** Tells a connection to go away, as Slack does before recycling it. */
   disconnect(connection: number, reason?: 'refresh_requested' | 'warning' | 'link_disabled'): void;
   /** Every delivery: which envelope went to which connection. */
@@ -67,7 +75,8 @@ export async function startFakeSocketMode(): Promise<FakeSocketMode> {
   const sockets = new Map<number, WebSocket>();
   const pending = new Map<string, Pending>();
   const envelopes = new Map<string, Envelope>();
-  const lose = new Set<string>();
+  const lose = new Map<string, 'close' | 'timeout'>();
+  const lostAcks: Ack[] = [];
   const deliveries: { envelopeId: string; connection: number }[] = [];
   const acks: Ack[] = [];
   const openWaiters: { count: number; resolve: (open: number[]) => void }[] = [];
@@ -116,11 +125,23 @@ export async function startFakeSocketMode(): Promise<FakeSocketMode> {
       const message = JSON.parse(text) as { envelope_id?: string; payload?: Record<string, unknown> };
       const envelopeId = message.envelope_id;
       if (envelopeId === undefined) return;
-      if (lose.delete(envelopeId)) {
-        socket.terminate();
+      const ack: Ack = { envelopeId, connection: id, payload: message.payload };
+      const lost = lose.get(envelopeId);
+      if (lost !== undefined) {
+        lose.delete(envelopeId);
+        lostAcks.push(ack);
+        const item = pending.get(envelopeId);
+        if (lost === 'close' || item === undefined) socket.terminate();
+        else {
+          item.envelope = {
+            ...item.envelope,
+            retry_attempt: (item.envelope.retry_attempt ?? 0) + 1,
+            retry_reason: 'timeout',
+          };
+          send(item, id);
+        }
         return;
       }
-      const ack: Ack = { envelopeId, connection: id, payload: message.payload };
       acks.push(ack);
       const item = pending.get(envelopeId);
       if (item !== undefined && item.connection === id) {
@@ -181,7 +202,8 @@ export async function startFakeSocketMode(): Promise<FakeSocketMode> {
       if (first === undefined) throw new Error(`no envelope ${envelopeId} was delivered`);
       return track({ ...first, retry_attempt: 1, retry_reason: options.reason ?? 'timeout' }, options.to);
     },
-    loseAckOf: (envelopeId) => lose.add(envelopeId),
+    loseAckOf: (envelopeId, how = 'close') => lose.set(envelopeId, how),
+    lostAcks,
     disconnect: (connection, reason = 'refresh_requested') => {
       sockets
         .get(connection)

@@ -140,6 +140,45 @@ describe('Socket Mode', () => {
     expect(await auditOf(stack, 'lock')).toHaveLength(1);
   });
 
+  it('acknowledges, empty, a retry of an envelope whose acknowledgement Slack never got, and runs it once', async () => {
+    const stack = await startStack();
+    await socket.whenOpen(1);
+    // The connection stays up; Slack's wait for the acknowledgement times out and it sends the envelope again.
+    const envelopeId = 'env-ack-timed-out';
+    socket.loseAckOf(envelopeId, 'timeout');
+    const retried = await command('lock api staging "ack lost"', 'U000ALICE', { envelopeId });
+    expect(socket.deliveries.filter((d) => d.envelopeId === envelopeId).map((d) => d.connection)).toEqual([
+      1, 1,
+    ]);
+    expect(socket.lostAcks.map(shown)).toEqual([expect.stringContaining('api in staging is locked')]);
+    expect(retried).toMatchObject({ envelopeId, connection: 1 });
+    expect(retried.payload ?? {}).toEqual({});
+    expect(await auditOf(stack, 'lock')).toHaveLength(1);
+  });
+
+  it('acknowledges, empty, a retry that arrives while the first delivery still runs, and runs it once', async () => {
+    const stack = await startStack();
+    await socket.whenOpen(1);
+    const envelopeId = 'env-still-running';
+    // The first delivery waits on Slack's user group lookup (its policy check) when the retry comes.
+    const held = slack.hold('usergroups.users.list');
+    void command('lock web staging "slow first"', 'U000BOB', { envelopeId });
+    await held.reached;
+    const retry = await socket.redeliver(envelopeId);
+    expect(retry.payload ?? {}).toEqual({});
+    held.release();
+    const acks = await pollUntil(
+      'the first delivery to be acknowledged',
+      () => socket.acks.filter((ack) => ack.envelopeId === envelopeId),
+      (found) => found.length === 2,
+    );
+    expect(acks.map((ack) => ack.connection)).toEqual([1, 1]);
+    expect(await auditOf(stack, 'lock')).toHaveLength(1);
+    expect(shown(acks[1] ?? { envelopeId, connection: 0, payload: undefined })).toContain(
+      'web in staging is locked',
+    );
+  });
+
   it('reconnects on disconnect (refresh_requested) and loses no envelope, acknowledged or not', async () => {
     const stack = await startStack();
     await socket.whenOpen(1);

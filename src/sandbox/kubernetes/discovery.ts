@@ -100,8 +100,31 @@ const APPS_GROUP = {
   preferredVersion: { groupVersion: 'apps/v1', version: 'v1' },
 };
 
+const EVENTS_GROUP = {
+  name: 'events.k8s.io',
+  versions: [{ groupVersion: 'events.k8s.io/v1', version: 'v1' }],
+  preferredVersion: { groupVersion: 'events.k8s.io/v1', version: 'v1' },
+};
+
+const EVENTS_RESOURCES: ApiResource[] = [
+  { name: 'events', singularName: 'event', namespaced: true, kind: 'Event', verbs: READ, shortNames: ['ev'] },
+];
+
 export function groupList() {
-  return { kind: 'APIGroupList', apiVersion: 'v1', groups: [APPS_GROUP] };
+  return { kind: 'APIGroupList', apiVersion: 'v1', groups: [APPS_GROUP, EVENTS_GROUP] };
+}
+
+export function eventsGroup() {
+  return { kind: 'APIGroup', apiVersion: 'v1', ...EVENTS_GROUP };
+}
+
+export function eventsResourceList() {
+  return {
+    kind: 'APIResourceList',
+    apiVersion: 'v1',
+    groupVersion: 'events.k8s.io/v1',
+    resources: EVENTS_RESOURCES,
+  };
 }
 
 export function appsGroup() {

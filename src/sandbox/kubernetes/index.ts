@@ -8,6 +8,7 @@ import { IdSource, kubeTime } from './ids.ts';
 import { simulatorKubeconfig } from './kubeconfig.ts';
 import { ObjectStore } from './object-store.ts';
 import { RolloutController } from './rollout-controller.ts';
+import type { RbacMode } from './rbac.ts';
 import { route } from './router.ts';
 import type { KubeObject, ResourceName } from './types.ts';
 
@@ -43,6 +44,12 @@ export interface KubernetesSimulatorOptions {
    * the apiserver persists before it replies), `soon` for what the controllers did as time passed.
    */
   onChange?: (urgency: 'now' | 'soon') => void;
+  /**
+   * RBAC mode: every resource request is made as `rbac.grants.user` and authorized against its rules
+   * (from `grantsFromManifests`, e.g. the Roles `kubectl kustomize deploy/` renders); a request no rule
+   * allows is answered 403 Forbidden with the apiserver's Status. Absent, everything is allowed.
+   */
+  rbac?: RbacMode;
 }
 
 /** The simulator's state as JSON: objects, name generator, pod timelines, and how far time was reconciled. */
@@ -142,6 +149,7 @@ export async function startKubernetesSimulator(
         serverAddress: () => address,
         now: () => clock.now().getTime(),
         watches,
+        ...(options.rbac === undefined ? {} : { rbac: options.rbac }),
       },
       req,
       res,

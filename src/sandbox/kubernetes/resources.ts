@@ -1,13 +1,16 @@
-import type { ResourceName } from './types.ts';
+import { toEventsV1 } from './events-v1.ts';
+import type { KubeObject, ResourceName } from './types.ts';
 
 /** How a served resource is addressed and named on the wire. */
 export interface ResourceInfo {
   resource: ResourceName;
-  group: '' | 'apps';
+  group: '' | 'apps' | 'events.k8s.io';
   apiVersion: string;
   kind: string;
   listKind: string;
   namespaced: boolean;
+  /** How a stored object looks in this group, when the store keeps it in another's shape. */
+  present?: (object: KubeObject) => KubeObject;
 }
 
 const RESOURCES: ResourceInfo[] = [
@@ -37,7 +40,18 @@ const RESOURCES: ResourceInfo[] = [
     listKind: 'ReplicaSetList',
     namespaced: true,
   },
+  {
+    resource: 'events',
+    group: 'events.k8s.io',
+    apiVersion: 'events.k8s.io/v1',
+    kind: 'Event',
+    listKind: 'EventList',
+    namespaced: true,
+    present: toEventsV1,
+  },
 ];
+
+const GROUP_PREFIXES: Record<string, string> = { apps: 'apps', 'events.k8s.io': 'events.k8s.io' };
 
 export function findResource(group: string, name: string): ResourceInfo | undefined {
   return RESOURCES.find((r) => r.group === group && r.resource === name);
@@ -61,8 +75,8 @@ export function parseResourcePath(pathname: string): ResourcePath | undefined {
   if (parts[0] === 'api' && parts[1] === 'v1') {
     group = '';
     rest = parts.slice(2);
-  } else if (parts[0] === 'apis' && parts[1] === 'apps' && parts[2] === 'v1') {
-    group = 'apps';
+  } else if (parts[0] === 'apis' && GROUP_PREFIXES[parts[1] ?? ''] !== undefined && parts[2] === 'v1') {
+    group = parts[1] ?? '';
     rest = parts.slice(3);
   } else return undefined;
 

@@ -5,10 +5,13 @@ import {
   appsResourceList,
   coreResourceList,
   coreVersions,
+  eventsGroup,
+  eventsResourceList,
   groupList,
   versionInfo,
 } from './discovery.ts';
 import type { ObjectStore } from './object-store.ts';
+import { authorize, forbidden, resourceAttributes, type RbacMode } from './rbac.ts';
 import { parseResourcePath, type ResourcePath } from './resources.ts';
 import { fieldLookup, labelLookup, parseFieldSelector, parseLabelSelector } from './selectors.ts';
 import {
@@ -31,6 +34,8 @@ export interface RouterDeps {
   serverAddress: () => string;
   now: () => number;
   watches: Set<ServerResponse>;
+  /** When present, every resource request is authorized against these grants first (RBAC mode). */
+  rbac?: RbacMode;
 }
 
 type Query = URLSearchParams;
@@ -60,6 +65,8 @@ const DISCOVERY: Record<string, (deps: RouterDeps) => unknown> = {
   '/apis': () => groupList(),
   '/apis/apps': () => appsGroup(),
   '/apis/apps/v1': () => appsResourceList(),
+  '/apis/events.k8s.io': () => eventsGroup(),
+  '/apis/events.k8s.io/v1': () => eventsResourceList(),
 };
 
 /** Routes one HTTP request; every failure leaves as a Kubernetes Status object. */
@@ -67,6 +74,7 @@ export async function route(deps: RouterDeps, req: IncomingMessage, res: ServerR
   try {
     const url = new URL(req.url ?? '/', 'http://sandbox');
     const pathname = url.pathname.replace(/\/+$/, '') || '/';
+    if (deps.rbac !== undefined) authorizeRequest(deps.rbac, req.method ?? 'GET', url);
     deps.reconcile();
     const discovery = DISCOVERY[pathname];
     if (discovery !== undefined && req.method === 'GET') return send(res, 200, discovery(deps));
@@ -97,6 +105,15 @@ export async function route(deps: RouterDeps, req: IncomingMessage, res: ServerR
   }
 }
 
+/** Throws the apiserver's 403 when RBAC mode is on and no bound rule allows the request. */
+function authorizeRequest(rbac: RbacMode, method: string, url: URL): void {
+  const request = resourceAttributes(method, url);
+  if (request === undefined) return;
+  const allowed = authorize(rbac.grants, request);
+  rbac.onDecision?.(request, allowed);
+  if (!allowed) throw forbidden(rbac.grants.user, request);
+}
+
 function routeResource(
   deps: RouterDeps,
   req: IncomingMessage,
@@ -107,9 +124,11 @@ function routeResource(
 ): void {
   const { info, namespace, name, subresource } = path;
   const method = req.method ?? 'GET';
+  const view = info.present ?? ((object: KubeObject) => object);
   if (name === undefined) {
     if (method !== 'GET') throw methodNotAllowed();
-    const matches = matcher(query);
+    const selected = matcher(query);
+    const matches = (object: KubeObject) => selected(view(object));
     if (query.get('watch') === '1' || query.get('watch') === 'true') {
       const timeout = query.get('timeoutSeconds');
       return serveWatch(
@@ -123,7 +142,7 @@ function routeResource(
           timeoutSeconds: timeout === null ? undefined : Number(timeout),
           present: wantsTable(req.headers.accept)
             ? (object) => toTable(info, [object], object.metadata.resourceVersion, deps.now())
-            : (object) => object,
+            : view,
         },
         res,
         deps.watches,
@@ -137,7 +156,7 @@ function routeResource(
       kind: info.listKind,
       apiVersion: info.apiVersion,
       metadata: { resourceVersion },
-      items: items.map(({ kind: _kind, apiVersion: _apiVersion, ...rest }) => rest),
+      items: items.map(view).map(({ kind: _kind, apiVersion: _apiVersion, ...rest }) => rest),
     });
   }
 
@@ -149,7 +168,7 @@ function routeResource(
   if (object === undefined) throw notFound(info.resource, info.group, name);
   if (wantsTable(req.headers.accept))
     return send(res, 200, toTable(info, [object], object.metadata.resourceVersion, deps.now()));
-  send(res, 200, object);
+  send(res, 200, view(object));
 }
 
 function routeDeployment(
