@@ -80,9 +80,9 @@ export const incident = defineCommand({
   name: 'incident',
   summary: 'Declare an incident and work it: stage, severity, roles, notes, updates, cause, resolve',
   usage:
-    'incident declare "title" [sev1-4] <service…> | incident status|sev|role|note|update|impact-start|cause|fix|not-it|follow-up|resolve|reopen [<number>] … | incident show|postmortem <number> | incident list [all]',
+    'incident declare "title" [sev1-4] <service…> [in <env>] | incident status|sev|role|note|update|impact-start|cause|fix|not-it|follow-up|resolve|reopen [<number>] … | incident show|postmortem <number> | incident list [all]',
   examples: [
-    'incident declare "checkout 500s" sev1 api web',
+    'incident declare "checkout 500s" sev1 api web in production',
     'incident status identified',
     'incident role commander @alice',
     'incident update "rolled back api, error rate falling"',

@@ -208,6 +208,8 @@ export const domainEventSchema = z.discriminatedUnion('type', [
     title: z.string(),
     severity,
     services: z.array(z.string()),
+    /** Named with `in <environment>`; absent: the config's `incidents.environment`. */
+    environment: z.string().optional(),
     declaredBy: z.string(),
     /** The invocation that declared it (its audit entry) and where it was typed. */
     invocationId: z.string(),

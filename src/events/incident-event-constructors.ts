@@ -24,6 +24,7 @@ export function incidentDeclared(
     title: typedText(incident.title),
     severity: incident.severity,
     services: incident.services,
+    ...(incident.environment === null ? {} : { environment: incident.environment }),
     declaredBy: incident.declaredBy,
     invocationId: invocation.id,
     channel: invocation.channel,

@@ -39,7 +39,10 @@ export function incidentCard(
     { label: 'Status', value: incident.stage },
     { label: 'Severity', value: incident.severity },
     { label: 'Roles', value: roles.length === 0 ? 'none taken' : roles.join(', ') },
-    { label: 'Services', value: incident.services.join(', ') },
+    {
+      label: 'Services',
+      value: `${incident.services.join(', ')}${incident.environment === null ? '' : ` in ${incident.environment}`}`,
+    },
     { label: 'Declared', value: `${formatTime(incident.declaredAt)} by ${mention(incident.declaredBy)}` },
     ...(incident.impactStartedAt === null
       ? []

@@ -38,7 +38,8 @@ export function titleMissing(title: string | undefined): boolean {
 /**
  * Reads `incident declare "title" [sev1-4] <service…>` and declares it: the title in quotes, an
  * optional severity (the config's `incidents.defaultSeverity` otherwise), then the services, each
- * checked against the config (aliases allowed).
+ * checked against the config (aliases allowed), and optionally `in <environment>` (the config's
+ * `incidents.environment` otherwise).
  *
  * @throws DeckhandError `invalid_arguments` saying how to write what was missing or wrong.
  */
@@ -59,11 +60,19 @@ export async function declareFromWords(
     );
   }
   let chosen: Severity | undefined;
+  let environment: string | undefined;
   const services: string[] = [];
-  for (const word of (rest ?? '').split(/\s+/).filter((w) => w !== '')) {
+  const words = (rest ?? '').split(/\s+/).filter((w) => w !== '');
+  for (let i = 0; i < words.length; i += 1) {
+    const word = words[i] ?? '';
     const sev = SEVERITIES.find((s) => s === word.toLowerCase());
     if (sev !== undefined && chosen === undefined) {
       chosen = sev;
+      continue;
+    }
+    if (word.toLowerCase() === 'in') {
+      environment = environmentAfter(ctx, typed, words[i + 1], environment);
+      i += 1;
       continue;
     }
     const service = ctx.catalog.findService(word);
@@ -87,5 +96,33 @@ export async function declareFromWords(
     title: typed,
     severity: chosen ?? ctx.catalog.config.incidents.defaultSeverity,
     services,
+    environment: environment ?? null,
   });
+}
+
+/**
+ * The environment named after `in` (aliases allowed), once.
+ *
+ * @throws DeckhandError `invalid_arguments` when none follows or a second is named; the catalog's
+ *   error (with its suggestion) for an unknown one
+ */
+function environmentAfter(
+  ctx: CommandContext,
+  title: string,
+  word: string | undefined,
+  already: string | undefined,
+): string {
+  const example = `incident declare "${title}" sev2 api in ${Object.keys(ctx.catalog.config.environments).at(-1) ?? 'production'}`;
+  if (word === undefined) {
+    throw new DeckhandError('invalid_arguments', `Name the environment after "in": ${example}`);
+  }
+  if (already !== undefined) {
+    throw new DeckhandError(
+      'invalid_arguments',
+      `An incident is in one environment; name it once: ${example}`,
+    );
+  }
+  const environment = ctx.catalog.findEnvironment(word);
+  if (environment === undefined) throw ctx.catalog.environmentError(word);
+  return environment;
 }

@@ -27,7 +27,7 @@ export interface IncidentDeps {
 export async function declareIncident(
   deps: IncidentDeps,
   invocation: Invocation,
-  what: { title: string; severity: Severity; services: string[] },
+  what: { title: string; severity: Severity; services: string[]; environment?: string | null },
 ): Promise<Incident> {
   const at = deps.clock.now();
   const incident = await deps.incidents.create({
@@ -36,6 +36,7 @@ export async function declareIncident(
     title: what.title,
     severity: what.severity,
     services: what.services,
+    environment: what.environment ?? null,
     status: 'open',
     declaredBy: invocation.actor,
     declaredAt: at,

@@ -25,6 +25,11 @@ export interface Incident {
   severity: Severity;
   /** The services it touches: the timeline follows every event on them. */
   services: string[];
+  /**
+   * The environment it is in (`incident declare … in production`): suspects there score as on its
+   * target. Null when none was named: the config's `incidents.environment`.
+   */
+  environment: string | null;
   status: 'open' | 'resolved';
   declaredBy: Actor;
   declaredAt: Date;

@@ -60,7 +60,7 @@ export async function rankedSuspects(sources: SuspectSources, incident: Incident
   return rankSuspects(facts, {
     declaredAt: incident.declaredAt,
     services: incident.services,
-    environment: config.environment,
+    environment: incident.environment ?? config.environment,
     windowMs,
   });
 }

@@ -125,6 +125,8 @@ export interface IncidentRow {
   /** JSON: the follow-ups, as typed. */
   follow_ups: string;
   next_update_at: string | null;
+  /** Migration 0016; null: the config's `incidents.environment`. */
+  environment: string | null;
 }
 
 export interface IncidentTimelineRow {

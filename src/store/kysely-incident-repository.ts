@@ -227,6 +227,7 @@ function toRow(incident: Incident): IncidentRow {
     cause_operation_id: incident.causeOperationId,
     follow_ups: JSON.stringify(incident.followUps),
     next_update_at: incident.nextUpdateAt?.toISOString() ?? null,
+    environment: incident.environment,
   };
 }
 
@@ -277,6 +278,7 @@ export function fromRow(row: IncidentRow): Incident {
     causeOperationId: row.cause_operation_id,
     followUps: JSON.parse(row.follow_ups) as string[],
     nextUpdateAt: date(row.next_update_at),
+    environment: row.environment ?? null,
   };
 }
 

@@ -110,7 +110,21 @@ describe('incidents', () => {
     ]);
   });
 
+  it('is in the environment named with "in": its card says so and a change there scores as on its target', async () => {
+    h = await startSandboxHarness();
+    await h.run('deploy api v1.2.4 to staging');
+    await h.settle((await h.latest()).id);
+    const declared = await h.run('incident declare "slow api" sev2 api in stg');
+    expect(declared.decision).toBe('allowed');
+    expect(declared.reply.fields).toContainEqual({ label: 'Services', value: 'api in staging' });
+    expect(declared.reply.text).toContain('api in staging, same as the incident');
+    expect((await h.store.incidents.byNumber(1))?.environment).toBe('staging');
+  });
+
   it.each([
+    ['incident declare "x" sev1 api in', 'Name the environment after "in"'],
+    ['incident declare "x" sev1 api in staging in production', 'name it once'],
+    ['incident declare "x" sev1 api in prodd', 'prodd'],
     ['incident declare "x" sev9 api', 'sev9'],
     ['incident declare checkout down api', 'put the whole title in quotes'],
     ['incident declare "no services" sev1', 'Name the services'],

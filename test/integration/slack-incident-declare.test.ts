@@ -37,7 +37,12 @@ const services = (...values: string[]): ViewFieldState => ({
 async function submit(
   s: IncidentStack,
   userId: string,
-  values: { title: ViewFieldState; severity: ViewFieldState; services: ViewFieldState },
+  values: {
+    title: ViewFieldState;
+    severity: ViewFieldState;
+    services: ViewFieldState;
+    environment?: ViewFieldState;
+  },
   which = 0,
 ): Promise<{ status: number; body: unknown }> {
   const view = s.slack.views[which];
@@ -46,6 +51,7 @@ async function submit(
     'incident:title': { value: values.title },
     'incident:severity': { value: values.severity },
     'incident:services': { value: values.services },
+    'incident:environment': { value: values.environment ?? { type: 'static_select', selected_option: null } },
   };
   const res = await sendInteraction(
     s.stack.baseUrl,
@@ -83,7 +89,12 @@ describe('declaring an incident in a modal', () => {
     });
     expect(JSON.parse(String(view.private_metadata))).toEqual({ channel: 'C0DEPLOYS' });
     const inputs = fields(view);
-    expect([...inputs.keys()]).toEqual(['incident:title', 'incident:severity', 'incident:services']);
+    expect([...inputs.keys()]).toEqual([
+      'incident:title',
+      'incident:severity',
+      'incident:services',
+      'incident:environment',
+    ]);
     expect(inputs.get('incident:title')?.element).toMatchObject({
       type: 'plain_text_input',
       max_length: MAX_TITLE,
@@ -115,6 +126,7 @@ describe('declaring an incident in a modal', () => {
       title: title('Checkout "500s" again'),
       severity: severity('sev1'),
       services: services('api'),
+      environment: { type: 'static_select', selected_option: { value: 'production' } } as ViewFieldState,
     };
     expect((await submit(h, 'U000ADMIN', values)).status).toBe(200);
     await answered(h, 'U000ADMIN');
@@ -123,7 +135,12 @@ describe('declaring an incident in a modal', () => {
 
     const open = await h.stack.deckhand.store.incidents.listOpen();
     expect(open).toHaveLength(1);
-    expect(open[0]).toMatchObject({ title: 'Checkout "500s" again', severity: 'sev1', services: ['api'] });
+    expect(open[0]).toMatchObject({
+      title: 'Checkout "500s" again',
+      severity: 'sev1',
+      services: ['api'],
+      environment: 'production',
+    });
     expect(h.slack.callsTo('conversations.create')).toHaveLength(1);
     const declared = await h.stack.deckhand.store.audit.recent({ limit: 10, command: 'incident' });
     const fromModal = declared.filter(
@@ -134,7 +151,7 @@ describe('declaring an incident in a modal', () => {
       actor: 'U000ADMIN',
       surface: 'slack',
       decision: 'allowed',
-      text: `incident declare 'Checkout "500s" again' sev1 api`,
+      text: `incident declare 'Checkout "500s" again' sev1 api in production`,
     });
     // The submitter sees the situation card.
     const told = h.slack.callsTo('chat.postEphemeral').at(-1);

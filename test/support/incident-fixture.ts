@@ -13,6 +13,7 @@ export function incidentFixture(
     title: 'checkout 500s',
     severity: 'sev2',
     services: ['api'],
+    environment: null,
     status: 'open',
     declaredBy: 'U000ADMIN',
     declaredAt: at,

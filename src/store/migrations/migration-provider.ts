@@ -14,6 +14,7 @@ import * as webUi from './0012-web-ui.ts';
 import * as doraRecords from './0013-dora-records.ts';
 import * as scheduledRuns from './0014-scheduled-runs.ts';
 import * as appHome from './0015-app-home.ts';
+import * as incidentEnvironment from './0016-incident-environment.ts';
 
 /**
  * Migrations are listed in code rather than read from a folder, so they work the same from source,
@@ -35,6 +36,7 @@ const migrations: Readonly<Record<string, Migration>> = {
   '0013-dora-records': doraRecords,
   '0014-scheduled-runs': scheduledRuns,
   '0015-app-home': appHome,
+  '0016-incident-environment': incidentEnvironment,
 };
 
 export const migrationProvider: MigrationProvider = {

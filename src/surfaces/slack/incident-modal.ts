@@ -18,6 +18,7 @@ export const DECLARE_FIELDS = {
   title: 'incident:title',
   severity: 'incident:severity',
   services: 'incident:services',
+  environment: 'incident:environment',
 } as const;
 
 const ACTION = 'value';
@@ -102,6 +103,24 @@ export function declareModal(
           ...(chosen.length === 0 ? {} : { initial_options: chosen.map((s) => option(s)) }),
         },
       },
+      {
+        type: 'input',
+        block_id: DECLARE_FIELDS.environment,
+        optional: true,
+        label: { type: 'plain_text', text: 'Environment' },
+        hint: {
+          type: 'plain_text',
+          text: `Where it happens; ${catalog.config.incidents.environment} when left empty.`,
+        },
+        element: {
+          type: 'static_select',
+          action_id: ACTION,
+          placeholder: { type: 'plain_text', text: 'Choose' },
+          options: Object.keys(catalog.config.environments)
+            .slice(0, VIEW_LIMITS.options)
+            .map((e) => option(e)),
+        },
+      },
     ],
   };
 }
@@ -117,11 +136,13 @@ interface ElementState {
   selected_options?: { value?: string }[] | null;
 }
 
-/** What a submission carries: the title as typed, the severity and the services chosen. */
+/** What a submission carries: the title as typed, the severity and the services chosen, the environment if any. */
 export interface DeclareValues {
   title: string;
   severity: string;
   services: string[];
+  /** '' when left empty. */
+  environment: string;
 }
 
 /** Reads a submission's values; a field left empty reads as '' (or no services). */
@@ -135,6 +156,7 @@ export function declareValues(
     services: (field(DECLARE_FIELDS.services)?.selected_options ?? [])
       .map((o) => o.value)
       .filter((v): v is string => typeof v === 'string'),
+    environment: field(DECLARE_FIELDS.environment)?.selected_option?.value ?? '',
   };
 }
 
@@ -158,13 +180,17 @@ export function declareErrors(values: DeclareValues, catalog: Catalog): Record<s
   if (values.services.length === 0) errors[DECLARE_FIELDS.services] = 'Choose the services it touches.';
   else if (unknown.length > 0)
     errors[DECLARE_FIELDS.services] = `Deckhand does not know ${unknown.join(', ')}; choose from the list.`;
+  if (values.environment !== '' && catalog.findEnvironment(values.environment) === undefined)
+    errors[DECLARE_FIELDS.environment] =
+      `Deckhand does not know ${values.environment}; choose from the list.`;
   return Object.keys(errors).length > 0 ? errors : null;
 }
 
-/** `incident declare "<title>" <severity> <service…>`, the command the typed form runs. */
+/** `incident declare "<title>" <severity> <service…> [in <environment>]`, the command the typed form runs. */
 export function declareCommandLine(values: DeclareValues): string {
   const title = commandWord(values.title.trim()) ?? values.title;
-  return ['incident', 'declare', title, values.severity, ...values.services].join(' ');
+  const where = values.environment === '' ? [] : ['in', values.environment];
+  return ['incident', 'declare', title, values.severity, ...values.services, ...where].join(' ');
 }
 
 /**
