@@ -24,6 +24,7 @@ import { resolveIncidentReference } from '../src/incidents/incident-reference.ts
 import { changeSeverity, resolveIncident, type IncidentDeps } from '../src/incidents/incident-service.ts';
 import {
   addFollowUp,
+  addServices,
   addNote,
   assignRole,
   reopen,
@@ -49,6 +50,7 @@ const ACTIONS = [
   'fix',
   'not-it',
   'follow-up',
+  'add',
   'resolve',
   'reopen',
   'list',
@@ -68,6 +70,7 @@ const TAKES_MORE: ReadonlySet<IncidentAction> = new Set([
   'fix',
   'not-it',
   'follow-up',
+  'add',
 ]);
 
 /**
@@ -80,7 +83,7 @@ export const incident = defineCommand({
   name: 'incident',
   summary: 'Declare an incident and work it: stage, severity, roles, notes, updates, cause, resolve',
   usage:
-    'incident declare "title" [sev1-4] <service…> [in <env>] | incident status|sev|role|note|update|impact-start|cause|fix|not-it|follow-up|resolve|reopen [<number>] … | incident show|postmortem <number> | incident list [all]',
+    'incident declare "title" [sev1-4] <service…> [in <env>] | incident status|sev|role|note|update|impact-start|cause|fix|not-it|follow-up|add|resolve|reopen [<number>] … | incident show|postmortem <number> | incident list [all]',
   examples: [
     'incident declare "checkout 500s" sev1 api web in production',
     'incident status identified',
@@ -224,6 +227,23 @@ export const incident = defineCommand({
           'Say what to follow up, in quotes: incident follow-up "alert on 5xx rate"',
         );
         return done('follow-up added', await addFollowUp(deps, found, by, note), `“${note}”`);
+      }
+      case 'add': {
+        const named = need(
+          text || undefined,
+          `Name the services to add: incident add ${String(found.number)} web worker`,
+        )
+          .split(/\s+/)
+          .map((word) => {
+            const service = ctx.catalog.findService(word);
+            if (service === undefined) throw ctx.catalog.serviceError(word);
+            return service;
+          });
+        const grown = await addServices(deps, found, by, named);
+        if (grown === null) return done('nothing to change', null);
+        const added = grown.services.filter((s) => !found.services.includes(s));
+        // The new services' recent changes join the suspects; a freezing incident freezes them too.
+        return withFreeze(await card(ctx, grown, true), await froze(ctx, { ...grown, services: added }));
       }
       case 'resolve':
         return resolved(ctx, deps, found, text === '' ? null : text);

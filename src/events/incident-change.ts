@@ -10,6 +10,7 @@ export const incidentChange = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('impact_start'), impactStartedAt: at }),
   z.object({ kind: z.literal('cause'), operationId: z.string(), operation: z.string() }),
   z.object({ kind: z.literal('follow_up'), text: z.string() }),
+  z.object({ kind: z.literal('services_added'), services: z.array(z.string()) }),
   /** "Not it": a person ruled a suspect change out (it moves under "ruled out" on the card). */
   z.object({ kind: z.literal('suspect_dismissed'), operationId: z.string(), operation: z.string() }),
   z.object({ kind: z.literal('reopened') }),

@@ -151,6 +151,28 @@ export function addFollowUp(
 }
 
 /**
+ * Adds services to an open incident (`incident add web worker`): its timeline follows them from now, and
+ * its card ranks their recent changes among the suspects. Null when every one was already on it.
+ */
+export async function addServices(
+  deps: IncidentDeps,
+  incident: Incident,
+  invocation: Invocation,
+  services: readonly string[],
+): Promise<Incident | null> {
+  assertOpen(incident, 'take more services');
+  const added = [...new Set(services)].filter((s) => !incident.services.includes(s));
+  if (added.length === 0) return null;
+  return change(
+    deps,
+    incident,
+    invocation,
+    { services: [...incident.services, ...added] },
+    { kind: 'services_added', services: added },
+  );
+}
+
+/**
  * Adds a note (`kind: note`: the timeline only) or a status update (`kind: update`: posted to the
  * channel as an update, and the commander's next reminder moves on from now).
  */

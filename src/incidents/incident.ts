@@ -61,6 +61,7 @@ export type IncidentFields = Partial<
   Pick<
     Incident,
     | 'severity'
+    | 'services'
     | 'status'
     | 'resolvedAt'
     | 'summary'

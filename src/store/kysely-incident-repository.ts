@@ -251,6 +251,7 @@ function fieldsToRow(fields: IncidentFields): Partial<IncidentRow> {
   if (fields.mitigatedAt !== undefined) set.mitigated_at = time(fields.mitigatedAt);
   if (fields.causeOperationId !== undefined) set.cause_operation_id = fields.causeOperationId;
   if (fields.followUps !== undefined) set.follow_ups = JSON.stringify(fields.followUps);
+  if (fields.services !== undefined) set.services = JSON.stringify(fields.services);
   if (fields.nextUpdateAt !== undefined) set.next_update_at = time(fields.nextUpdateAt);
   return set;
 }

@@ -121,6 +121,29 @@ describe('incidents', () => {
     expect((await h.store.incidents.byNumber(1))?.environment).toBe('staging');
   });
 
+  it('takes more services: their recent changes are ranked among the suspects and the timeline follows them', async () => {
+    h = await startSandboxHarness();
+    await h.run('deploy web v2.0.0 to staging');
+    await h.settle((await h.latest()).id);
+    const declared = await h.run('incident declare "slow checkout" sev2 api');
+    expect(declared.reply.text).not.toContain('deploy web v2.0.0');
+
+    const grown = await h.run('incident add 1 web frontend');
+    expect(grown.decision).toBe('allowed');
+    expect(grown.reply.fields).toContainEqual({ label: 'Services', value: 'api, web' });
+    expect(grown.reply.text).toContain('deploy web v2.0.0 to staging');
+    expect((await h.run('incident add 1 api')).reply.title).toContain('nothing to change');
+    const unknown = await h.run('incident add 1 nosuch');
+    expect(unknown.decision).toBe('invalid');
+    expect(unknown.reply.text).toContain('nosuch');
+
+    await h.run('deploy web v2.0.1 to staging');
+    await h.settle((await h.latest()).id);
+    const lines = await timelineTexts(h, 1);
+    expect(lines.some((l) => l.includes('added web'))).toBe(true);
+    expect(lines.some((l) => l.includes('deploy web v2.0.1'))).toBe(true);
+  });
+
   it.each([
     ['incident declare "x" sev1 api in', 'Name the environment after "in"'],
     ['incident declare "x" sev1 api in staging in production', 'name it once'],
