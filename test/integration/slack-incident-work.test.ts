@@ -68,6 +68,30 @@ describe('working an incident from its channel', () => {
     expect(h.slack.callsTo('bookmarks.add')).toHaveLength(2);
   });
 
+  it('takes another service from its channel: its responders are invited and its bookmarks added, once', async () => {
+    h = await startIncidentStack((config) => {
+      config.incidents.responders.web = ['U000WEBRESP'];
+      config.incidents.bookmarks = [
+        { title: 'API dashboard', link: 'https://grafana.example/d/api', services: ['api'] },
+        { title: 'Web dashboard', link: 'https://grafana.example/d/web', services: ['web'] },
+      ];
+    });
+    await slash(h, 'incident declare "checkout 500s" sev1 api');
+    const channel = incidentChannel(h);
+    await slash(h, 'incident add web', { channelId: channel.id });
+    await slash(h, 'incident add web', { channelId: channel.id });
+
+    expect((await h.stack.deckhand.store.incidents.byNumber(1))?.services).toEqual(['api', 'web']);
+    const invited = h.slack
+      .callsTo('conversations.invite')
+      .filter((c) => String(c.params.users).includes('U000WEBRESP'));
+    expect(invited).toHaveLength(1);
+    expect(incidentChannel(h).bookmarks).toEqual([
+      { title: 'API dashboard', link: 'https://grafana.example/d/api' },
+      { title: 'Web dashboard', link: 'https://grafana.example/d/web' },
+    ]);
+  });
+
   it('asks the commander in the channel for a due update', async () => {
     h = await startIncidentStack();
     await slash(h, 'incident declare "checkout 500s" sev1 api');

@@ -88,10 +88,9 @@ export function incidentChannelSink(deps: {
 
   /** The config's bookmarks for the incident's services, each added once (keyed in slack_messages). */
   async function addBookmarks(incident: Incident, channel: string, at: SlackMessageLocation) {
-    const wanted = deps.config.incidents.bookmarks.filter(
-      (b) => b.services === undefined || b.services.some((s) => incident.services.includes(s)),
-    );
-    for (const [i, b] of wanted.entries()) {
+    // Keyed by the bookmark's place in the config, so services added later add only theirs.
+    for (const [i, b] of deps.config.incidents.bookmarks.entries()) {
+      if (b.services !== undefined && !b.services.some((s) => incident.services.includes(s))) continue;
       const key = `incident-bookmark:${incident.id}:${String(i)}`;
       if ((await deps.messages.get(key)) !== null) continue;
       await deps.channels.bookmark(channel, b.title, b.link);
@@ -112,9 +111,9 @@ export function incidentChannelSink(deps: {
     await deps.messages.save(key, location, deps.clock.now());
   }
 
-  async function invitees(incident: Incident): Promise<string[]> {
+  async function invitees(incident: Incident, services = incident.services): Promise<string[]> {
     const users = new Set<string>([incident.declaredBy]);
-    for (const service of incident.services) {
+    for (const service of services) {
       for (const subject of deps.config.incidents.responders[service] ?? []) {
         if (subject.startsWith('S')) for (const u of await deps.channels.groupMembers(subject)) users.add(u);
         else users.add(subject);
@@ -145,6 +144,16 @@ export function incidentChannelSink(deps: {
         );
         return;
       case 'incident.changed':
+        if (event.change.kind === 'services_added' && incident.channelId !== null && !archived(incident)) {
+          // The added services' responders join, and their bookmarks are added.
+          const channel = incident.channelId;
+          const services = event.change.services;
+          await step(incident, `invite:${String(event.seq)}`, channel, async () => {
+            await deps.channels.invite(channel, await invitees(incident, services));
+          });
+          const card = await deps.messages.get(cardKey(incident));
+          if (card !== null) await addBookmarks(incident, channel, card);
+        }
         if (
           event.change.kind === 'reopened' &&
           incident.channelId !== null &&
