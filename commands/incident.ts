@@ -25,6 +25,7 @@ import { changeSeverity, resolveIncident, type IncidentDeps } from '../src/incid
 import {
   addFollowUp,
   addServices,
+  amendEntry,
   addNote,
   assignRole,
   reopen,
@@ -51,6 +52,7 @@ const ACTIONS = [
   'not-it',
   'follow-up',
   'add',
+  'amend',
   'resolve',
   'reopen',
   'list',
@@ -71,6 +73,7 @@ const TAKES_MORE: ReadonlySet<IncidentAction> = new Set([
   'not-it',
   'follow-up',
   'add',
+  'amend',
 ]);
 
 /**
@@ -83,7 +86,7 @@ export const incident = defineCommand({
   name: 'incident',
   summary: 'Declare an incident and work it: stage, severity, roles, notes, updates, cause, resolve',
   usage:
-    'incident declare "title" [sev1-4] <service…> [in <env>] | incident status|sev|role|note|update|impact-start|cause|fix|not-it|follow-up|add|resolve|reopen [<number>] … | incident show|postmortem <number> | incident list [all]',
+    'incident declare "title" [sev1-4] <service…> [in <env>] | incident status|sev|role|note|update|impact-start|cause|fix|not-it|follow-up|add|amend|resolve|reopen [<number>] … | incident show|postmortem <number> | incident list [all]',
   examples: [
     'incident declare "checkout 500s" sev1 api web in production',
     'incident status identified',
@@ -244,6 +247,18 @@ export const incident = defineCommand({
         const added = grown.services.filter((s) => !found.services.includes(s));
         // The new services' recent changes join the suspects; a freezing incident freezes them too.
         return withFreeze(await card(ctx, grown, true), await froze(ctx, { ...grown, services: added }));
+      }
+      case 'amend': {
+        const [minute = '', ...said] = text.split(/\s+/);
+        const correction = said.join(' ').trim();
+        if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(minute) || correction === '') {
+          throw new DeckhandError(
+            'invalid_arguments',
+            `Name the entry by its time (UTC, as the timeline shows it) and say what was wrong: incident amend 14:05 "it was v1.4.1" in its channel, or incident amend ${String(found.number)} 14:05 it was v1.4.1`,
+          );
+        }
+        const entry = await amendEntry(deps, found, by, minute, correction);
+        return done(`the ${minute} entry is corrected`, found, `“${entry.text}” → ${correction}`);
       }
       case 'resolve':
         return resolved(ctx, deps, found, text === '' ? null : text);

@@ -100,6 +100,8 @@ function describeChange(change: IncidentChange): string {
       return `confirmed ${change.operation} (operation ${change.operationId.slice(0, 8)}) as the cause`;
     case 'follow_up':
       return `added a follow-up: “${change.text}”`;
+    case 'amended':
+      return `corrected the ${change.entryAt.toISOString().slice(11, 16)} entry (“${change.entryText}”): ${change.text}`;
     case 'services_added':
       return `added ${change.services.join(', ')}: the timeline follows them too, and their recent changes are ranked as suspects`;
     case 'suspect_dismissed':

@@ -11,6 +11,8 @@ export const incidentChange = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('cause'), operationId: z.string(), operation: z.string() }),
   z.object({ kind: z.literal('follow_up'), text: z.string() }),
   z.object({ kind: z.literal('services_added'), services: z.array(z.string()) }),
+  /** A correction: entries are append-only, so it is a new entry naming the one it amends. */
+  z.object({ kind: z.literal('amended'), entryAt: at, entryText: z.string(), text: z.string() }),
   /** "Not it": a person ruled a suspect change out (it moves under "ruled out" on the card). */
   z.object({ kind: z.literal('suspect_dismissed'), operationId: z.string(), operation: z.string() }),
   z.object({ kind: z.literal('reopened') }),

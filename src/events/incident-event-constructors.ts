@@ -62,7 +62,9 @@ export function incidentChanged(
   const safe: IncidentChange =
     change.kind === 'follow_up' || change.kind === 'message'
       ? { ...change, text: typedText(change.text) }
-      : change;
+      : change.kind === 'amended'
+        ? { ...change, text: typedText(change.text), entryText: typedText(change.entryText) }
+        : change;
   return { type: 'incident.changed', ...incidentSubject(incident, at), by, change: safe, invocationId };
 }
 

@@ -2,7 +2,14 @@ import { DeckhandError } from '../core/errors.ts';
 import type { Invocation } from '../core/invocation.ts';
 import type { IncidentChange } from '../events/domain-event.ts';
 import { incidentChanged, incidentUpdated } from '../events/incident-event-constructors.ts';
-import { incidentName, type Incident, type IncidentFields, type Role, type Stage } from './incident.ts';
+import {
+  incidentName,
+  type Incident,
+  type IncidentFields,
+  type Role,
+  type Stage,
+  type TimelineEntry,
+} from './incident.ts';
 import type { IncidentDeps } from './incident-service.ts';
 import { nextUpdateAt } from './update-cadence.ts';
 
@@ -148,6 +155,44 @@ export function addFollowUp(
     { followUps: [...incident.followUps, text] },
     { kind: 'follow_up', text },
   );
+}
+
+/** How much of the amended entry a correction quotes. */
+const QUOTED = 80;
+
+/**
+ * Corrects a timeline entry: entries are append-only, so the correction is a new entry (now) that
+ * names the entry it amends, by its minute (UTC, as the card and the channel show it; the newest entry
+ * of that minute).
+ *
+ * @throws DeckhandError `invalid_arguments` when no entry has that minute, naming the newest ones
+ */
+export async function amendEntry(
+  deps: IncidentDeps,
+  incident: Incident,
+  invocation: Invocation,
+  minute: string,
+  text: string,
+): Promise<TimelineEntry> {
+  const timeline = await deps.incidents.timeline(incident.id);
+  const shown = (e: TimelineEntry): string => e.at.toISOString().slice(11, 16);
+  const entry = timeline.filter((e) => shown(e) === minute).at(-1);
+  if (entry === undefined) {
+    const recent = timeline.slice(-5).map(shown);
+    throw new DeckhandError(
+      'invalid_arguments',
+      `${incidentName(incident)} has no timeline entry at ${minute} UTC${recent.length > 0 ? `; its newest are at ${recent.join(', ')}` : ''}. Say which one: incident amend ${String(incident.number)} ${recent.at(-1) ?? '14:05'} what was wrong`,
+    );
+  }
+  const quoted = entry.text.length > QUOTED ? `${entry.text.slice(0, QUOTED - 1)}…` : entry.text;
+  await change(
+    deps,
+    incident,
+    invocation,
+    {},
+    { kind: 'amended', entryAt: entry.at, entryText: quoted, text },
+  );
+  return entry;
 }
 
 /**

@@ -121,6 +121,31 @@ describe('incidents', () => {
     expect((await h.store.incidents.byNumber(1))?.environment).toBe('staging');
   });
 
+  it('corrects an entry with a new one that amends it, the old one kept as it was', async () => {
+    h = await startSandboxHarness();
+    await h.run('incident declare "slow checkout" sev2 api');
+    h.clock.advance(5 * 60_000);
+    await h.run('incident note 1 "db CPU at 95%"');
+    await h.sinksCaughtUp();
+    const incident = await h.store.incidents.byNumber(1);
+    const noted = (await h.store.incidents.timeline(incident?.id ?? '')).at(-1);
+    const minute = noted?.at.toISOString().slice(11, 16) ?? '';
+    h.clock.advance(10 * 60_000);
+
+    const amended = await h.run(`incident amend 1 ${minute} it was 85%, on the replica`);
+    expect(amended.decision).toBe('allowed');
+    const lines = await timelineTexts(h, 1);
+    expect(lines).toContain(noted?.text);
+    expect(lines.at(-1)).toContain(`corrected the ${minute} entry (“`);
+    expect(lines.at(-1)).toContain('db CPU at 95%');
+    expect(lines.at(-1)).toContain('it was 85%, on the replica');
+
+    const wrong = await h.run('incident amend 1 03:07 x');
+    expect(wrong.decision).toBe('invalid');
+    expect(wrong.reply.text).toContain(`no timeline entry at 03:07 UTC; its newest are at`);
+    expect((await h.run('incident amend 1 "no time"')).reply.text).toContain('Name the entry by its time');
+  });
+
   it('takes more services: their recent changes are ranked among the suspects and the timeline follows them', async () => {
     h = await startSandboxHarness();
     await h.run('deploy web v2.0.0 to staging');
