@@ -16,7 +16,11 @@ describe('runbook runs that wait for a person', () => {
   async function until(harness: SandboxHarness, opId: string, id: string, status: RunbookStepStatus) {
     for (let i = 0; i < 200; i++) {
       const run = await harness.store.runbookRuns.get(opId);
-      if (run?.steps.find((s) => s.id === id)?.status === status) return;
+      // The step's record is written before its event is: wait for both, as the card reads events.
+      const announced = (await harness.deckhand.events.forOperation(opId)).some(
+        (e) => e.type === 'operation.runbook_step_changed' && e.stepId === id && e.status === status,
+      );
+      if (run?.steps.find((s) => s.id === id)?.status === status && announced) return;
       await harness.step(500);
     }
     throw new Error(`step ${id} never became ${status}`);
