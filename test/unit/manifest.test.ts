@@ -3,7 +3,7 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { commands } from '../../commands/index.ts';
 import { usageHint } from '../../src/surfaces/slack/usage-hint.ts';
-import { SUBSCRIBED_EVENTS } from '../../src/surfaces/slack/slack-intake.ts';
+import { SUBSCRIBED_EVENTS } from '../../src/surfaces/slack/slack-events-intake.ts';
 import { MESSAGE_SHORTCUTS } from '../../src/surfaces/slack/incident-messages.ts';
 
 interface Manifest {

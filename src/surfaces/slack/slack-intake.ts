@@ -7,6 +7,7 @@ import { HOME_BLOCK } from './app-home-view.ts';
 import { RUNBOOK_MODAL } from './runbook-modal.ts';
 import { INCIDENT_MODAL } from './incident-modal.ts';
 import { MESSAGE_SHORTCUTS } from './incident-messages.ts';
+import { checkJson } from './slack-events-intake.ts';
 import { readSlashCommand, type UnreadableSlashCommand } from './slash-command.ts';
 
 /**
@@ -27,7 +28,8 @@ export interface SlackIntakeOptions {
 }
 
 /** A request the intake answers itself: status, Slack-style error code, and what to log. */
-interface Refusal {
+/** Why a body is refused: the status, Slack-style error code and what is wrong, for the log and the answer. */
+export interface Refusal {
   status: number;
   error: string;
   problems: string[];
@@ -259,62 +261,6 @@ function viewSubmissionProblems(payload: Record<string, unknown>): string[] {
   if (!isObject(values) || !Object.values(values).every(isObject))
     problems.push('view.state.values is missing');
   return problems;
-}
-
-/**
- * The Events API events Deckhand subscribes to (manifest.yml's `bot_events`); Bolt routes them to
- * their handlers. Any other event is refused: `app_home_opened` publishes the Home tab;
- * `reaction_added` on a message, from a user (https://docs.slack.dev/reference/events/reaction_added),
- * may add it to an incident's timeline.
- */
-export const SUBSCRIBED_EVENTS: ReadonlySet<string> = new Set(['app_home_opened', 'reaction_added']);
-
-/**
- * JSON bodies are the Events API's: the URL verification Slack sends when someone sets the request
- * URL, and an `event_callback` of an event Deckhand subscribes to, in the shape its handler reads,
- * both answered by Bolt.
- */
-function checkJson(text: string): Refusal | null {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return { status: 400, error: 'invalid_json', problems: ['the body is not JSON'] };
-  }
-  if (isObject(parsed) && parsed.type === 'url_verification' && typeof parsed.challenge === 'string')
-    return null;
-  if (isObject(parsed) && parsed.type === 'event_callback') {
-    const event = parsed.event;
-    if (!isObject(event) || typeof event.type !== 'string')
-      return { status: 400, error: 'invalid_event', problems: ['event is missing or has no type'] };
-    if (!SUBSCRIBED_EVENTS.has(event.type))
-      return {
-        status: 400,
-        error: 'unsupported_event',
-        problems: [`Deckhand does not subscribe to ${event.type.slice(0, 64)} events`],
-      };
-    if (typeof event.user !== 'string')
-      return { status: 400, error: 'invalid_event', problems: ['event.user is missing'] };
-    if (event.type !== 'reaction_added') return null;
-    const item = event.item;
-    if (
-      typeof event.reaction === 'string' &&
-      isObject(item) &&
-      typeof item.type === 'string' &&
-      (item.type !== 'message' || (typeof item.channel === 'string' && typeof item.ts === 'string'))
-    )
-      return null;
-    return {
-      status: 400,
-      error: 'invalid_event',
-      problems: ['reaction_added needs reaction and item (a message with channel and ts)'],
-    };
-  }
-  return {
-    status: 400,
-    error: 'unsupported_event',
-    problems: ['only url_verification and event callbacks Deckhand subscribes to are answered'],
-  };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
