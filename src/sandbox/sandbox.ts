@@ -51,6 +51,8 @@ export interface SandboxOptions {
   tickMs: number;
   /** Simulated seconds a deploy workflow takes. */
   workflowSeconds?: number;
+  /** Simulated seconds a good pod takes to become ready (default 5). */
+  podReadySeconds?: number;
   /** Answer return_run_details with 422, as GitHub Enterprise Server releases without it do. */
   rejectReturnRunDetails?: boolean;
   /**
@@ -112,6 +114,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     ...(options.host === undefined ? {} : { host: options.host }),
     ...(saved === undefined ? {} : { restore: saved.kubernetes }),
     ...(options.kubernetesRbac === undefined ? {} : { rbac: options.kubernetesRbac }),
+    ...(options.podReadySeconds === undefined ? {} : { podReadySeconds: options.podReadySeconds }),
     onChange,
   });
 

@@ -22,6 +22,9 @@ async function persistentSandbox(dataDir: string, clock: ManualClock): Promise<S
     clock,
     tickMs: 0,
     workflowSeconds: 30,
+    // Pods become ready only well after the run ends, so a rollout watched at the crash cannot finish
+    // before time moves again: the crash lands in `verifying` whatever the event loop does meanwhile.
+    podReadySeconds: 90,
     persistence: {
       file,
       realClock: clock,
